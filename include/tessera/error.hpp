@@ -1,0 +1,64 @@
+// Error model of libtessera: every fallible call returns std::expected<T, Error>.
+// An Error carries a stable machine code (see Errc / code_name) and a human message.
+// Messages may name which check failed; front ends show callers only the code.
+// Thread safety: plain values.
+#pragma once
+
+#include <expected>
+#include <string>
+#include <string_view>
+
+namespace tessera {
+
+enum class Errc {
+  // input and format
+  malformed,            // not the expected syntax (token parts, base64url, JSON)
+  token_too_large,      // over the configured size limit, refused before decoding
+  json_too_deep,        // nesting over the bound
+  duplicate_member,     // JSON object with a repeated member name
+  wrong_type,           // a member has the wrong JSON type (exp as string, aud as object)
+  // keys
+  invalid_key,          // key material unusable or inconsistent
+  key_too_short,        // HMAC secret shorter than the hash output
+  key_not_found,        // kid matches no configured key
+  key_not_permitted,    // use / key_ops forbid this operation
+  unsupported,          // algorithm / key type / format not supported
+  // verification
+  alg_not_allowed,      // header alg not in the allow-list bound to the key
+  bad_signature,
+  crit_unsupported,     // crit names an extension we do not understand
+  // claims
+  token_expired,
+  token_not_yet_valid,
+  token_issued_in_future,
+  token_too_old,        // iat older than max_age
+  missing_claim,
+  invalid_issuer,
+  invalid_audience,
+  invalid_type,         // typ header not the expected one
+  // environment
+  io_error,
+  invalid_argument,
+  internal,
+};
+
+// Stable snake_case name of a code, e.g. "token_expired".
+std::string_view code_name(Errc code) noexcept;
+
+struct Error {
+  Errc code;
+  std::string message;
+
+  Error(Errc c, std::string msg = {}) : code(c), message(std::move(msg)) {}
+  std::string_view name() const noexcept { return code_name(code); }
+};
+
+template <class T>
+using Result = std::expected<T, Error>;
+
+// Shorthand for `return fail(Errc::malformed, "...")` in functions returning Result<T>.
+inline std::unexpected<Error> fail(Errc code, std::string message = {}) {
+  return std::unexpected<Error>(Error{code, std::move(message)});
+}
+
+}  // namespace tessera

@@ -1,0 +1,35 @@
+#include "tessera/error.hpp"
+
+namespace tessera {
+
+std::string_view code_name(Errc code) noexcept {
+  switch (code) {
+    case Errc::malformed: return "malformed";
+    case Errc::token_too_large: return "token_too_large";
+    case Errc::json_too_deep: return "json_too_deep";
+    case Errc::duplicate_member: return "duplicate_member";
+    case Errc::wrong_type: return "wrong_type";
+    case Errc::invalid_key: return "invalid_key";
+    case Errc::key_too_short: return "key_too_short";
+    case Errc::key_not_found: return "key_not_found";
+    case Errc::key_not_permitted: return "key_not_permitted";
+    case Errc::unsupported: return "unsupported";
+    case Errc::alg_not_allowed: return "alg_not_allowed";
+    case Errc::bad_signature: return "bad_signature";
+    case Errc::crit_unsupported: return "crit_unsupported";
+    case Errc::token_expired: return "token_expired";
+    case Errc::token_not_yet_valid: return "token_not_yet_valid";
+    case Errc::token_issued_in_future: return "token_issued_in_future";
+    case Errc::token_too_old: return "token_too_old";
+    case Errc::missing_claim: return "missing_claim";
+    case Errc::invalid_issuer: return "invalid_issuer";
+    case Errc::invalid_audience: return "invalid_audience";
+    case Errc::invalid_type: return "invalid_type";
+    case Errc::io_error: return "io_error";
+    case Errc::invalid_argument: return "invalid_argument";
+    case Errc::internal: return "internal";
+  }
+  return "internal";
+}
+
+}  // namespace tessera

@@ -1,0 +1,128 @@
+// JWS compact serialization: signing and the verification rules of jws.hpp.
+#include "tessera/jws.hpp"
+
+#include <algorithm>
+
+#include "codec/base64url.hpp"
+#include "codec/json.hpp"
+#include "keys/key_impl.hpp"
+
+namespace tessera {
+namespace {
+
+constexpr std::size_t kMaxHeaderDepth = 4;
+
+struct Parts {
+  std::string_view header_b64, payload_b64, signature_b64, signing_input;
+};
+
+Result<Parts> split_compact(std::string_view token, std::size_t max_bytes) {
+  if (token.size() > max_bytes) return fail(Errc::token_too_large, "token over the size limit");
+  const auto d1 = token.find('.');
+  if (d1 == std::string_view::npos) return fail(Errc::malformed, "not a JWS compact serialization");
+  const auto d2 = token.find('.', d1 + 1);
+  if (d2 == std::string_view::npos || token.find('.', d2 + 1) != std::string_view::npos)
+    return fail(Errc::malformed, "not a JWS compact serialization");
+  return Parts{token.substr(0, d1), token.substr(d1 + 1, d2 - d1 - 1), token.substr(d2 + 1),
+               token.substr(0, d2)};
+}
+
+Result<boost::json::object> parse_header(std::string_view header_b64, std::size_t max_bytes) {
+  std::string header_json;
+  if (!codec::base64url_decode_into(header_b64, header_json))
+    return fail(Errc::malformed, "header is not base64url");
+  return codec::parse_json_object(header_json, {max_bytes, kMaxHeaderDepth});
+}
+
+}  // namespace
+
+Result<std::string> jws_sign(const Key& key, std::string_view payload, const JwsSignOptions& options) {
+  const Algorithm alg = options.alg.value_or(key.default_algorithm());
+  boost::json::object header;
+  header["alg"] = alg_name(alg);
+  if (options.typ) header["typ"] = *options.typ;
+  if (options.include_kid && !key.kid().empty()) header["kid"] = key.kid();
+  for (const auto& m : options.extra_header) {
+    if (m.key() == "alg") return fail(Errc::invalid_argument, "alg comes from the key, not extra_header");
+    header[m.key()] = m.value();
+  }
+  std::string out = codec::base64url_encode(boost::json::serialize(header));
+  out.push_back('.');
+  codec::base64url_encode_append(crypto::as_bytes(payload), out);
+  auto sig = keys::sign(key, alg, crypto::as_bytes(out));
+  if (!sig) return std::unexpected(std::move(sig.error()));
+  out.push_back('.');
+  codec::base64url_encode_append(*sig, out);
+  return out;
+}
+
+JwsVerifier::JwsVerifier(KeySet keys, std::vector<Algorithm> allowed, std::size_t max_token_bytes)
+    : keys_(std::move(keys)), allowed_(std::move(allowed)), max_token_bytes_(max_token_bytes) {}
+
+Result<JwsVerifier::Checked> JwsVerifier::verify_parts(std::string_view token,
+                                                       const std::string* detached_payload_b64) const {
+  auto parts = split_compact(token, max_token_bytes_);
+  if (!parts) return std::unexpected(std::move(parts.error()));
+  std::string detached_input;
+  if (detached_payload_b64) {
+    if (!parts->payload_b64.empty()) return fail(Errc::malformed, "token does not have detached content");
+    detached_input.reserve(parts->header_b64.size() + 1 + detached_payload_b64->size());
+    detached_input.append(parts->header_b64).append(".").append(*detached_payload_b64);
+    parts->signing_input = detached_input;
+    parts->payload_b64 = *detached_payload_b64;
+  }
+  auto header = parse_header(parts->header_b64, max_token_bytes_);
+  if (!header) return std::unexpected(std::move(header.error()));
+
+  auto alg_name_v = codec::get_string(*header, "alg");
+  if (!alg_name_v) return std::unexpected(std::move(alg_name_v.error()));
+  if (!*alg_name_v) return fail(Errc::malformed, "header has no alg");
+  const auto alg = parse_algorithm(**alg_name_v);
+  if (!alg) return fail(Errc::alg_not_allowed, "algorithm not allowed");
+  if (!allowed_.empty() && std::find(allowed_.begin(), allowed_.end(), *alg) == allowed_.end())
+    return fail(Errc::alg_not_allowed, "algorithm not allowed by the verifier");
+  if (header->contains("crit")) return fail(Errc::crit_unsupported, "crit names an unsupported extension");
+
+  auto kid = codec::get_string(*header, "kid");
+  if (!kid) return std::unexpected(std::move(kid.error()));
+
+  std::string signature;
+  if (!codec::base64url_decode_into(parts->signature_b64, signature))
+    return fail(Errc::malformed, "signature is not base64url");
+  const auto input = crypto::as_bytes(parts->signing_input);
+  const auto sig = crypto::as_bytes(signature);
+
+  if (*kid) {
+    const Key* key = keys_.find(**kid);
+    if (!key) return fail(Errc::key_not_found, "no key with that kid");
+    if (auto r = keys::verify(*key, *alg, input, sig); !r) return std::unexpected(std::move(r.error()));
+    return Checked{std::move(*header), parts->payload_b64, key, *alg};
+  }
+  // No kid: try, in order, the keys that allow this algorithm and may verify.
+  bool tried = false;
+  for (const Key& key : keys_.keys()) {
+    if (!key.allows(*alg) || !key.can_verify()) continue;
+    tried = true;
+    if (keys::verify(key, *alg, input, sig)) return Checked{std::move(*header), parts->payload_b64, &key, *alg};
+  }
+  if (!tried) return fail(Errc::alg_not_allowed, "no configured key allows this algorithm");
+  return fail(Errc::bad_signature, "signature does not verify");
+}
+
+Result<VerifiedJws> JwsVerifier::verify_detached(std::string_view token, std::string_view payload) const {
+  const std::string payload_b64 = codec::base64url_encode(payload);
+  auto checked = verify_parts(token, &payload_b64);
+  if (!checked) return std::unexpected(std::move(checked.error()));
+  return VerifiedJws{std::move(checked->header), std::string(payload), checked->key->kid(), checked->alg};
+}
+
+Result<VerifiedJws> JwsVerifier::verify(std::string_view token) const {
+  auto checked = verify_parts(token);
+  if (!checked) return std::unexpected(std::move(checked.error()));
+  std::string payload;
+  if (!codec::base64url_decode_into(checked->payload_b64, payload))
+    return fail(Errc::malformed, "payload is not base64url");
+  return VerifiedJws{std::move(checked->header), std::move(payload), checked->key->kid(), checked->alg};
+}
+
+}  // namespace tessera
