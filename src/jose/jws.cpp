@@ -99,12 +99,17 @@ Result<JwsVerifier::Checked> JwsVerifier::verify_parts(std::string_view token,
     return Checked{std::move(*header), parts->payload_b64, key, *alg};
   }
   // No kid: try, in order, the keys that allow this algorithm and may verify.
-  bool tried = false;
+  bool tried = false, forbidden = false;
   for (const Key& key : keys_.keys()) {
-    if (!key.allows(*alg) || !key.can_verify()) continue;
+    if (!key.allows(*alg)) continue;
+    if (!key.can_verify()) {
+      forbidden = true;
+      continue;
+    }
     tried = true;
     if (keys::verify(key, *alg, input, sig)) return Checked{std::move(*header), parts->payload_b64, &key, *alg};
   }
+  if (!tried && forbidden) return fail(Errc::key_not_permitted, "no key that allows this algorithm may verify");
   if (!tried) return fail(Errc::alg_not_allowed, "no configured key allows this algorithm");
   return fail(Errc::bad_signature, "signature does not verify");
 }

@@ -1,0 +1,263 @@
+// JWT sign and verify+validate for every algorithm, beside the raw primitive (OpenSSL or
+// libsodium, measured the fastest way each allows) on the same signing input. At the end it
+// prints, per algorithm, the ratio token-ops/s ÷ primitive-ops/s.
+//
+//   build/bench/tessera_bench [--benchmark_min_time=0.5]
+#include <benchmark/benchmark.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <sodium.h>
+
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "crypto/pkey_impl.hpp"
+#include "keys/key_impl.hpp"
+#include "tessera/jwt.hpp"
+
+namespace {
+using namespace tessera;
+
+constexpr std::int64_t kNow = 1'700'000'000;
+
+struct Fixture {
+  Algorithm alg;
+  Key key;
+  std::string token;
+  std::string signing_input;
+  JwtBuilder builder;
+  std::optional<JwtVerifier> verifier;
+};
+
+const FixedClock& clock() {
+  static const FixedClock c(kNow);
+  return c;
+}
+
+// A typical access token: iss, sub, aud, exp, iat, nbf, jti, scope, roles (~250 bytes).
+JwtBuilder access_token() {
+  JwtBuilder b;
+  b.issuer("https://auth.tessera.example")
+      .subject("user-7f3c9a2e-41d8-4c0b-9e55-1b2d3c4e5f60")
+      .audience("https://api.tessera.example")
+      .expires_at(kNow + 900)
+      .issued_at(kNow)
+      .not_before(kNow)
+      .jwt_id("01JD2Q7W9XK4M8N3P5R6S7T8V9")
+      .claim("scope", "openid profile email orders:read orders:write")
+      .claim("roles", boost::json::array{"customer", "beta-tester"});
+  return b;
+}
+
+Fixture& fixture(Algorithm alg) {
+  static std::map<Algorithm, Fixture> all;
+  auto it = all.find(alg);
+  if (it != all.end()) return it->second;
+  KeySpec spec = KeySpec::rsa2048;
+  switch (alg) {
+    case Algorithm::HS256: spec = KeySpec::hs256; break;
+    case Algorithm::HS384: spec = KeySpec::hs384; break;
+    case Algorithm::HS512: spec = KeySpec::hs512; break;
+    case Algorithm::ES256: spec = KeySpec::p256; break;
+    case Algorithm::ES384: spec = KeySpec::p384; break;
+    case Algorithm::ES512: spec = KeySpec::p521; break;
+    case Algorithm::EdDSA: spec = KeySpec::ed25519; break;
+    default: break;
+  }
+  Fixture f{alg, Key::generate(spec, "bench").value(), {}, {}, access_token(), std::nullopt};
+  f.builder.algorithm(alg);
+  f.token = f.builder.sign(f.key).value();
+  f.signing_input = f.token.substr(0, f.token.rfind('.'));
+  KeySet set;
+  (void)set.add(f.key.is_symmetric() ? f.key : f.key.public_key().value());
+  auto validator = ClaimsValidator::Builder()
+                       .clock(clock())
+                       .expect_issuer("https://auth.tessera.example")
+                       .expect_audience("https://api.tessera.example")
+                       .build()
+                       .value();
+  f.verifier = JwtVerifier::Builder(set, validator).build();
+  return all.emplace(alg, std::move(f)).first->second;
+}
+
+void BM_sign(benchmark::State& state, Algorithm alg) {
+  auto& f = fixture(alg);
+  for (auto _ : state) {
+    auto t = f.builder.sign(f.key);
+    benchmark::DoNotOptimize(t);
+  }
+}
+
+void BM_verify(benchmark::State& state, Algorithm alg) {
+  auto& f = fixture(alg);
+  if (!f.verifier->verify(f.token)) state.SkipWithError("token does not verify");
+  for (auto _ : state) {
+    auto v = f.verifier->verify(f.token);
+    benchmark::DoNotOptimize(v);
+  }
+}
+
+// ---- raw primitives on the same signing input -----------------------------------------
+
+const char* digest_of(Algorithm alg) {
+  switch (alg) {
+    case Algorithm::HS384: case Algorithm::RS384: case Algorithm::PS384: case Algorithm::ES384: return "SHA384";
+    case Algorithm::HS512: case Algorithm::RS512: case Algorithm::PS512: case Algorithm::ES512: return "SHA512";
+    default: return "SHA256";
+  }
+}
+bool is_hmac(Algorithm a) { return a == Algorithm::HS256 || a == Algorithm::HS384 || a == Algorithm::HS512; }
+bool is_pss(Algorithm a) { return a == Algorithm::PS256 || a == Algorithm::PS384 || a == Algorithm::PS512; }
+
+void BM_raw_hmac(benchmark::State& state, Algorithm alg) {
+  auto& f = fixture(alg);
+  auto secret = f.key.impl().secret->reveal(SecretAccess{});
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  EVP_MAC_CTX* keyed = EVP_MAC_CTX_new(mac);
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest_of(alg)), 0),
+                         OSSL_PARAM_construct_end()};
+  EVP_MAC_init(keyed, secret.data(), secret.size(), params);
+  unsigned char out[64];
+  size_t outlen = 0;
+  for (auto _ : state) {
+    EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(keyed);
+    EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(f.signing_input.data()), f.signing_input.size());
+    EVP_MAC_final(ctx, out, &outlen, sizeof out);
+    EVP_MAC_CTX_free(ctx);
+    benchmark::DoNotOptimize(out);
+  }
+  EVP_MAC_CTX_free(keyed);
+  EVP_MAC_free(mac);
+}
+
+void BM_raw_sign(benchmark::State& state, Algorithm alg) {
+  auto& f = fixture(alg);
+  const auto* in = reinterpret_cast<const unsigned char*>(f.signing_input.data());
+  if (alg == Algorithm::EdDSA) {
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES], sig[crypto_sign_BYTES];
+    crypto_sign_keypair(pk, sk);
+    for (auto _ : state) {
+      crypto_sign_detached(sig, nullptr, in, f.signing_input.size(), sk);
+      benchmark::DoNotOptimize(sig);
+    }
+    return;
+  }
+  EVP_PKEY* pkey = f.key.impl().pkey->impl().pkey.get();
+  EVP_MD* md = EVP_MD_fetch(nullptr, digest_of(alg), nullptr);
+  std::vector<unsigned char> sig(EVP_PKEY_get_size(pkey));
+  for (auto _ : state) {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX* pctx = nullptr;
+    EVP_DigestSignInit(ctx, &pctx, md, nullptr, pkey);
+    if (is_pss(alg)) {
+      EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING);
+      EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST);
+    }
+    size_t len = sig.size();
+    EVP_DigestSign(ctx, sig.data(), &len, in, f.signing_input.size());
+    EVP_MD_CTX_free(ctx);
+    benchmark::DoNotOptimize(sig.data());
+  }
+  EVP_MD_free(md);
+}
+
+void BM_raw_verify(benchmark::State& state, Algorithm alg) {
+  auto& f = fixture(alg);
+  const auto* in = reinterpret_cast<const unsigned char*>(f.signing_input.data());
+  if (alg == Algorithm::EdDSA) {
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES], sig[crypto_sign_BYTES];
+    crypto_sign_keypair(pk, sk);
+    crypto_sign_detached(sig, nullptr, in, f.signing_input.size(), sk);
+    for (auto _ : state) {
+      int r = crypto_sign_verify_detached(sig, in, f.signing_input.size(), pk);
+      benchmark::DoNotOptimize(r);
+    }
+    return;
+  }
+  EVP_PKEY* pkey = f.key.impl().pkey->impl().pkey.get();
+  EVP_MD* md = EVP_MD_fetch(nullptr, digest_of(alg), nullptr);
+  // A DER/PKCS#1 signature from OpenSSL itself, so the primitive does no JOSE conversion.
+  std::vector<unsigned char> sig(EVP_PKEY_get_size(pkey));
+  size_t siglen = sig.size();
+  {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX* pctx = nullptr;
+    EVP_DigestSignInit(ctx, &pctx, md, nullptr, pkey);
+    if (is_pss(alg)) {
+      EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING);
+      EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST);
+    }
+    EVP_DigestSign(ctx, sig.data(), &siglen, in, f.signing_input.size());
+    EVP_MD_CTX_free(ctx);
+  }
+  for (auto _ : state) {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_PKEY_CTX* pctx = nullptr;
+    EVP_DigestVerifyInit(ctx, &pctx, md, nullptr, pkey);
+    if (is_pss(alg)) {
+      EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING);
+      EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST);
+    }
+    int r = EVP_DigestVerify(ctx, sig.data(), siglen, in, f.signing_input.size());
+    EVP_MD_CTX_free(ctx);
+    benchmark::DoNotOptimize(r);
+  }
+  EVP_MD_free(md);
+}
+
+// ---- ratio report ------------------------------------------------------------------------
+
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const auto& r : runs)
+      if (!r.error_occurred && r.run_type == Run::RT_Iteration) ns_[r.benchmark_name()] = r.GetAdjustedRealTime();
+    ConsoleReporter::ReportRuns(runs);
+  }
+  void print_ratios() const {
+    std::printf("\nratio = token-ops/s / primitive-ops/s (1.00 = no overhead over the primitive)\n");
+    std::printf("%-7s %12s %12s %8s %12s %12s %8s\n", "alg", "sign ns", "raw ns", "ratio", "verify ns", "raw ns", "ratio");
+    for (std::size_t i = 0; i < kAlgorithmCount; ++i) {
+      const auto name = std::string(alg_name(static_cast<Algorithm>(i)));
+      auto get = [&](const std::string& k) { auto it = ns_.find(k); return it == ns_.end() ? 0.0 : it->second; };
+      const double s = get("sign/" + name), rs = get("raw_sign/" + name);
+      const double v = get("verify/" + name), rv = get("raw_verify/" + name);
+      if (v == 0) continue;
+      std::printf("%-7s %12.0f %12.0f %8.2f %12.0f %12.0f %8.2f\n", name.c_str(), s, rs, s > 0 ? rs / s : 0.0, v, rv,
+                  rv / v);
+    }
+  }
+ private:
+  std::map<std::string, double> ns_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (std::size_t i = 0; i < kAlgorithmCount; ++i) {
+    const auto alg = static_cast<Algorithm>(i);
+    const std::string name(alg_name(alg));
+    benchmark::RegisterBenchmark(("sign/" + name).c_str(), BM_sign, alg);
+    if (is_hmac(alg)) {
+      benchmark::RegisterBenchmark(("raw_sign/" + name).c_str(), BM_raw_hmac, alg);
+    } else {
+      benchmark::RegisterBenchmark(("raw_sign/" + name).c_str(), BM_raw_sign, alg);
+    }
+    benchmark::RegisterBenchmark(("verify/" + name).c_str(), BM_verify, alg);
+    if (is_hmac(alg)) {
+      benchmark::RegisterBenchmark(("raw_verify/" + name).c_str(), BM_raw_hmac, alg);
+    } else {
+      benchmark::RegisterBenchmark(("raw_verify/" + name).c_str(), BM_raw_verify, alg);
+    }
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.print_ratios();
+  benchmark::Shutdown();
+  return 0;
+}
