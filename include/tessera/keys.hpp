@@ -3,7 +3,9 @@
 // A Key is one immutable key-set entry: {kid, algorithms it may be used with, material}.
 // The algorithms come from the key (its JWK `alg`, else its type), never from a token.
 // `use` and `key_ops` are honoured: a key with `use: "enc"`, or with `key_ops` lacking
-// "verify" (resp. "sign"), cannot verify (resp. sign).
+// "verify" (resp. "sign"), cannot verify (resp. sign). A JWK `alg` naming no JWS algorithm
+// (e.g. "A256GCM" on an encryption key) is kept for round trips, and the key binds no
+// algorithm: it can neither sign nor verify.
 // A KeySet holds several keys, one of them primary (used to sign); verification looks a key
 // up by kid. This is what rotation builds on.
 //
@@ -49,7 +51,10 @@ class Key {
   // New random key. HMAC secrets are 32/48/64 bytes and bound to their one algorithm.
   // kid defaults to the RFC 7638 thumbprint.
   static Result<Key> generate(KeySpec spec, std::string kid = {});
-  // RFC 7517 JWK: kty RSA, EC (P-256/384/521), OKP (Ed25519), oct.
+  // RFC 7517 JWK: kty RSA, EC (P-256/384/521), OKP (Ed25519), oct. The kid is the JWK's
+  // (empty if it has none). Errors: wrong_type, invalid_key (missing or bad member, alg that
+  // does not fit the key, RSA < 2048 bits), malformed (base64url), unsupported (kty/crv),
+  // key_too_short (oct secret < 32 bytes, or shorter than its HS alg's hash).
   static Result<Key> from_jwk(std::string_view json);
   static Result<Key> from_jwk(const boost::json::object& jwk);
   // PEM (SPKI, PKCS#8, PKCS#1 RSA, SEC1 EC). kid defaults to the thumbprint.
@@ -67,15 +72,20 @@ class Key {
   bool can_sign() const noexcept;    // private material, and use/key_ops permit it
   bool can_verify() const noexcept;  // use/key_ops permit it
   // The algorithm used to sign when the caller names none: the JWK's alg, else the first
-  // allowed one (RS256 for RSA, ES256/384/512 by curve, EdDSA, HS by secret length).
+  // allowed one (RS256 for RSA, ES256/384/512 by curve, EdDSA; for oct the largest HS whose
+  // hash size <= the secret length: 64+ bytes HS512, 48..63 HS384, 32..47 HS256). An oct key
+  // without alg allows every HS whose hash fits, strongest first.
   Algorithm default_algorithm() const noexcept;
 
   // Public half (same kid, alg, use); unsupported for oct keys.
   Result<Key> public_key() const;
-  // JWK with public members only unless include_private (oct keys need include_private).
+  // JWK with public members only unless include_private (oct keys need include_private,
+  // else invalid_argument); include_private on a public key gives its public members.
+  // Members: kty, kid, use, key_ops, alg, then the key-type members.
   Result<boost::json::object> to_jwk(bool include_private = false) const;
   Result<std::string> to_jwk_json(bool include_private = false) const;
-  // SPKI public PEM, or PKCS#8 private PEM; unsupported for oct keys.
+  // SPKI public PEM, or PKCS#8 private PEM; unsupported for oct keys, invalid_argument for
+  // include_private on a public key.
   Result<std::string> to_pem(bool include_private = false) const;
   // RFC 7638 JWK thumbprint (SHA-256, base64url).
   std::string thumbprint() const;
@@ -91,7 +101,8 @@ class Key {
 class KeySet {
  public:
   KeySet() = default;
-  // Adds a key; kids must be unique (invalid_argument). The first key added becomes primary.
+  // Adds a key; a key without a kid is named by its RFC 7638 thumbprint. Kids must be unique
+  // (invalid_argument). The first key added becomes primary.
   Result<void> add(Key key, bool make_primary = false);
   Result<void> set_primary(std::string_view kid);
 
@@ -101,7 +112,9 @@ class KeySet {
   std::size_t size() const noexcept { return keys_.size(); }
   bool empty() const noexcept { return keys_.empty(); }
 
-  // RFC 7517 §5 {"keys": [...]}. Keys without a kid get their thumbprint.
+  // RFC 7517 §5 {"keys": [...]}. Keys without a kid get their thumbprint. A missing keys
+  // member is invalid_key; keys not an array, or an entry not an object, is wrong_type.
+  // to_jwks without include_private leaves out oct keys (a secret has no public form).
   static Result<KeySet> from_jwks(std::string_view json);
   Result<boost::json::object> to_jwks(bool include_private = false) const;
   Result<std::string> to_jwks_json(bool include_private = false) const;
@@ -111,7 +124,8 @@ class KeySet {
   std::size_t primary_ = 0;
 };
 
-// Loads whatever a key file holds: PEM, one JWK, or a JWKS.
+// Loads whatever a key file holds: PEM (text containing "-----BEGIN"), a JWKS (a JSON object
+// with a "keys" member), or one JWK. A key without a kid gets its thumbprint.
 Result<KeySet> load_key_set(std::string_view text);
 
 }  // namespace tessera

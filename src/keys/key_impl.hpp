@@ -38,11 +38,12 @@ struct Key::Impl {
 
 namespace keys {
 
-// Signs data with key under alg. Errors: alg_not_allowed (alg not bound to the key),
-// key_not_permitted (no private material, or use/key_ops forbid signing).
+// Signs data with key under alg. Errors: key_not_permitted (no private material, or
+// use/key_ops forbid signing; checked first, whatever alg), alg_not_allowed (alg not bound
+// to the key).
 Result<crypto::Bytes> sign(const Key& key, Algorithm alg, crypto::ByteView data);
 
-// Verifies; alg_not_allowed, key_not_permitted, or bad_signature.
+// Verifies; key_not_permitted (checked first), alg_not_allowed, or bad_signature.
 Result<void> verify(const Key& key, Algorithm alg, crypto::ByteView data,
                     crypto::ByteView signature);
 

@@ -1,0 +1,83 @@
+// Failure helpers, key-file loading and --alg parsing for the `tessera` CLI (see common.hpp).
+#include "common.hpp"
+
+#include <utility>
+
+#include <boost/json.hpp>
+
+#include "io.hpp"
+
+namespace tessera::cli {
+namespace {
+
+constexpr std::size_t kMaxKeyFileBytes = 1024 * 1024;
+
+// Same rule as load_key_set(): PEM is text containing "-----BEGIN".
+bool looks_like_pem(std::string_view text) { return text.find("-----BEGIN") != std::string_view::npos; }
+
+// A JWKS is a JSON object with a "keys" member. Only used to choose the output shape; the
+// library does the strict parse.
+bool looks_like_jwks(std::string_view text) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(text, ec);
+  return !ec && value.is_object() && value.as_object().contains("keys");
+}
+
+std::string all_alg_names() {
+  std::string names;
+  for (std::size_t i = 0; i < kAlgorithmCount; ++i) {
+    if (i) names += ", ";
+    names += alg_name(static_cast<Algorithm>(i));
+  }
+  return names;
+}
+
+}  // namespace
+
+void usage_error(Errc code, std::string message) {
+  throw Failure(kExitUsage, Error{code, std::move(message)}, true);
+}
+void usage_error(const Error& error) {
+  throw Failure(kExitUsage, error, true);
+}
+void check_failed(const Error& error) {
+  throw Failure(kExitCheckFailed, error, false);
+}
+void check_failed_verbose(const Error& error) {
+  throw Failure(kExitCheckFailed, error, true);
+}
+
+std::string failure_line(const Failure& failure) {
+  std::string line = "error: ";
+  line += failure.error().name();
+  if (failure.show_message() && !failure.error().message.empty()) {
+    line += ": ";
+    for (char c : failure.error().message) line += (c == '\n' || c == '\r') ? ' ' : c;
+  }
+  return line;
+}
+
+LoadedKeys load_key_file(const std::string& path) {
+  const std::string text = read_input(path, kMaxKeyFileBytes, "key file");
+  auto keys = load_key_set(text);
+  if (!keys) usage_error(keys.error().code, "cannot load key file " + path + ": " + keys.error().message);
+  if (keys->empty()) usage_error(Errc::invalid_key, "key file " + path + " holds no key");
+  LoadedKeys loaded{std::move(*keys), looks_like_pem(text), false};
+  loaded.is_jwks = !loaded.from_pem && looks_like_jwks(text);
+  return loaded;
+}
+
+Algorithm parse_alg_arg(std::string_view name) {
+  if (auto alg = parse_algorithm(name)) return *alg;
+  usage_error(Errc::invalid_argument,
+              "unknown algorithm \"" + std::string(name) + "\" (known: " + all_alg_names() + ")");
+}
+
+std::vector<Algorithm> parse_alg_args(const std::vector<std::string>& names) {
+  std::vector<Algorithm> algs;
+  algs.reserve(names.size());
+  for (const auto& name : names) algs.push_back(parse_alg_arg(name));
+  return algs;
+}
+
+}  // namespace tessera::cli

@@ -1,0 +1,62 @@
+// Shared pieces of the `tessera` CLI: the Failure exception that carries an exit code to the
+// single error boundary in main.cpp, key-file loading and --alg parsing.
+//
+// Exit codes (the CLI contract): 0 success / valid, 1 invalid token or failed check,
+// 2 usage or I/O error (bad arguments, unreadable files, unusable key files).
+#pragma once
+
+#include <exception>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tessera/error.hpp"
+#include "tessera/keys.hpp"
+
+namespace tessera::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitCheckFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+// Thrown by command handlers; main() prints `error: <code>[: <message>]` and exits.
+class Failure : public std::exception {
+ public:
+  Failure(int exit_code, Error error, bool show_message)
+      : exit_code_(exit_code), error_(std::move(error)), show_message_(show_message) {}
+  int exit_code() const noexcept { return exit_code_; }
+  const Error& error() const noexcept { return error_; }
+  bool show_message() const noexcept { return show_message_; }
+  const char* what() const noexcept override { return "tessera cli failure"; }
+
+ private:
+  int exit_code_;
+  Error error_;
+  bool show_message_;
+};
+
+// Exit 2 with `error: <code>: <message>`.
+[[noreturn]] void usage_error(Errc code, std::string message);
+[[noreturn]] void usage_error(const Error& error);
+// Exit 1 with `error: <code>` only: verification details stay out of the output
+// (error.hpp: front ends show callers only the code).
+[[noreturn]] void check_failed(const Error& error);
+// Exit 1 with `error: <code>: <message>` (signing with the operator's own key).
+[[noreturn]] void check_failed_verbose(const Error& error);
+
+// The single stderr line for a failure (no trailing newline; newlines in messages flattened).
+std::string failure_line(const Failure& failure);
+
+struct LoadedKeys {
+  KeySet keys;
+  bool from_pem = false;  // PEM files carry no kid (the library assigns the thumbprint)
+  bool is_jwks = false;   // the file was a JWKS ({"keys": [...]})
+};
+// Reads and parses a key file (PEM, JWK or JWKS; "-" = stdin). Any failure exits 2.
+LoadedKeys load_key_file(const std::string& path);
+
+// "RS256" etc.; unknown names (including "none") exit 2.
+Algorithm parse_alg_arg(std::string_view name);
+std::vector<Algorithm> parse_alg_args(const std::vector<std::string>& names);
+
+}  // namespace tessera::cli

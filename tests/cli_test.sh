@@ -1,0 +1,341 @@
+#!/usr/bin/env bash
+# End-to-end checks of the `tessera` command-line contract (exit codes, stderr error lines,
+# output formats). Usage: tests/cli_test.sh path/to/tessera
+# Registered with ctest as: add_test(NAME cli COMMAND bash tests/cli_test.sh $<TARGET_FILE:tessera_cli>)
+set -euo pipefail
+
+if [[ $# -ne 1 || ! -x "$1" ]]; then
+  echo "usage: $0 path/to/tessera" >&2
+  exit 2
+fi
+T=$1
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+PASS=0
+FAIL=0
+OUT="" ERR="" RC=0
+
+pass() { PASS=$((PASS + 1)); }
+fail() { FAIL=$((FAIL + 1)); echo "FAIL: $*" >&2; }
+
+# run CMD...: runs with the caller's stdin; sets RC, OUT and ERR (also in $TMP/out, $TMP/err).
+run() {
+  set +e
+  "$@" >"$TMP/out" 2>"$TMP/err"
+  RC=$?
+  set -e
+  OUT=$(cat "$TMP/out")
+  ERR=$(cat "$TMP/err")
+}
+
+# expect_ok NAME CMD...: exit 0.
+expect_ok() {
+  local name=$1; shift
+  run "$@"
+  if [[ $RC -eq 0 ]]; then pass; else fail "$name: rc=$RC stderr=$ERR"; fi
+}
+
+# expect_err NAME RC CODE CMD...: exit RC and stderr is exactly one line beginning `error: CODE`
+# (then end of line or `: message`).
+expect_err() {
+  local name=$1 want_rc=$2 code=$3; shift 3
+  run "$@"
+  local lines
+  lines=$(wc -l <"$TMP/err")
+  if [[ $RC -ne $want_rc ]]; then
+    fail "$name: rc=$RC (want $want_rc) stderr=$ERR"
+  elif [[ $lines -ne 1 ]]; then
+    fail "$name: stderr has $lines lines: $ERR"
+  elif [[ $ERR != "error: $code" && $ERR != "error: $code: "* ]]; then
+    fail "$name: stderr=$ERR (want error: $code)"
+  else
+    pass
+  fi
+}
+
+# expect_rc NAME RC CMD...: exit RC only.
+expect_rc() {
+  local name=$1 want_rc=$2; shift 2
+  run "$@"
+  if [[ $RC -eq $want_rc ]]; then pass; else fail "$name: rc=$RC (want $want_rc) stderr=$ERR"; fi
+}
+
+gen() {  # gen FILE ARGS...: `tessera keys generate ARGS` into FILE
+  local file=$1; shift
+  expect_ok "generate $*" "$T" keys generate "$@"
+  printf '%s\n' "$OUT" >"$file"
+}
+
+check() {  # check NAME CMD...: CMD succeeds
+  local name=$1; shift
+  if "$@"; then pass; else fail "$name"; fi
+}
+
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+b64url_decode() {
+  local s
+  s=$(tr -- '-_' '+/' <<<"$1")
+  while (( ${#s} % 4 )); do s+='='; done
+  base64 -d <<<"$s"
+}
+# true when the JSON text has none of the private JWK members
+no_private_members() { ! grep -Eq '"(d|k|p|q|dp|dq|qi)":' <<<"$1"; }
+
+NOW=$(date +%s)
+CLAIMS='{"sub":"alice","iss":"https://issuer.example","n":42,"roles":["a","b"],"x":{"y":true}}'
+
+# ---- version, help, usage -----------------------------------------------------------------
+expect_ok "version" "$T" --version
+check "version text" test "$OUT" = "tessera 0.1.0"
+expect_ok "help" "$T" --help
+check "help mentions exit codes" grep -q "Exit codes" "$TMP/out"
+expect_ok "verify help" "$T" jwt verify --help
+check "verify help explains aud default" grep -q "invalid_audience" "$TMP/out"
+expect_err "no subcommand" 2 invalid_argument "$T"
+expect_err "unknown option" 2 invalid_argument "$T" jwt verify --bogus x y
+expect_err "unknown subcommand" 2 invalid_argument "$T" frobnicate
+expect_err "unknown key type" 2 invalid_argument "$T" keys generate --type rsa1024
+expect_err "missing key file" 2 io_error "$T" jwt verify --key "$TMP/nope.jwk" x.y.z
+echo 'not a key' >"$TMP/garbage.key"
+expect_rc "garbage key file" 2 "$T" jwt verify --key "$TMP/garbage.key" x.y.z
+check "garbage key file: one error line" test "$(wc -l <"$TMP/err")" -eq 1
+check "garbage key file: error prefix" grep -q '^error: [a-z_]*: ' "$TMP/err"
+
+# ---- every key type: generate -> sign -> verify, public key, PEM --------------------------
+for type in hs256 hs384 hs512 rsa2048 rsa3072 rsa4096 p256 p384 p521 ed25519; do
+  key="$TMP/$type.jwk"
+  expect_ok "$type generate" "$T" keys generate --type "$type" --out "$key"
+  [[ -f $key ]] || : >"$key"  # keep going (and counting) if the binary is broken
+  check "$type key file mode 0600" test "$(stat -c %a "$key")" = 600
+  expect_ok "$type sign" "$T" jwt sign --key "$key" --claims "$CLAIMS" --expires-in 15m
+  tok=$OUT
+  check "$type token shape" grep -Eq '^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$' <<<"$tok"
+  expect_ok "$type verify" "$T" jwt verify --key "$key" "$tok"
+  for member in '"sub":"alice"' '"iss":"https://issuer.example"' '"n":42' '"roles":["a","b"]' '"x":{"y":true}'; do
+    check "$type claims round trip $member" grep -qF "$member" <<<"$OUT"
+  done
+  iat=$(grep -o '"iat":[0-9]*' <<<"$OUT" | cut -d: -f2) || true
+  exp=$(grep -o '"exp":[0-9]*' <<<"$OUT" | cut -d: -f2) || true
+  check "$type exp = iat + 900" test "$((exp - iat))" -eq 900
+  check "$type iat is now" test "$((iat - NOW))" -lt 120
+  if [[ $type == hs* ]]; then
+    expect_err "$type has no public form" 2 unsupported "$T" keys public "$key"
+    expect_err "$type --format pem is a usage error" 2 invalid_argument "$T" keys generate --type "$type" --format pem
+  else
+    expect_ok "$type public" "$T" keys public "$key"
+    pub=$OUT
+    check "$type public has no private members" no_private_members "$pub"
+    echo "$pub" >"$TMP/$type.pub.jwk"
+    expect_ok "$type verify with public key" "$T" jwt verify --key "$TMP/$type.pub.jwk" "$tok"
+    expect_err "$type public key cannot sign" 1 key_not_permitted \
+      "$T" jwt sign --key "$TMP/$type.pub.jwk" --claims '{}'
+    pem="$TMP/$type.pem"
+    expect_ok "$type generate pem" "$T" keys generate --type "$type" --format pem --out "$pem"
+    [[ -f $pem ]] || : >"$pem"
+    check "$type pem is PKCS#8" grep -q -- '-----BEGIN PRIVATE KEY-----' "$pem"
+    check "$type pem mode 0600" test "$(stat -c %a "$pem")" = 600
+    expect_ok "$type sign with pem" "$T" jwt sign --key "$pem" --claims "$CLAIMS" --expires-in 1h
+    tok=$OUT
+    expect_ok "$type verify with pem" "$T" jwt verify --key "$pem" "$tok"
+    expect_ok "$type public of pem" "$T" keys public "$pem"
+    check "$type public of pem has no private members" no_private_members "$OUT"
+    echo "$OUT" >"$TMP/$type.pem.pub.jwk"
+    expect_ok "$type verify pem token with public JWK" "$T" jwt verify --key "$TMP/$type.pem.pub.jwk" "$tok"
+  fi
+done
+
+# keys generate to stdout, with a kid
+expect_ok "generate to stdout with kid" "$T" keys generate --type p256 --kid my-key
+check "generated kid" grep -qF '"kid":"my-key"' <<<"$OUT"
+check "generated private has d" grep -qF '"d":' <<<"$OUT"
+
+# ---- failures -----------------------------------------------------------------------------
+ED=$TMP/ed25519.jwk
+RSA=$TMP/rsa2048.jwk
+HS=$TMP/hs256.jwk
+
+expect_ok "sign expired" "$T" jwt sign --key "$ED" --claims '{"sub":"a","exp":1000}'
+expect_err "expired token" 1 token_expired "$T" jwt verify --key "$ED" "$OUT"
+check "expired: stderr begins with error: token_expired" grep -q '^error: token_expired' "$TMP/err"
+expect_ok "sign recently expired" "$T" jwt sign --key "$ED" --claims "{\"exp\":$((NOW - 30))}"
+tok=$OUT
+expect_ok "within default leeway" "$T" jwt verify --key "$ED" "$tok"
+expect_err "leeway 0" 1 token_expired "$T" jwt verify --key "$ED" --leeway 0 "$tok"
+expect_ok "sign future nbf" "$T" jwt sign --key "$ED" --claims "{\"nbf\":$((NOW + 3600))}" --expires-in 2h
+expect_err "not yet valid" 1 token_not_yet_valid "$T" jwt verify --key "$ED" "$OUT"
+expect_ok "sign without exp" "$T" jwt sign --key "$ED" --claims '{"sub":"a"}'
+tok=$OUT
+expect_err "exp required" 1 missing_claim "$T" jwt verify --key "$ED" "$tok"
+expect_ok "--allow-missing-exp" "$T" jwt verify --key "$ED" --allow-missing-exp "$tok"
+
+# wrong key: same kid, different material
+gen "$TMP/same1.jwk" --type ed25519 --kid same
+gen "$TMP/same2.jwk" --type ed25519 --kid same
+expect_ok "sign with key 1" "$T" jwt sign --key "$TMP/same1.jwk" --claims '{}' --expires-in 60
+expect_err "wrong key" 1 bad_signature "$T" jwt verify --key "$TMP/same2.jwk" "$OUT"
+gen "$TMP/hs1.jwk" --type hs256 --kid hs
+gen "$TMP/hs2.jwk" --type hs256 --kid hs
+expect_ok "sign with hs key 1" "$T" jwt sign --key "$TMP/hs1.jwk" --claims '{}' --expires-in 60
+expect_err "wrong hs key" 1 bad_signature "$T" jwt verify --key "$TMP/hs2.jwk" "$OUT"
+# tampered payload
+expect_ok "sign for tamper" "$T" jwt sign --key "$ED" --claims '{"admin":false}' --expires-in 60
+IFS=. read -r h _ s <<<"$OUT"
+forged="$h.$(printf '{"admin":true,"exp":%d}' $((NOW + 60)) | b64url).$s"
+expect_err "tampered payload" 1 bad_signature "$T" jwt verify --key "$ED" "$forged"
+
+# algorithms
+expect_err "sign: alg not allowed" 1 alg_not_allowed "$T" jwt sign --key "$RSA" --alg HS256 --claims '{}'
+expect_ok "sign RS256" "$T" jwt sign --key "$RSA" --claims '{}' --expires-in 60
+rs_tok=$OUT
+expect_err "verify: --alg HS256 with RSA key" 1 alg_not_allowed "$T" jwt verify --key "$RSA" --alg HS256 "$rs_tok"
+expect_ok "verify: --alg RS256 --alg PS256" "$T" jwt verify --key "$RSA" --alg RS256 --alg PS256 "$rs_tok"
+expect_err "unknown --alg name" 2 invalid_argument "$T" jwt verify --key "$RSA" --alg none "$rs_tok"
+expect_ok "sign PS256" "$T" jwt sign --key "$RSA" --alg PS256 --claims '{}' --expires-in 60
+check "PS256 header" grep -q '"alg":"PS256"' <(b64url_decode "${OUT%%.*}")
+expect_ok "verify PS256" "$T" jwt verify --key "$RSA" "$OUT"
+
+# alg none, hand made
+none_h=$(printf '{"alg":"none"}' | b64url)
+none_p=$(printf '{"sub":"a","exp":%d}' $((NOW + 600)) | b64url)
+expect_rc "alg none rejected" 1 "$T" jwt verify --key "$HS" "$none_h.$none_p."
+check "alg none: one error line" grep -q '^error: [a-z_]*$' "$TMP/err"
+kid=$(grep -o '"kid":"[^"]*"' "$HS" | cut -d'"' -f4) || true
+none_h=$(printf '{"alg":"none","kid":"%s"}' "$kid" | b64url)
+expect_rc "alg none with kid rejected" 1 "$T" jwt verify --key "$HS" "$none_h.$none_p."
+expect_rc "alg none with fake signature rejected" 1 "$T" jwt verify --key "$HS" "$none_h.$none_p.AAAA"
+expect_rc "jws verify: alg none rejected" 1 "$T" jws verify --key "$HS" "$none_h.$none_p."
+
+# malformed tokens
+expect_err "garbage token" 1 malformed "$T" jwt verify --key "$ED" not-a-token
+expect_err "decode garbage" 1 malformed "$T" jwt decode a.b
+
+# ---- stdin ----------------------------------------------------------------------------------
+expect_ok "sign for stdin" "$T" jwt sign --key "$ED" --claims '{"sub":"stdin"}' --expires-in 60
+tok=$OUT
+expect_ok "verify token from stdin" "$T" jwt verify --key "$ED" - <<<"$tok"
+check "stdin claims" grep -qF '"sub":"stdin"' <<<"$OUT"
+expect_ok "verify token from stdin, CRLF" "$T" jwt verify --key "$ED" - < <(printf '%s\r\n\n' "$tok")
+expect_ok "key from stdin" "$T" jwt verify --key - "$tok" <"$ED"
+expect_ok "claims from stdin" "$T" jwt sign --key "$ED" --claims-file - --expires-in 60 <<<'{"sub":"file"}'
+expect_ok "verify claims-file token" "$T" jwt verify --key "$ED" "$OUT"
+check "claims-file round trip" grep -qF '"sub":"file"' <<<"$OUT"
+expect_ok "decode from stdin" "$T" jwt decode - <<<"$tok"
+expect_ok "keys public from stdin" "$T" keys public - <"$ED"
+
+# ---- claims input validation --------------------------------------------------------------
+expect_err "claims not an object" 2 wrong_type "$T" jwt sign --key "$ED" --claims '[1,2]'
+expect_rc "claims not JSON" 2 "$T" jwt sign --key "$ED" --claims '{nope'
+expect_rc "claims duplicate member" 2 "$T" jwt sign --key "$ED" --claims '{"a":1,"a":2}'
+expect_rc "exp of wrong type" 2 "$T" jwt sign --key "$ED" --claims '{"exp":"soon"}'
+expect_rc "no claims" 2 "$T" jwt sign --key "$ED"
+expect_rc "both claims options" 2 "$T" jwt sign --key "$ED" --claims '{}' --claims-file "$TMP/x"
+expect_rc "bad duration" 2 "$T" jwt sign --key "$ED" --claims '{}' --expires-in 5y
+expect_rc "negative duration" 2 "$T" jwt sign --key "$ED" --claims '{}' --expires-in -5
+for d in 90:90 90s:90 15m:900 1h:3600 7d:604800; do
+  expect_ok "duration ${d%%:*}" "$T" jwt sign --key "$ED" --claims '{"exp":1}' --expires-in "${d%%:*}"
+  expect_ok "duration ${d%%:*} verifies" "$T" jwt verify --key "$ED" "$OUT"
+  iat=$(grep -o '"iat":[0-9]*' <<<"$OUT" | cut -d: -f2) || true
+  exp=$(grep -o '"exp":[0-9]*' <<<"$OUT" | cut -d: -f2) || true
+  check "duration ${d%%:*} = ${d##*:}s" test "$((exp - iat))" -eq "${d##*:}"
+done
+
+# ---- jws verify prints payload bytes exactly ----------------------------------------------
+expect_ok "sign for jws" "$T" jwt sign --key "$ED" --claims '{"b":"x y"}'
+tok=$OUT
+payload_seg=${tok#*.}; payload_seg=${payload_seg%%.*}
+b64url_decode "$payload_seg" >"$TMP/want_payload" || true
+expect_ok "jws verify" "$T" jws verify --key "$ED" "$tok"
+check "jws verify prints payload exactly" cmp -s "$TMP/out" "$TMP/want_payload"
+expect_ok "jws verify from stdin" "$T" jws verify --key "$ED" - <<<"$tok"
+check "jws verify (stdin) prints payload exactly" cmp -s "$TMP/out" "$TMP/want_payload"
+expect_err "jws verify wrong key" 1 bad_signature "$T" jws verify --key "$TMP/same2.jwk" \
+  "$("$T" jwt sign --key "$TMP/same1.jwk" --claims '{}')"
+if command -v openssl >/dev/null 2>&1; then
+  # A non-JSON, newline-terminated payload, HS256 signed by hand with the hs256 JWK's secret.
+  k_b64=$(grep -o '"k":"[^"]*"' "$HS" | cut -d'"' -f4) || true
+  hexkey=$(b64url_decode "$k_b64" | od -An -tx1 | tr -d ' \n') || true
+  kid=$(grep -o '"kid":"[^"]*"' "$HS" | cut -d'"' -f4) || true
+  printf 'raw \x01 bytes\n' >"$TMP/raw_payload"
+  input="$(printf '{"alg":"HS256","kid":"%s"}' "$kid" | b64url).$(b64url <"$TMP/raw_payload")"
+  sig=$(printf '%s' "$input" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$hexkey" -binary | b64url) || true
+  expect_ok "jws verify raw payload" "$T" jws verify --key "$HS" "$input.$sig"
+  check "jws verify raw payload bytes exactly" cmp -s "$TMP/out" "$TMP/raw_payload"
+  expect_rc "jwt verify refuses a non-JSON payload" 1 "$T" jwt verify --key "$HS" "$input.$sig"
+else
+  echo "note: openssl not found, raw-payload jws check skipped" >&2
+fi
+
+# ---- jwt decode ------------------------------------------------------------------------------
+expect_ok "decode" "$T" jwt decode "$tok"
+check "decode marks UNVERIFIED on stderr" grep -q '^UNVERIFIED' "$TMP/err"
+check "decode output has header and payload" grep -qF '"payload":{"b":"x y"}' "$TMP/out"
+check "decode output header" grep -qF '"header":{"alg":"EdDSA"' "$TMP/out"
+expect_ok "decode bad-signature token" "$T" jwt decode "$forged"
+check "decode of forged token still UNVERIFIED" grep -q '^UNVERIFIED' "$TMP/err"
+
+# ---- issuer, audience, required claims, typ, max-age ---------------------------------------
+expect_ok "sign iss/aud" "$T" jwt sign --key "$ED" --claims '{"iss":"a","aud":"api","sub":"s"}' --expires-in 60
+tok=$OUT
+expect_err "aud present but no --aud" 1 invalid_audience "$T" jwt verify --key "$ED" "$tok"
+expect_ok "right --aud" "$T" jwt verify --key "$ED" --aud api "$tok"
+expect_err "wrong --aud" 1 invalid_audience "$T" jwt verify --key "$ED" --aud other "$tok"
+expect_ok "right --iss" "$T" jwt verify --key "$ED" --aud api --iss a "$tok"
+expect_ok "one of several --iss" "$T" jwt verify --key "$ED" --aud api --iss b --iss a "$tok"
+expect_err "wrong --iss" 1 invalid_issuer "$T" jwt verify --key "$ED" --aud api --iss b "$tok"
+expect_ok "--require present" "$T" jwt verify --key "$ED" --aud api --require sub "$tok"
+expect_err "--require missing" 1 missing_claim "$T" jwt verify --key "$ED" --aud api --require jti "$tok"
+expect_ok "sign no aud" "$T" jwt sign --key "$ED" --claims '{"sub":"s"}' --expires-in 60
+expect_err "--aud but token has none" 1 missing_claim "$T" jwt verify --key "$ED" --aud api "$OUT"
+expect_ok "sign with typ" "$T" jwt sign --key "$ED" --typ at+jwt --claims '{}' --expires-in 60
+tok=$OUT
+expect_ok "--typ matches" "$T" jwt verify --key "$ED" --typ application/AT+JWT "$tok"
+expect_err "--typ mismatch" 1 invalid_type "$T" jwt verify --key "$ED" --typ JWT "$tok"
+expect_ok "sign old iat" "$T" jwt sign --key "$ED" --claims "{\"iat\":$((NOW - 7200)),\"exp\":$((NOW + 600))}"
+tok=$OUT
+expect_ok "max-age ok" "$T" jwt verify --key "$ED" --max-age 10000 "$tok"
+expect_err "max-age exceeded" 1 token_too_old "$T" jwt verify --key "$ED" --max-age 3600 "$tok"
+expect_rc "negative leeway" 2 "$T" jwt verify --key "$ED" --leeway -1 "$tok"
+
+# ---- JWKS: sign with primary or --kid, verify selects by kid ------------------------------
+gen "$TMP/k1.jwk" --type ed25519 --kid k1
+gen "$TMP/k2.jwk" --type p256 --kid k2
+gen "$TMP/k3.jwk" --type ed25519 --kid k3
+printf '{"keys":[%s,%s]}\n' "$(cat "$TMP/k1.jwk")" "$(cat "$TMP/k2.jwk")" >"$TMP/set.jwks"
+expect_ok "jwks sign (primary)" "$T" jwt sign --key "$TMP/set.jwks" --claims '{}' --expires-in 60
+tok=$OUT
+check "primary is the first key" grep -q '"kid":"k1"' <(b64url_decode "${tok%%.*}")
+expect_ok "jwks verify primary" "$T" jwt verify --key "$TMP/set.jwks" "$tok"
+expect_ok "jwks sign --kid k2" "$T" jwt sign --key "$TMP/set.jwks" --kid k2 --claims '{}' --expires-in 60
+tok=$OUT
+check "--kid k2 header" grep -q '"kid":"k2"' <(b64url_decode "${tok%%.*}")
+check "--kid k2 is ES256" grep -q '"alg":"ES256"' <(b64url_decode "${tok%%.*}")
+expect_ok "jwks verify k2" "$T" jwt verify --key "$TMP/set.jwks" "$tok"
+expect_ok "verify k2 with its own JWK" "$T" jwt verify --key "$TMP/k2.jwk" "$tok"
+expect_err "jwks sign unknown --kid" 1 key_not_found "$T" jwt sign --key "$TMP/set.jwks" --kid nope --claims '{}'
+expect_ok "sign with k3 (not in set)" "$T" jwt sign --key "$TMP/k3.jwk" --claims '{}' --expires-in 60
+k3_tok=$OUT
+expect_err "jwks verify unknown kid" 1 key_not_found "$T" jwt verify --key "$TMP/set.jwks" "$k3_tok"
+expect_err "jws verify unknown kid" 1 key_not_found "$T" jws verify --key "$TMP/set.jwks" "$k3_tok"
+expect_ok "public jwks" "$T" keys public "$TMP/set.jwks"
+check "public jwks shape" grep -q '^{"keys":\[' "$TMP/out"
+check "public jwks has both kids" grep -q '"kid":"k1".*"kid":"k2"' "$TMP/out"
+check "public jwks has no private members" no_private_members "$OUT"
+echo "$OUT" >"$TMP/set.pub.jwks"
+expect_ok "verify with public jwks (k2)" "$T" jwt verify --key "$TMP/set.pub.jwks" "$tok"
+# PEM: --kid names the key
+expect_ok "pem sign --kid" "$T" jwt sign --key "$TMP/p256.pem" --kid pem-kid --claims '{}' --expires-in 60
+check "pem --kid in header" grep -q '"kid":"pem-kid"' <(b64url_decode "${OUT%%.*}")
+
+# ---- secrets are not printed where they should not be ---------------------------------------
+expect_ok "sign prints only the token" "$T" jwt sign --key "$HS" --claims '{}'
+k_b64=$(grep -o '"k":"[^"]*"' "$HS" | cut -d'"' -f4) || true
+check "sign output has no secret" test "$(grep -cF -- "$k_b64" "$TMP/out" "$TMP/err" | awk -F: '{s+=$2} END {print s}')" -eq 0
+
+echo
+if [[ $FAIL -eq 0 ]]; then
+  echo "$PASS passed, 0 failed"
+else
+  echo "$PASS passed, $FAIL failed"
+  exit 1
+fi
