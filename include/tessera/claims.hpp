@@ -40,7 +40,8 @@ class Claims {
   Claims& operator=(Claims&&) noexcept = default;
 
  private:
-  Claims() = default;
+  // Takes the object with its storage (a move between different storages would copy).
+  explicit Claims(boost::json::object&& json) : json_(std::move(json)) {}
   Result<void> extract();  // fills the views below from json_
 
   boost::json::object json_;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,7 +60,7 @@ class JwsVerifier {
  private:
   friend class JwtVerifier;
   struct Checked {  // what verify_parts() returns to JwtVerifier
-    boost::json::object header;
+    std::shared_ptr<const boost::json::object> header;
     std::string_view payload_b64;
     const Key* key;
     Algorithm alg;

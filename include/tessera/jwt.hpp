@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,16 +56,16 @@ class JwtBuilder {
 
 class VerifiedJwt {
  public:
-  const boost::json::object& header() const noexcept { return header_; }
+  const boost::json::object& header() const noexcept { return *header_; }
   const Claims& claims() const noexcept { return claims_; }
   Algorithm algorithm() const noexcept { return alg_; }
   const std::string& key_id() const noexcept { return kid_; }  // of the key that verified
 
  private:
   friend class JwtVerifier;
-  VerifiedJwt(boost::json::object header, Claims claims, Algorithm alg, std::string kid)
+  VerifiedJwt(std::shared_ptr<const boost::json::object> header, Claims claims, Algorithm alg, std::string kid)
       : header_(std::move(header)), claims_(std::move(claims)), alg_(alg), kid_(std::move(kid)) {}
-  boost::json::object header_;
+  std::shared_ptr<const boost::json::object> header_;  // shared with the verifier's header cache
   Claims claims_;
   Algorithm alg_;
   std::string kid_;

@@ -9,10 +9,13 @@ namespace {
 constexpr char kAlphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-constexpr std::array<std::int8_t, 256> make_reverse() {
-  std::array<std::int8_t, 256> t{};
-  for (auto& v : t) v = -1;
-  for (int i = 0; i < 64; ++i) t[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+// Sextet value of each byte, or kBad for bytes outside the alphabet. Errors are OR-ed into
+// one accumulator and checked once, so the inner loop has no branch per character.
+constexpr std::uint32_t kBad = 0x100;
+constexpr std::array<std::uint32_t, 256> make_reverse() {
+  std::array<std::uint32_t, 256> t{};
+  for (auto& v : t) v = kBad;
+  for (std::uint32_t i = 0; i < 64; ++i) t[static_cast<unsigned char>(kAlphabet[i])] = i;
   return t;
 }
 constexpr auto kReverse = make_reverse();
@@ -22,28 +25,32 @@ bool decode_raw(std::string_view in, std::uint8_t* dst) {
   const std::size_t n = in.size();
   if (n % 4 == 1) return false;
   const auto* s = reinterpret_cast<const unsigned char*>(in.data());
+  std::uint32_t bad = 0;
   std::size_t i = 0;
   std::size_t o = 0;
   for (; i + 4 <= n; i += 4) {
-    const int a = kReverse[s[i]], b = kReverse[s[i + 1]], c = kReverse[s[i + 2]], d = kReverse[s[i + 3]];
-    if ((a | b | c | d) < 0) return false;
-    const std::uint32_t v = (std::uint32_t(a) << 18) | (std::uint32_t(b) << 12) | (std::uint32_t(c) << 6) | std::uint32_t(d);
-    dst[o++] = std::uint8_t(v >> 16);
-    dst[o++] = std::uint8_t(v >> 8);
-    dst[o++] = std::uint8_t(v);
+    const std::uint32_t a = kReverse[s[i]], b = kReverse[s[i + 1]], c = kReverse[s[i + 2]], d = kReverse[s[i + 3]];
+    bad |= a | b | c | d;
+    const std::uint32_t v = (a << 18) | (b << 12) | (c << 6) | d;
+    dst[o] = std::uint8_t(v >> 16);
+    dst[o + 1] = std::uint8_t(v >> 8);
+    dst[o + 2] = std::uint8_t(v);
+    o += 3;
   }
   const std::size_t rest = n - i;
   if (rest == 2) {
-    const int a = kReverse[s[i]], b = kReverse[s[i + 1]];
-    if ((a | b) < 0 || (b & 0x0f) != 0) return false;  // non-canonical trailing bits
-    dst[o++] = std::uint8_t((a << 2) | (b >> 4));
+    const std::uint32_t a = kReverse[s[i]], b = kReverse[s[i + 1]];
+    if (b & 0x0f) return false;  // stray low bits: a non-canonical encoding
+    bad |= a | b;
+    dst[o] = std::uint8_t((a << 2) | (b >> 4));
   } else if (rest == 3) {
-    const int a = kReverse[s[i]], b = kReverse[s[i + 1]], c = kReverse[s[i + 2]];
-    if ((a | b | c) < 0 || (c & 0x03) != 0) return false;
-    dst[o++] = std::uint8_t((a << 2) | (b >> 4));
-    dst[o++] = std::uint8_t(((b & 0x0f) << 4) | (c >> 2));
+    const std::uint32_t a = kReverse[s[i]], b = kReverse[s[i + 1]], c = kReverse[s[i + 2]];
+    if (c & 0x03) return false;
+    bad |= a | b | c;
+    dst[o] = std::uint8_t((a << 2) | (b >> 4));
+    dst[o + 1] = std::uint8_t(((b & 0x0f) << 4) | (c >> 2));
   }
-  return true;
+  return (bad & kBad) == 0;
 }
 
 std::size_t decoded_size(std::size_t n) { return n / 4 * 3 + (n % 4 == 0 ? 0 : n % 4 - 1); }

@@ -1,10 +1,7 @@
 // Strict JSON parsing (see json.hpp): Boost.JSON's basic_parser driven by a handler that
-// builds the value with a value_stack and rejects duplicate member names while it goes.
+// builds the value with a value_stack and counts member names, to find repeated ones.
 #include "codec/json.hpp"
 
-#include <memory>
-#include <unordered_set>
-#include <vector>
 
 #include <boost/json/basic_parser_impl.hpp>
 
@@ -12,26 +9,20 @@ namespace tessera::codec {
 namespace json = boost::json;
 namespace {
 
-// Member names seen in one open object. Small objects scan linearly; large ones move to a
-// hash set, so a hostile token with thousands of members stays linear.
-struct ObjectFrame {
-  std::vector<std::string> names;
-  std::unique_ptr<std::unordered_set<std::string>> set;
-
-  bool insert(std::string name) {
-    constexpr std::size_t kLinearLimit = 24;
-    if (set) return set->insert(std::move(name)).second;
-    for (const auto& n : names)
-      if (n == name) return false;
-    names.push_back(std::move(name));
-    if (names.size() > kLinearLimit) {
-      set = std::make_unique<std::unordered_set<std::string>>(std::make_move_iterator(names.begin()),
-                                                              std::make_move_iterator(names.end()));
-      names.clear();
-    }
-    return true;
+// Boost.JSON keeps the last of repeated member names when it builds an object. So the handler
+// counts every member name it reads, and after the parse the members of the built document
+// are counted again: any difference is a name that was repeated. No per-name storage, and
+// linear in the input however hostile it is.
+std::size_t count_members(const json::value& v) {
+  std::size_t n = 0;
+  if (v.is_object()) {
+    n += v.get_object().size();
+    for (const auto& m : v.get_object()) n += count_members(m.value());
+  } else if (v.is_array()) {
+    for (const auto& e : v.get_array()) n += count_members(e);
   }
-};
+  return n;  // recursion depth is bounded by the parser's max_depth
+}
 
 struct StrictHandler {
   static constexpr std::size_t max_object_size = json::object::max_size();
@@ -40,20 +31,17 @@ struct StrictHandler {
   static constexpr std::size_t max_string_size = json::string::max_size();
 
   json::value_stack st;
-  std::vector<ObjectFrame> frames;
-  std::string pending_key;
-  bool duplicate = false;
+  std::size_t members = 0;
 
-  explicit StrictHandler(json::storage_ptr sp) { st.reset(std::move(sp)); }
+  StrictHandler(json::storage_ptr sp, unsigned char* temp, std::size_t temp_size) : st({}, temp, temp_size) {
+    st.reset(std::move(sp));
+  }
 
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
-  bool on_object_begin(json::error_code&) {
-    frames.emplace_back();
-    return true;
-  }
+  bool on_object_begin(json::error_code&) { return true; }
   bool on_object_end(std::size_t n, json::error_code&) {
-    frames.pop_back();
+    members += n;
     st.push_object(n);
     return true;
   }
@@ -63,19 +51,10 @@ struct StrictHandler {
     return true;
   }
   bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
-    pending_key.append(s.data(), s.size());
     st.push_chars(s);
     return true;
   }
-  bool on_key(json::string_view s, std::size_t, json::error_code& ec) {
-    std::string name = std::move(pending_key);
-    pending_key.clear();
-    name.append(s.data(), s.size());
-    if (!frames.back().insert(std::move(name))) {
-      duplicate = true;
-      ec = json::error::syntax;  // stops the parser; reported as duplicate_member below
-      return false;
-    }
+  bool on_key(json::string_view s, std::size_t, json::error_code&) {
     st.push_key(s);
     return true;
   }
@@ -119,13 +98,16 @@ Result<json::value> parse_json(std::string_view text, const JsonLimits& limits, 
   json::parse_options opt;
   opt.max_depth = limits.max_depth;
   try {
-    json::basic_parser<StrictHandler> p(opt, std::move(sp));
+    unsigned char temp[2048];  // the parser's working stack, on ours for small documents
+    json::basic_parser<StrictHandler> p(opt, std::move(sp), temp, sizeof temp);
     json::error_code ec;
     const std::size_t used = p.write_some(false, text.data(), text.size(), ec);
-    if (p.handler().duplicate) return fail(Errc::duplicate_member, "JSON object with a repeated member name");
     if (ec == json::error::too_deep) return fail(Errc::json_too_deep, "JSON nested too deeply");
     if (ec || used != text.size() || !p.done()) return fail(Errc::malformed, "invalid JSON");
-    return p.handler().st.release();
+    json::value v = p.handler().st.release();
+    if (count_members(v) != p.handler().members)
+      return fail(Errc::duplicate_member, "JSON object with a repeated member name");
+    return v;
   } catch (const std::exception&) {
     return fail(Errc::malformed, "invalid JSON");
   }
@@ -146,22 +128,28 @@ Result<std::optional<std::string_view>> get_string(const json::object& o, std::s
   return std::optional<std::string_view>{std::string_view(s.data(), s.size())};
 }
 
+Result<std::int64_t> numeric_date(const json::value& v, std::string_view name) {
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64()) {
+    if (v.get_uint64() > static_cast<std::uint64_t>(INT64_MAX))
+      return fail(Errc::wrong_type, std::string(name) + " is out of range");
+    return static_cast<std::int64_t>(v.get_uint64());
+  }
+  if (v.is_double()) {
+    const double d = v.get_double();
+    // NumericDate may be a non-integer; we take the integer part of finite values in range.
+    if (!(d >= -9.2e18 && d <= 9.2e18)) return fail(Errc::wrong_type, std::string(name) + " is out of range");
+    return static_cast<std::int64_t>(d);
+  }
+  return fail(Errc::wrong_type, std::string(name) + " is not a number");
+}
+
 Result<std::optional<std::int64_t>> get_int(const json::object& o, std::string_view name) {
   const auto* v = o.if_contains(name);
   if (!v) return std::optional<std::int64_t>{};
-  if (v->is_int64()) return std::optional<std::int64_t>{v->get_int64()};
-  if (v->is_uint64()) {
-    if (v->get_uint64() > static_cast<std::uint64_t>(INT64_MAX))
-      return fail(Errc::wrong_type, std::string(name) + " is out of range");
-    return std::optional<std::int64_t>{static_cast<std::int64_t>(v->get_uint64())};
-  }
-  if (v->is_double()) {
-    const double d = v->get_double();
-    // NumericDate may be a non-integer; we take the integer part of finite values in range.
-    if (!(d >= -9.2e18 && d <= 9.2e18)) return fail(Errc::wrong_type, std::string(name) + " is out of range");
-    return std::optional<std::int64_t>{static_cast<std::int64_t>(d)};
-  }
-  return fail(Errc::wrong_type, std::string(name) + " is not a number");
+  auto n = numeric_date(*v, name);
+  if (!n) return std::unexpected(std::move(n.error()));
+  return std::optional<std::int64_t>{*n};
 }
 
 std::string to_json(const json::value& v) { return json::serialize(v); }

@@ -35,6 +35,8 @@ Result<std::optional<std::string_view>> get_string(const boost::json::object& o,
                                                    std::string_view name);
 // Integer seconds (a JSON integer, or a JSON number with no fraction within int64).
 Result<std::optional<std::int64_t>> get_int(const boost::json::object& o, std::string_view name);
+// The same conversion for a value in hand; name is for the error message.
+Result<std::int64_t> numeric_date(const boost::json::value& v, std::string_view name);
 
 std::string to_json(const boost::json::value& v);
 

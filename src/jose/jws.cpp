@@ -27,11 +27,23 @@ Result<Parts> split_compact(std::string_view token, std::size_t max_bytes) {
                token.substr(0, d2)};
 }
 
-Result<boost::json::object> parse_header(std::string_view header_b64, std::size_t max_bytes) {
+// Parses a protected header. Tokens from one issuer mostly share one header, so each thread
+// keeps the last header it parsed: the same base64url text yields the same immutable object.
+Result<std::shared_ptr<const boost::json::object>> parse_header(std::string_view header_b64, std::size_t max_bytes) {
+  thread_local std::string last_b64;
+  thread_local std::shared_ptr<const boost::json::object> last_header;
+  if (last_header && header_b64 == last_b64) return last_header;
   std::string header_json;
   if (!codec::base64url_decode_into(header_b64, header_json))
     return fail(Errc::malformed, "header is not base64url");
-  return codec::parse_json_object(header_json, {max_bytes, kMaxHeaderDepth});
+  auto header = codec::parse_json_object(header_json, {max_bytes, kMaxHeaderDepth});
+  if (!header) return std::unexpected(std::move(header.error()));
+  auto shared = std::make_shared<const boost::json::object>(std::move(*header));
+  if (header_b64.size() <= 1024) {
+    last_b64.assign(header_b64);
+    last_header = shared;
+  }
+  return shared;
 }
 
 }  // namespace
@@ -74,19 +86,20 @@ Result<JwsVerifier::Checked> JwsVerifier::verify_parts(std::string_view token,
   auto header = parse_header(parts->header_b64, max_token_bytes_);
   if (!header) return std::unexpected(std::move(header.error()));
 
-  auto alg_name_v = codec::get_string(*header, "alg");
+  const boost::json::object& h = **header;
+  auto alg_name_v = codec::get_string(h, "alg");
   if (!alg_name_v) return std::unexpected(std::move(alg_name_v.error()));
   if (!*alg_name_v) return fail(Errc::malformed, "header has no alg");
   const auto alg = parse_algorithm(**alg_name_v);
   if (!alg) return fail(Errc::alg_not_allowed, "algorithm not allowed");
   if (!allowed_.empty() && std::find(allowed_.begin(), allowed_.end(), *alg) == allowed_.end())
     return fail(Errc::alg_not_allowed, "algorithm not allowed by the verifier");
-  if (header->contains("crit")) return fail(Errc::crit_unsupported, "crit names an unsupported extension");
+  if (h.contains("crit")) return fail(Errc::crit_unsupported, "crit names an unsupported extension");
 
-  auto kid = codec::get_string(*header, "kid");
+  auto kid = codec::get_string(h, "kid");
   if (!kid) return std::unexpected(std::move(kid.error()));
 
-  std::string signature;
+  thread_local std::string signature;  // reused buffer: no allocation per call
   if (!codec::base64url_decode_into(parts->signature_b64, signature))
     return fail(Errc::malformed, "signature is not base64url");
   const auto input = crypto::as_bytes(parts->signing_input);
@@ -118,7 +131,7 @@ Result<VerifiedJws> JwsVerifier::verify_detached(std::string_view token, std::st
   const std::string payload_b64 = codec::base64url_encode(payload);
   auto checked = verify_parts(token, &payload_b64);
   if (!checked) return std::unexpected(std::move(checked.error()));
-  return VerifiedJws{std::move(checked->header), std::string(payload), checked->key->kid(), checked->alg};
+  return VerifiedJws{*checked->header, std::string(payload), checked->key->kid(), checked->alg};
 }
 
 Result<VerifiedJws> JwsVerifier::verify(std::string_view token) const {
@@ -127,7 +140,7 @@ Result<VerifiedJws> JwsVerifier::verify(std::string_view token) const {
   std::string payload;
   if (!codec::base64url_decode_into(checked->payload_b64, payload))
     return fail(Errc::malformed, "payload is not base64url");
-  return VerifiedJws{std::move(checked->header), std::move(payload), checked->key->kid(), checked->alg};
+  return VerifiedJws{*checked->header, std::move(payload), checked->key->kid(), checked->alg};
 }
 
 }  // namespace tessera

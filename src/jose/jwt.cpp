@@ -113,15 +113,17 @@ Result<VerifiedJwt> JwtVerifier::verify(std::string_view token) const {
   if (!checked) return std::unexpected(std::move(checked.error()));
 
   if (typ_) {
-    auto typ = codec::get_string(checked->header, "typ");
+    auto typ = codec::get_string(*checked->header, "typ");
     if (!typ) return std::unexpected(std::move(typ.error()));
     if (!*typ || !type_matches(**typ, *typ_)) return fail(Errc::invalid_type, "unexpected typ");
   }
 
-  std::string payload;
+  thread_local std::string payload;  // reused buffer; the claims are copied out of it
   if (!codec::base64url_decode_into(checked->payload_b64, payload))
     return fail(Errc::malformed, "payload is not base64url");
-  auto object = codec::parse_json_object(payload, {jws_.max_token_bytes_, kMaxClaimsDepth});
+  // All of one token's claims live in one arena, freed with the Claims.
+  auto arena = boost::json::make_shared_resource<boost::json::monotonic_resource>(payload.size() * 2 + 256);
+  auto object = codec::parse_json_object(payload, {jws_.max_token_bytes_, kMaxClaimsDepth}, std::move(arena));
   if (!object) return std::unexpected(std::move(object.error()));
   auto claims = Claims::from_jwt(std::move(*object));
   if (!claims) return std::unexpected(std::move(claims.error()));

@@ -6,8 +6,7 @@
 namespace tessera {
 
 Result<Claims> Claims::from_jwt(boost::json::object claims) {
-  Claims c;
-  c.json_ = std::move(claims);
+  Claims c(std::move(claims));
   if (auto r = c.extract(); !r) return std::unexpected(std::move(r.error()));
   return c;
 }
@@ -22,34 +21,45 @@ Claims& Claims::operator=(const Claims& other) {
   return *this;
 }
 
+// One pass over the members (small objects have no index, so seven lookups would be seven
+// scans).
 Result<void> Claims::extract() {
+  iss_.reset();
+  sub_.reset();
+  jti_.reset();
+  exp_.reset();
+  nbf_.reset();
+  iat_.reset();
   aud_.clear();
   has_aud_ = false;
-  auto iss = codec::get_string(json_, "iss");
-  if (!iss) return std::unexpected(std::move(iss.error()));
-  auto sub = codec::get_string(json_, "sub");
-  if (!sub) return std::unexpected(std::move(sub.error()));
-  auto jti = codec::get_string(json_, "jti");
-  if (!jti) return std::unexpected(std::move(jti.error()));
-  auto exp = codec::get_int(json_, "exp");
-  if (!exp) return std::unexpected(std::move(exp.error()));
-  auto nbf = codec::get_int(json_, "nbf");
-  if (!nbf) return std::unexpected(std::move(nbf.error()));
-  auto iat = codec::get_int(json_, "iat");
-  if (!iat) return std::unexpected(std::move(iat.error()));
-  iss_ = *iss;
-  sub_ = *sub;
-  jti_ = *jti;
-  exp_ = *exp;
-  nbf_ = *nbf;
-  iat_ = *iat;
-
-  if (const auto* aud = json_.if_contains("aud")) {
+  auto text = [](const boost::json::value& v, std::string_view name) -> Result<std::string_view> {
+    if (!v.is_string()) return fail(Errc::wrong_type, std::string(name) + " is not a string");
+    return std::string_view(v.get_string().data(), v.get_string().size());
+  };
+  for (const auto& m : json_) {
+    const std::string_view k(m.key().data(), m.key().size());
+    const boost::json::value& v = m.value();
+    if (k.size() != 3) continue;
+    std::optional<std::string_view>* s = k == "iss" ? &iss_ : k == "sub" ? &sub_ : k == "jti" ? &jti_ : nullptr;
+    if (s) {
+      auto t = text(v, k);
+      if (!t) return std::unexpected(std::move(t.error()));
+      *s = *t;
+      continue;
+    }
+    std::optional<std::int64_t>* n = k == "exp" ? &exp_ : k == "nbf" ? &nbf_ : k == "iat" ? &iat_ : nullptr;
+    if (n) {
+      auto t = codec::numeric_date(v, k);
+      if (!t) return std::unexpected(std::move(t.error()));
+      *n = *t;
+      continue;
+    }
+    if (k != "aud") continue;
     has_aud_ = true;
-    if (aud->is_string()) {
-      aud_.emplace_back(aud->get_string().data(), aud->get_string().size());
-    } else if (aud->is_array()) {
-      for (const auto& a : aud->get_array()) {
+    if (v.is_string()) {
+      aud_.emplace_back(v.get_string().data(), v.get_string().size());
+    } else if (v.is_array()) {
+      for (const auto& a : v.get_array()) {
         if (!a.is_string()) return fail(Errc::wrong_type, "aud array holds a non-string");
         aud_.emplace_back(a.get_string().data(), a.get_string().size());
       }
