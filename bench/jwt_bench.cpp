@@ -238,9 +238,9 @@ class RatioReporter : public benchmark::ConsoleReporter {
       auto get = [&](const std::string& k) { auto it = ns_.find(k); return it == ns_.end() ? 0.0 : it->second; };
       const double s = get("sign/" + name), rs = get("raw_sign/" + name);
       const double v = get("verify/" + name), rv = get("raw_verify/" + name);
-      if (v == 0) continue;
+      if (v == 0 && s == 0) continue;
       std::printf("%-7s %12.0f %12.0f %8.2f %12.0f %12.0f %8.2f\n", name.c_str(), s, rs, s > 0 ? rs / s : 0.0, v, rv,
-                  rv / v);
+                  v > 0 ? rv / v : 0.0);
     }
   }
  private:

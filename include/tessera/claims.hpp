@@ -21,6 +21,8 @@ class Claims {
   // Type-checks the registered claims of a JWT claims set (times as NumericDate).
   // Errc::wrong_type for e.g. exp as a string, aud as an object or an array with a non-string.
   static Result<Claims> from_jwt(boost::json::object claims);
+  // The same type checks without taking a copy (for issuers).
+  static Result<void> check_jwt(const boost::json::object& claims);
 
   const boost::json::object& json() const noexcept { return json_; }
   std::optional<std::string_view> issuer() const noexcept { return iss_; }
@@ -42,7 +44,9 @@ class Claims {
  private:
   // Takes the object with its storage (a move between different storages would copy).
   explicit Claims(boost::json::object&& json) : json_(std::move(json)) {}
-  Result<void> extract();  // fills the views below from json_
+  Claims() = default;
+  Result<void> extract() { return extract_from(json_); }
+  Result<void> extract_from(const boost::json::object& o);  // fills the views below from o
 
   boost::json::object json_;
   std::optional<std::string_view> iss_, sub_, jti_;  // views into json_

@@ -35,7 +35,8 @@ class JwtBuilder {
   // iat = now, exp = now + seconds (clock: SystemClock unless given).
   JwtBuilder& expires_in(std::int64_t seconds, const Clock& clock = SystemClock::instance());
   JwtBuilder& claim(std::string name, boost::json::value value);
-  // Replaces all claims with the members of claims (then the setters above may add more).
+  // Replaces all claims, aud included, with the members of claims (then the setters above
+  // may add more).
   JwtBuilder& claims(boost::json::object claims);
   JwtBuilder& type(std::string typ);    // header typ, e.g. "JWT" or "at+jwt"
   JwtBuilder& algorithm(Algorithm alg); // default: the key's default algorithm

@@ -50,15 +50,27 @@ Result<std::shared_ptr<const boost::json::object>> parse_header(std::string_view
 
 Result<std::string> jws_sign(const Key& key, std::string_view payload, const JwsSignOptions& options) {
   const Algorithm alg = options.alg.value_or(key.default_algorithm());
-  boost::json::object header;
-  header["alg"] = alg_name(alg);
-  if (options.typ) header["typ"] = *options.typ;
-  if (options.include_kid && !key.kid().empty()) header["kid"] = key.kid();
+  // The header is written directly (member order alg, typ, kid, extras), not via a DOM.
+  std::string header = "{\"alg\":\"";
+  header.append(alg_name(alg)).push_back('"');
+  auto member = [&header](std::string_view name, const boost::json::value& v) {
+    header.append(",").append(boost::json::serialize(boost::json::string(name))).append(":");
+    header.append(boost::json::serialize(v));
+  };
+  if (options.typ) member("typ", boost::json::string(*options.typ));
+  if (options.include_kid && !key.kid().empty()) member("kid", boost::json::string(key.kid()));
   for (const auto& m : options.extra_header) {
-    if (m.key() == "alg") return fail(Errc::invalid_argument, "alg comes from the key, not extra_header");
-    header[m.key()] = m.value();
+    const std::string_view name(m.key().data(), m.key().size());
+    if (name == "alg" || (name == "typ" && options.typ) || (name == "kid" && options.include_kid && !key.kid().empty()))
+      return fail(Errc::invalid_argument, "extra_header repeats a member the signer sets");
+    member(name, m.value());
   }
-  std::string out = codec::base64url_encode(boost::json::serialize(header));
+  header.push_back('}');
+
+  std::string out;
+  out.reserve(codec::base64url_encoded_size(header.size()) + codec::base64url_encoded_size(payload.size()) + 2 +
+              codec::base64url_encoded_size(512));
+  codec::base64url_encode_append(crypto::as_bytes(header), out);
   out.push_back('.');
   codec::base64url_encode_append(crypto::as_bytes(payload), out);
   auto sig = keys::sign(key, alg, crypto::as_bytes(out));

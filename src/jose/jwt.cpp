@@ -38,7 +38,15 @@ bool type_matches(std::string_view got, std::string_view want) {
 
 JwtBuilder& JwtBuilder::issuer(std::string iss) { claims_["iss"] = iss; return *this; }
 JwtBuilder& JwtBuilder::subject(std::string sub) { claims_["sub"] = sub; return *this; }
-JwtBuilder& JwtBuilder::audience(std::string aud) { audiences_.emplace_back(aud); return *this; }
+JwtBuilder& JwtBuilder::audience(std::string aud) {
+  audiences_.emplace_back(aud);
+  if (audiences_.size() == 1) {
+    claims_["aud"] = audiences_.front();
+  } else {
+    claims_["aud"] = audiences_;
+  }
+  return *this;
+}
 JwtBuilder& JwtBuilder::jwt_id(std::string jti) { claims_["jti"] = jti; return *this; }
 JwtBuilder& JwtBuilder::issued_at(std::int64_t t) { claims_["iat"] = t; return *this; }
 JwtBuilder& JwtBuilder::not_before(std::int64_t t) { claims_["nbf"] = t; return *this; }
@@ -55,6 +63,7 @@ JwtBuilder& JwtBuilder::claim(std::string name, boost::json::value value) {
 }
 JwtBuilder& JwtBuilder::claims(boost::json::object claims) {
   claims_ = std::move(claims);
+  audiences_.clear();
   return *this;
 }
 JwtBuilder& JwtBuilder::type(std::string typ) { typ_ = std::move(typ); return *this; }
@@ -62,14 +71,8 @@ JwtBuilder& JwtBuilder::algorithm(Algorithm alg) { alg_ = alg; return *this; }
 JwtBuilder& JwtBuilder::key_id(std::string kid) { kid_ = std::move(kid); return *this; }
 
 Result<std::string> JwtBuilder::sign(const Key& key) const {
-  boost::json::object claims = claims_;
-  if (audiences_.size() == 1) {
-    claims["aud"] = audiences_.front();
-  } else if (!audiences_.empty()) {
-    claims["aud"] = audiences_;
-  }
   // Refuse to issue what a verifier would reject for its types.
-  if (auto checked = Claims::from_jwt(claims); !checked) return std::unexpected(std::move(checked.error()));
+  if (auto checked = Claims::check_jwt(claims_); !checked) return std::unexpected(std::move(checked.error()));
 
   JwsSignOptions opt;
   opt.alg = alg_;
@@ -78,7 +81,7 @@ Result<std::string> JwtBuilder::sign(const Key& key) const {
     opt.include_kid = false;
     opt.extra_header["kid"] = *kid_;
   }
-  return jws_sign(key, boost::json::serialize(claims), opt);
+  return jws_sign(key, boost::json::serialize(claims_), opt);
 }
 
 Result<std::string> JwtBuilder::sign(const KeySet& keys) const {

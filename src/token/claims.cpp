@@ -23,7 +23,12 @@ Claims& Claims::operator=(const Claims& other) {
 
 // One pass over the members (small objects have no index, so seven lookups would be seven
 // scans).
-Result<void> Claims::extract() {
+Result<void> Claims::check_jwt(const boost::json::object& claims) {
+  Claims scratch;
+  return scratch.extract_from(claims);
+}
+
+Result<void> Claims::extract_from(const boost::json::object& o) {
   iss_.reset();
   sub_.reset();
   jti_.reset();
@@ -36,7 +41,7 @@ Result<void> Claims::extract() {
     if (!v.is_string()) return fail(Errc::wrong_type, std::string(name) + " is not a string");
     return std::string_view(v.get_string().data(), v.get_string().size());
   };
-  for (const auto& m : json_) {
+  for (const auto& m : o) {
     const std::string_view k(m.key().data(), m.key().size());
     const boost::json::value& v = m.value();
     if (k.size() != 3) continue;
