@@ -14,6 +14,7 @@ std::string_view code_name(Errc code) noexcept {
     case Errc::key_not_found: return "key_not_found";
     case Errc::key_not_permitted: return "key_not_permitted";
     case Errc::unsupported: return "unsupported";
+    case Errc::wrong_key_type: return "wrong_key_type";
     case Errc::alg_not_allowed: return "alg_not_allowed";
     case Errc::bad_signature: return "bad_signature";
     case Errc::crit_unsupported: return "crit_unsupported";

@@ -23,6 +23,7 @@ enum class Errc {
   key_not_found,        // kid matches no configured key
   key_not_permitted,    // use / key_ops forbid this operation
   unsupported,          // algorithm / key type / format not supported
+  wrong_key_type,       // the key's kind, version or purpose does not fit the token / operation
   // verification
   alg_not_allowed,      // header alg not in the allow-list bound to the key
   bad_signature,
