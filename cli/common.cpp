@@ -1,6 +1,8 @@
 // Failure helpers, key-file loading and --alg parsing for the `tessera` CLI (see common.hpp).
 #include "common.hpp"
 
+#include "codec/json.hpp"
+
 #include <utility>
 
 #include <boost/json.hpp>
@@ -58,13 +60,33 @@ std::string failure_line(const Failure& failure) {
 }
 
 LoadedKeys load_key_file(const std::string& path) {
-  const std::string text = read_input(path, kMaxKeyFileBytes, "key file");
+  return parse_key_file(read_input(path, kMaxKeyFileBytes, "key file"), path);
+}
+
+std::string read_key_file(const std::string& path) { return read_input(path, kMaxKeyFileBytes, "key file"); }
+
+LoadedKeys parse_key_file(const std::string& text, const std::string& path) {
   auto keys = load_key_set(text);
   if (!keys) usage_error(keys.error().code, "cannot load key file " + path + ": " + keys.error().message);
   if (keys->empty()) usage_error(Errc::invalid_key, "key file " + path + " holds no key");
   LoadedKeys loaded{std::move(*keys), looks_like_pem(text), false};
   loaded.is_jwks = !loaded.from_pem && looks_like_jwks(text);
   return loaded;
+}
+
+boost::json::object read_claims_arg(const std::string& claims, bool have_claims, const std::string& claims_file,
+                                    bool have_file) {
+  constexpr std::size_t kMaxClaimsBytes = 1024 * 1024;
+  if (have_claims == have_file) usage_error(Errc::invalid_argument, "give exactly one of --claims and --claims-file");
+  const std::string text = have_claims ? claims : read_input(claims_file, kMaxClaimsBytes, "claims file");
+  auto object = codec::parse_json_object(text, {kMaxClaimsBytes, 16});
+  if (!object) {
+    const std::string why = object.error().code == Errc::wrong_type
+                                ? "claims must be a JSON object"
+                                : "claims are not valid JSON: " + object.error().message;
+    usage_error(object.error().code, why);
+  }
+  return std::move(*object);
 }
 
 Algorithm parse_alg_arg(std::string_view name) {

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 #include "tessera/error.hpp"
 #include "tessera/keys.hpp"
 
@@ -54,6 +56,14 @@ struct LoadedKeys {
 };
 // Reads and parses a key file (PEM, JWK or JWKS; "-" = stdin). Any failure exits 2.
 LoadedKeys load_key_file(const std::string& path);
+// The same in two steps, for commands that also accept PASETO (PASERK) key files.
+std::string read_key_file(const std::string& path);
+LoadedKeys parse_key_file(const std::string& text, const std::string& path);
+
+// The claims of a sign/encrypt command: exactly one of --claims JSON / --claims-file FILE|-.
+// Must be a JSON object (strict parse: duplicates and deep nesting refused); else exit 2.
+boost::json::object read_claims_arg(const std::string& claims, bool have_claims, const std::string& claims_file,
+                                    bool have_file);
 
 // "RS256" etc.; unknown names (including "none") exit 2.
 Algorithm parse_alg_arg(std::string_view name);

@@ -18,8 +18,6 @@
 namespace tessera::cli {
 namespace {
 
-constexpr std::size_t kMaxClaimsBytes = 1024 * 1024;
-
 struct SignOptions {
   std::string key_file;
   std::string alg;
@@ -53,24 +51,10 @@ struct DecodeOptions {
   std::string token;
 };
 
-boost::json::object parse_claims(const SignOptions& o, bool have_claims, bool have_file) {
-  if (have_claims == have_file)
-    usage_error(Errc::invalid_argument, "give exactly one of --claims and --claims-file");
-  const std::string text = have_claims ? o.claims : read_input(o.claims_file, kMaxClaimsBytes, "claims file");
-  auto claims = codec::parse_json_object(text, {kMaxClaimsBytes, 16});
-  if (!claims) {
-    const std::string why = claims.error().code == Errc::wrong_type
-                                ? "claims must be a JSON object"
-                                : "claims are not valid JSON: " + claims.error().message;
-    usage_error(claims.error().code, why);
-  }
-  return std::move(*claims);
-}
-
 void run_sign(const SignOptions& o, bool have_claims, bool have_file, bool have_kid) {
   if (have_file && o.claims_file == "-" && o.key_file == "-")
     usage_error(Errc::invalid_argument, "--key and --claims-file cannot both read stdin");
-  boost::json::object claims = parse_claims(o, have_claims, have_file);
+  boost::json::object claims = read_claims_arg(o.claims, have_claims, o.claims_file, have_file);
   const LoadedKeys loaded = load_key_file(o.key_file);
 
   std::optional<Key> relabelled;

@@ -327,6 +327,69 @@ expect_ok "verify with public jwks (k2)" "$T" jwt verify --key "$TMP/set.pub.jwk
 expect_ok "pem sign --kid" "$T" jwt sign --key "$TMP/p256.pem" --kid pem-kid --claims '{}' --expires-in 60
 check "pem --kid in header" grep -q '"kid":"pem-kid"' <(b64url_decode "${OUT%%.*}")
 
+# ---- PASETO: keys as PASERK, every version and purpose, failures ------------------------------
+future=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%S+00:00)
+past=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%S+00:00)
+for v in v4 v3 v2; do
+  k=${v#v}
+  expect_ok "$v.local generate" "$T" keys generate --type "$v.local" --out "$TMP/$v.local"
+  check "$v.local is a PASERK" grep -q "^k$k\.local\." "$TMP/$v.local"
+  check "$v.local file mode 0600" test "$(stat -c %a "$TMP/$v.local")" = 600
+  expect_ok "$v.public generate" "$T" keys generate --type "$v.public" --out "$TMP/$v.secret"
+  check "$v.public writes kN.secret" grep -q "^k$k\.secret\." "$TMP/$v.secret"
+  expect_ok "$v keys public" "$T" keys public "$TMP/$v.secret"
+  check "$v public is kN.public" grep -q "^k$k\.public\." "$TMP/out"
+  cp "$TMP/out" "$TMP/$v.public"
+  expect_ok "$v keys id local" "$T" keys id "$TMP/$v.local"
+  check "$v lid" grep -q "^k$k\.lid\." "$TMP/out"
+  expect_ok "$v keys id secret" "$T" keys id "$TMP/$v.secret"
+  check "$v sid" grep -q "^k$k\.sid\." "$TMP/out"
+  expect_ok "$v keys id public" "$T" keys id "$TMP/$v.public"
+  check "$v pid" grep -q "^k$k\.pid\." "$TMP/out"
+  expect_err "$v local key has no public form" 2 unsupported "$T" keys public "$TMP/$v.local"
+
+  expect_ok "$v encrypt" "$T" paseto encrypt --key "$TMP/$v.local" --footer '{"kid":"f"}' --expires-in 5m \
+    --claims '{"iss":"me","sub":"alice"}'
+  tok=$OUT
+  check "$v.local header" test "${tok%%.local.*}" = "$v"
+  expect_ok "$v decrypt" "$T" paseto decrypt --key "$TMP/$v.local" --iss me --footer-out - "$tok"
+  check "$v decrypt claims" grep -q '"sub":"alice"' "$TMP/out"
+  check "$v decrypt footer" grep -qx '{"kid":"f"}' "$TMP/out"
+  expect_ok "$v decrypt from stdin" "$T" paseto decrypt --key "$TMP/$v.local" - <<<"$tok"
+  expect_err "$v decrypt wrong issuer" 1 invalid_issuer "$T" paseto decrypt --key "$TMP/$v.local" --iss you "$tok"
+  expect_err "$v decrypt aud required" 1 missing_claim "$T" paseto decrypt --key "$TMP/$v.local" --aud api "$tok"
+  "$T" keys generate --type "$v.local" --out "$TMP/$v.other"
+  expect_err "$v decrypt wrong key" 1 bad_signature "$T" paseto decrypt --key "$TMP/$v.other" "$tok"
+  tampered_footer="${tok%.*}.$(printf '{"kid":"g"}' | base64 -w0 | tr '+/' '-_' | tr -d '=')"
+  expect_err "$v tampered footer" 1 bad_signature "$T" paseto decrypt --key "$TMP/$v.local" "$tampered_footer"
+  body=${tok%%.eyJ*}
+  expect_rc "$v truncated" 1 "$T" paseto decrypt --key "$TMP/$v.local" "${body:0:$((${#body} - 8))}"
+  expect_err "$v local token on verify" 2 wrong_key_type "$T" paseto verify --key "$TMP/$v.local" "$tok"
+  expect_ok "$v encrypt expired" "$T" paseto encrypt --key "$TMP/$v.local" --claims "{\"exp\":\"$past\"}"
+  expect_err "$v expired" 1 token_expired "$T" paseto decrypt --key "$TMP/$v.local" "$OUT"
+  expect_ok "$v encrypt nbf" "$T" paseto encrypt --key "$TMP/$v.local" --claims "{\"exp\":\"$future\",\"nbf\":\"$future\"}"
+  expect_err "$v not yet valid" 1 token_not_yet_valid "$T" paseto decrypt --key "$TMP/$v.local" "$OUT"
+  expect_err "$v exp as number" 2 wrong_type "$T" paseto encrypt --key "$TMP/$v.local" --claims '{"exp":1}'
+
+  expect_ok "$v sign" "$T" paseto sign --key "$TMP/$v.secret" --expires-in 5m --claims '{"sub":"bob"}'
+  tok=$OUT
+  expect_ok "$v verify with public" "$T" paseto verify --key "$TMP/$v.public" "$tok"
+  check "$v verify claims" grep -q '"sub":"bob"' "$TMP/out"
+  expect_ok "$v verify with secret" "$T" paseto verify --key "$TMP/$v.secret" "$tok"
+  expect_err "$v public token on decrypt" 2 wrong_key_type "$T" paseto decrypt --key "$TMP/$v.public" "$tok"
+  expect_err "$v sign with a public key" 2 wrong_key_type "$T" paseto sign --key "$TMP/$v.public" --claims '{}'
+done
+expect_err "v3 key on v4 token" 1 wrong_key_type "$T" paseto verify --key "$TMP/v3.public" \
+  "$("$T" paseto sign --key "$TMP/v4.secret" --expires-in 5m --claims '{}')"
+expect_err "v2 with implicit" 2 invalid_argument "$T" paseto sign --key "$TMP/v2.secret" --implicit x --claims '{}'
+expect_ok "v4 implicit sign" "$T" paseto sign --key "$TMP/v4.secret" --implicit ctx --expires-in 5m --claims '{}'
+tok=$OUT
+expect_ok "v4 implicit verify" "$T" paseto verify --key "$TMP/v4.public" --implicit ctx "$tok"
+expect_err "v4 wrong implicit" 1 bad_signature "$T" paseto verify --key "$TMP/v4.public" --implicit other "$tok"
+expect_err "v4 missing implicit" 1 bad_signature "$T" paseto verify --key "$TMP/v4.public" "$tok"
+expect_err "padded base64" 1 malformed "$T" paseto verify --key "$TMP/v4.public" "$tok=="
+expect_err "not a PASERK file" 2 malformed "$T" paseto verify --key "$TMP/garbage.key" "$tok"
+
 # ---- secrets are not printed where they should not be ---------------------------------------
 expect_ok "sign prints only the token" "$T" jwt sign --key "$HS" --claims '{}'
 k_b64=$(grep -o '"k":"[^"]*"' "$HS" | cut -d'"' -f4) || true

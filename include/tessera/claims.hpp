@@ -1,5 +1,7 @@
 // Claims: a token's claims set, with the registered claims (iss, sub, aud, exp, nbf, iat, jti)
-// type-checked and extracted once. The same model serves JWT and PASETO.
+// type-checked and extracted once. The same model serves JWT and PASETO: only the encoding of
+// the times differs (JWT: NumericDate numbers; PASETO: RFC 3339 strings), and the accessors
+// below give Unix seconds either way, so one ClaimsValidator serves both.
 // Thread safety: immutable value.
 #pragma once
 
@@ -23,6 +25,10 @@ class Claims {
   static Result<Claims> from_jwt(boost::json::object claims);
   // The same type checks without taking a copy (for issuers).
   static Result<void> check_jwt(const boost::json::object& claims);
+  // The same for a PASETO claims set: exp, nbf and iat must be RFC 3339 date-time strings
+  // (Errc::wrong_type for a number, or for a string that is not a valid date-time).
+  static Result<Claims> from_paseto(boost::json::object claims);
+  static Result<void> check_paseto(const boost::json::object& claims);
 
   const boost::json::object& json() const noexcept { return json_; }
   std::optional<std::string_view> issuer() const noexcept { return iss_; }
@@ -42,13 +48,17 @@ class Claims {
   Claims& operator=(Claims&&) noexcept = default;
 
  private:
+  enum class TimeFormat { numeric_date, rfc3339 };
   // Takes the object with its storage (a move between different storages would copy).
-  explicit Claims(boost::json::object&& json) : json_(std::move(json)) {}
-  Claims() = default;
+  Claims(boost::json::object&& json, TimeFormat f) : json_(std::move(json)), format_(f) {}
+  explicit Claims(TimeFormat f) : format_(f) {}
+  static Result<Claims> make(boost::json::object&& json, TimeFormat f);
   Result<void> extract() { return extract_from(json_); }
-  Result<void> extract_from(const boost::json::object& o);  // fills the views below from o
+  // Fills the views below from o, reading times as format_.
+  Result<void> extract_from(const boost::json::object& o);
 
   boost::json::object json_;
+  TimeFormat format_ = TimeFormat::numeric_date;
   std::optional<std::string_view> iss_, sub_, jti_;  // views into json_
   std::vector<std::string_view> aud_;
   bool has_aud_ = false;

@@ -2,20 +2,37 @@
 #include "tessera/claims.hpp"
 
 #include "codec/json.hpp"
+#include "token/rfc3339.hpp"
 
 namespace tessera {
+namespace {
 
-Result<Claims> Claims::from_jwt(boost::json::object claims) {
-  Claims c(std::move(claims));
+// A PASETO time claim: an RFC 3339 string; anything else is the claim's wrong type.
+Result<std::int64_t> rfc3339_date(const boost::json::value& v, std::string_view name) {
+  if (!v.is_string()) return fail(Errc::wrong_type, std::string(name) + " is not an RFC 3339 string");
+  const auto& s = v.get_string();
+  auto t = token::parse_rfc3339(std::string_view(s.data(), s.size()));
+  if (!t) return fail(Errc::wrong_type, std::string(name) + ": " + t.error().message);
+  return *t;
+}
+
+}  // namespace
+
+Result<Claims> Claims::make(boost::json::object&& json, TimeFormat f) {
+  Claims c(std::move(json), f);
   if (auto r = c.extract(); !r) return std::unexpected(std::move(r.error()));
   return c;
 }
 
-Claims::Claims(const Claims& other) : json_(other.json_) { (void)extract(); }
+Result<Claims> Claims::from_jwt(boost::json::object claims) { return make(std::move(claims), TimeFormat::numeric_date); }
+Result<Claims> Claims::from_paseto(boost::json::object claims) { return make(std::move(claims), TimeFormat::rfc3339); }
+
+Claims::Claims(const Claims& other) : json_(other.json_), format_(other.format_) { (void)extract(); }
 
 Claims& Claims::operator=(const Claims& other) {
   if (this != &other) {
     json_ = other.json_;
+    format_ = other.format_;
     (void)extract();
   }
   return *this;
@@ -24,7 +41,11 @@ Claims& Claims::operator=(const Claims& other) {
 // One pass over the members (small objects have no index, so seven lookups would be seven
 // scans).
 Result<void> Claims::check_jwt(const boost::json::object& claims) {
-  Claims scratch;
+  Claims scratch(TimeFormat::numeric_date);
+  return scratch.extract_from(claims);
+}
+Result<void> Claims::check_paseto(const boost::json::object& claims) {
+  Claims scratch(TimeFormat::rfc3339);
   return scratch.extract_from(claims);
 }
 
@@ -54,7 +75,7 @@ Result<void> Claims::extract_from(const boost::json::object& o) {
     }
     std::optional<std::int64_t>* n = k == "exp" ? &exp_ : k == "nbf" ? &nbf_ : k == "iat" ? &iat_ : nullptr;
     if (n) {
-      auto t = codec::numeric_date(v, k);
+      auto t = format_ == TimeFormat::rfc3339 ? rfc3339_date(v, k) : codec::numeric_date(v, k);
       if (!t) return std::unexpected(std::move(t.error()));
       *n = *t;
       continue;

@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# Tessera PASETO interop harness: for every PASETO version/purpose Tessera supports, tokens
+# made by Tessera must decrypt/verify in node `paseto` (panva) and `paseto-ts`, and tokens made
+# by each of those must decrypt/verify in Tessera.
+#
+# usage: interop/paseto_run.sh PATH_TO_TESSERA_BINARY
+#
+# Prints one line per check (`ok   <peer> <direction> <version.purpose>`, `FAIL ...` or
+# `skip ... (reason)`), then `K skipped` (if any) and finally `N passed, M failed`. Exits 1 if
+# any check failed, 2 on usage/setup errors. Set KEEP=1 to keep the scratch directory (keys,
+# tokens, error output) for debugging.
+set -euo pipefail
+
+if [ "$#" -ne 1 ]; then
+  echo "usage: $0 PATH_TO_TESSERA_BINARY" >&2
+  exit 2
+fi
+if [ ! -x "$1" ]; then
+  echo "error: $1 is not an executable" >&2
+  exit 2
+fi
+TESSERA="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+for pkg in paseto paseto-ts; do
+  if [ ! -d "$HERE/node_modules/$pkg" ]; then
+    echo "error: $pkg is not installed; run 'npm ci' in $HERE (or scripts/setup.sh)" >&2
+    exit 2
+  fi
+done
+# An unknown subcommand followed by --help may still print the top-level help and exit 0, so
+# look for the paseto subcommand's own "encrypt" command in its help.
+paseto_help="$("$TESSERA" paseto --help 2>&1 || true)"
+if ! grep -qw encrypt <<<"$paseto_help"; then
+  echo "error: '$TESSERA paseto --help' lists no encrypt command; this tessera build has no PASETO support" >&2
+  exit 2
+fi
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/tessera-paseto-interop.XXXXXX")"
+if [ "${KEEP:-0}" = 1 ]; then
+  echo "scratch directory: $WORK" >&2
+else
+  trap 'rm -rf "$WORK"' EXIT
+fi
+
+VPS=(v2.local v2.public v3.local v3.public v4.local v4.public)
+PEERS=(paseto paseto-ts)
+
+peer() {  # peer args...
+  local p="$1"; shift
+  case "$p" in
+    paseto) node "$HERE/peer_paseto.mjs" "$@" ;;
+    paseto-ts) node "$HERE/peer_paseto_ts.mjs" "$@" ;;
+  esac
+}
+
+# Why a peer cannot handle a version.purpose (empty if it can). Each peer knows its own gaps
+# (`supports` exits 3 and prints the reason taken from the package's README).
+skip_reason() {  # peer vp
+  local out rc=0
+  out="$(peer "$1" supports "$2" 2>&1)" || rc=$?
+  case "$rc" in
+    0) echo "" ;;
+    3) echo "$out" ;;
+    *) echo "peer_$1 supports failed (exit $rc): $out" ;;
+  esac
+}
+
+# Raw key bytes, as hex, of a plaintext PASERK file (k4.local.<b64url>, ...). Checks the
+# prefix and the byte length; prints nothing and returns 1 on mismatch.
+paserk_hex() {  # file prefix bytes
+  local s b64 hex
+  s="$(tr -d '[:space:]' <"$1")"
+  case "$s" in "$2"*) ;; *) return 1 ;; esac
+  b64="${s#"$2"}"
+  b64="$(printf '%s' "$b64" | tr '_-' '/+')"
+  while [ $(( ${#b64} % 4 )) -ne 0 ]; do b64="$b64="; done
+  hex="$(printf '%s' "$b64" | base64 -d 2>/dev/null | od -An -v -tx1 | tr -d ' \n')" || return 1
+  [ "${#hex}" -eq $(( $3 * 2 )) ] || return 1
+  printf '%s' "$hex"
+}
+
+# Expected PASERK prefixes and key sizes per version.purpose.
+key_layout() {  # vp -> "secret_prefix secret_bytes public_prefix public_bytes"
+  case "$1" in
+    v2.local) echo "k2.local. 32 - 0" ;;
+    v3.local) echo "k3.local. 32 - 0" ;;
+    v4.local) echo "k4.local. 32 - 0" ;;
+    v2.public) echo "k2.secret. 64 k2.public. 32" ;;
+    v3.public) echo "k3.secret. 48 k3.public. 49" ;;
+    v4.public) echo "k4.secret. 64 k4.public. 32" ;;
+  esac
+}
+
+# Verified claims must carry sub=alice (tolerates compact or pretty-printed JSON).
+has_alice() { grep -Eq '"sub"[[:space:]]*:[[:space:]]*"alice"' "$1"; }
+
+# First line of an error file, for FAIL messages.
+why() { head -n 1 "$1" 2>/dev/null | tr -d '\r' || true; }
+
+passed=0 failed=0 skipped=0
+ok()   { printf 'ok   %s %s %s\n' "$1" "$2" "$3"; passed=$((passed + 1)); }
+fail() { printf 'FAIL %s %s %s: %s\n' "$1" "$2" "$3" "$4"; failed=$((failed + 1)); }
+skip() { printf 'skip %s %s %s (%s)\n' "$1" "$2" "$3" "$4"; skipped=$((skipped + 1)); }
+
+fail_all() {  # vp message: every non-skipped check of this vp fails with message
+  local p reason
+  for p in "${PEERS[@]}"; do
+    reason="$(skip_reason "$p" "$1")"
+    if [ -n "$reason" ]; then
+      skip "$p" "tessera->peer" "$1" "$reason"
+      skip "$p" "peer->tessera" "$1" "$reason"
+    else
+      fail "$p" "tessera->peer" "$1" "$2"
+      fail "$p" "peer->tessera" "$1" "$2"
+    fi
+  done
+}
+
+for vp in "${VPS[@]}"; do
+  v="${vp%.*}" purpose="${vp#*.}"
+  d="$WORK/$vp"
+  mkdir -p "$d"
+  key="$d/key.paserk" pub="$d/pub.paserk"
+  read -r sk_prefix sk_bytes pk_prefix pk_bytes <<<"$(key_layout "$vp")"
+  if [ "$purpose" = local ]; then
+    produce=encrypt consume=decrypt
+  else
+    produce=sign consume=verify
+  fi
+  # The footer is authenticated by every version; implicit assertions exist only in v3/v4.
+  footer="{\"kid\":\"tessera-interop-$vp\"}"
+  implicit=()
+  if [ "$v" != v2 ]; then implicit=(--implicit "tessera-interop-implicit-$vp"); fi
+
+  # Key material, all generated by Tessera, converted to raw hex for the peers.
+  if ! "$TESSERA" keys generate --type "$vp" --out "$key" >"$d/keygen.out" 2>"$d/keygen.err"; then
+    fail_all "$vp" "tessera keys generate: $(why "$d/keygen.err")"
+    continue
+  fi
+  if ! sk_hex="$(paserk_hex "$key" "$sk_prefix" "$sk_bytes")"; then
+    fail_all "$vp" "tessera keys generate wrote '$(head -c 40 "$key")...', expected ${sk_prefix}<base64url of $sk_bytes bytes>"
+    continue
+  fi
+  if [ "$purpose" = local ]; then
+    consume_key="$key" pk_hex="$sk_hex"
+  else
+    if ! "$TESSERA" keys public "$key" >"$pub" 2>"$d/keypub.err"; then
+      fail_all "$vp" "tessera keys public: $(why "$d/keypub.err")"
+      continue
+    fi
+    if ! pk_hex="$(paserk_hex "$pub" "$pk_prefix" "$pk_bytes")"; then
+      fail_all "$vp" "tessera keys public printed '$(head -c 40 "$pub")...', expected ${pk_prefix}<base64url of $pk_bytes bytes>"
+      continue
+    fi
+    consume_key="$pub"
+  fi
+
+  # (a) Tessera makes a token, each peer decrypts/verifies it.
+  exp="$(date -u -d '+5 min' +%Y-%m-%dT%H:%M:%S+00:00)"
+  claims="{\"iss\":\"interop\",\"sub\":\"alice\",\"exp\":\"$exp\"}"
+  tessera_token=""
+  if "$TESSERA" paseto "$produce" --key "$key" --footer "$footer" "${implicit[@]}" \
+       --claims "$claims" >"$d/tessera.token" 2>"$d/tessera-$produce.err"; then
+    tessera_token="$(tr -d '[:space:]' <"$d/tessera.token")"
+  fi
+  for p in "${PEERS[@]}"; do
+    reason="$(skip_reason "$p" "$vp")"
+    if [ -n "$reason" ]; then skip "$p" "tessera->peer" "$vp" "$reason"; continue; fi
+    if [ -z "$tessera_token" ]; then
+      fail "$p" "tessera->peer" "$vp" "tessera paseto $produce: $(why "$d/tessera-$produce.err")"
+      continue
+    fi
+    if peer "$p" "$consume" --version "$v" --key-hex "$pk_hex" --footer "$footer" "${implicit[@]}" \
+         --iss interop "$tessera_token" >"$d/$p-$consume.out" 2>"$d/$p-$consume.err" \
+       && has_alice "$d/$p-$consume.out"; then
+      ok "$p" "tessera->peer" "$vp"
+    else
+      fail "$p" "tessera->peer" "$vp" "$p $consume: $(why "$d/$p-$consume.err")"
+    fi
+  done
+
+  # (b) Each peer makes a token with Tessera's key, Tessera decrypts/verifies it.
+  for p in "${PEERS[@]}"; do
+    reason="$(skip_reason "$p" "$vp")"
+    if [ -n "$reason" ]; then skip "$p" "peer->tessera" "$vp" "$reason"; continue; fi
+    exp="$(date -u -d '+5 min' +%Y-%m-%dT%H:%M:%S+00:00)"
+    claims="{\"iss\":\"interop\",\"sub\":\"alice\",\"exp\":\"$exp\"}"
+    if ! peer "$p" "$produce" --version "$v" --key-hex "$sk_hex" --footer "$footer" "${implicit[@]}" \
+         --claims "$claims" >"$d/$p.token" 2>"$d/$p-$produce.err"; then
+      fail "$p" "peer->tessera" "$vp" "$p $produce: $(why "$d/$p-$produce.err")"
+      continue
+    fi
+    token="$(tr -d '[:space:]' <"$d/$p.token")"
+    rc=0
+    "$TESSERA" paseto "$consume" --key "$consume_key" "${implicit[@]}" --iss interop "$token" \
+      >"$d/tessera-$consume-$p.out" 2>"$d/tessera-$consume-$p.err" || rc=$?
+    if [ "$rc" -eq 0 ] && has_alice "$d/tessera-$consume-$p.out"; then
+      ok "$p" "peer->tessera" "$vp"
+    elif [ "$rc" -eq 0 ]; then
+      fail "$p" "peer->tessera" "$vp" "tessera $consume exit 0 but claims lack \"sub\":\"alice\""
+    else
+      fail "$p" "peer->tessera" "$vp" "tessera $consume exit $rc: $(why "$d/tessera-$consume-$p.err")"
+    fi
+  done
+done
+
+if [ "$skipped" -gt 0 ]; then echo "$skipped skipped"; fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,103 @@
+// PASETO v4: v4.local (XChaCha20 with BLAKE2b-derived keys, BLAKE2b-MAC over PAE) and
+// v4.public (Ed25519 over PAE). Keys and headers are already checked by token.cpp.
+#include <array>
+
+#include "crypto/crypto.hpp"
+#include "crypto/sym.hpp"
+#include "paseto/token.hpp"
+
+namespace tessera::paseto::detail {
+
+namespace {
+
+constexpr std::string_view kEncryptionKeyInfo = "paseto-encryption-key";
+constexpr std::string_view kAuthKeyInfo = "paseto-auth-key-for-aead";
+constexpr std::size_t kNonceBytes = 32;
+constexpr std::size_t kTagBytes = 32;
+
+// Ek || n2 (32 + 24 bytes) and Ak (32 bytes), derived from the key and the nonce.
+struct Keys {
+  WipedArray<56> enc;  // Ek = enc[0:32], n2 = enc[32:56]
+  WipedArray<32> auth;
+};
+
+Result<void> derive(const KeyData& k, crypto::ByteView nonce, Keys& out) {
+  const crypto::ByteView key = bytes_of(k.material);
+  const std::array<crypto::ByteView, 2> enc_parts{crypto::as_bytes(kEncryptionKeyInfo), nonce};
+  const std::array<crypto::ByteView, 2> auth_parts{crypto::as_bytes(kAuthKeyInfo), nonce};
+  if (auto r = crypto::blake2b(out.enc.span(), key, enc_parts); !r) return r;
+  return crypto::blake2b(out.auth.span(), key, auth_parts);
+}
+
+Result<std::array<std::uint8_t, kTagBytes>> tag(const Keys& keys, std::string_view h, crypto::ByteView n,
+                                                crypto::ByteView c, std::string_view f, std::string_view i) {
+  const std::array<std::string_view, 5> pieces{h, crypto::as_chars(n), crypto::as_chars(c), f, i};
+  const std::string pre = pae(pieces);
+  std::array<std::uint8_t, kTagBytes> t{};
+  const std::array<crypto::ByteView, 1> parts{crypto::as_bytes(pre)};
+  if (auto r = crypto::blake2b(t, keys.auth.view(), parts); !r) return std::unexpected(r.error());
+  return t;
+}
+
+}  // namespace
+
+Result<std::string> v4_encrypt(const KeyData& k, std::string_view m, std::string_view f, std::string_view i,
+                               crypto::ByteView nonce) {
+  if (nonce.size() != kNonceBytes) return fail(Errc::invalid_argument, "v4 nonce is 32 bytes");
+  Keys keys;
+  if (auto r = derive(k, nonce, keys); !r) return std::unexpected(r.error());
+  const crypto::ByteView enc = keys.enc.view();
+  auto c = crypto::xchacha20_xor(crypto::as_bytes(m), enc.subspan(32, 24), enc.first(32));
+  if (!c) return std::unexpected(c.error());
+  const std::string h = header(Version::v4, Purpose::local);
+  auto t = tag(keys, h, nonce, *c, f, i);
+  if (!t) return std::unexpected(t.error());
+  crypto::Bytes body;
+  body.reserve(nonce.size() + c->size() + t->size());
+  body.insert(body.end(), nonce.begin(), nonce.end());
+  body.insert(body.end(), c->begin(), c->end());
+  body.insert(body.end(), t->begin(), t->end());
+  return build_token(h, body, f);
+}
+
+Result<std::string> v4_decrypt(const KeyData& k, const ParsedToken& tok, std::string_view i) {
+  const crypto::ByteView body = crypto::as_bytes(tok.body);
+  if (body.size() < kNonceBytes + kTagBytes) return fail(Errc::malformed, "v4.local payload too short");
+  const crypto::ByteView n = body.first(kNonceBytes);
+  const crypto::ByteView c = body.subspan(kNonceBytes, body.size() - kNonceBytes - kTagBytes);
+  const crypto::ByteView t = body.last(kTagBytes);
+  Keys keys;
+  if (auto r = derive(k, n, keys); !r) return std::unexpected(r.error());
+  auto expected = tag(keys, tok.header, n, c, tok.footer, i);
+  if (!expected) return std::unexpected(expected.error());
+  if (!crypto::constant_time_equal(*expected, t)) return fail(Errc::bad_signature, "v4.local tag mismatch");
+  const crypto::ByteView enc = keys.enc.view();
+  auto m = crypto::xchacha20_xor(c, enc.subspan(32, 24), enc.first(32));
+  if (!m) return std::unexpected(m.error());
+  return std::string(crypto::as_chars(*m));
+}
+
+Result<std::string> v4_sign(const KeyData& k, std::string_view m, std::string_view f, std::string_view i) {
+  const std::string h = header(Version::v4, Purpose::public_);
+  const std::array<std::string_view, 4> pieces{h, m, f, i};
+  auto sig = crypto::ed25519_sign(bytes_of(k.material), crypto::as_bytes(pae(pieces)));
+  if (!sig) return std::unexpected(sig.error());
+  crypto::Bytes body(crypto::as_bytes(m).begin(), crypto::as_bytes(m).end());
+  body.insert(body.end(), sig->begin(), sig->end());
+  return build_token(h, body, f);
+}
+
+Result<std::string> v4_verify(const KeyData& k, const ParsedToken& tok, std::string_view i) {
+  const std::string_view body = tok.body;
+  if (body.size() < kEd25519SigBytes) return fail(Errc::malformed, "v4.public payload too short");
+  const std::string_view m = body.substr(0, body.size() - kEd25519SigBytes);
+  const std::string_view sig = body.substr(body.size() - kEd25519SigBytes);
+  const std::array<std::string_view, 4> pieces{tok.header, m, tok.footer, i};
+  if (auto r = crypto::ed25519_verify(crypto::as_bytes(k.public_bytes), crypto::as_bytes(pae(pieces)),
+                                      crypto::as_bytes(sig));
+      !r)
+    return std::unexpected(r.error());
+  return std::string(m);
+}
+
+}  // namespace tessera::paseto::detail
