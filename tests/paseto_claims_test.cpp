@@ -356,7 +356,7 @@ TEST_F(FooterKidTest, JsonFootersAreBoundedAndStrict) {
   EXPECT_TRUE(paseto::footer_kid(token(R"({"kid":"k","a":{"b":1},"c":[1]})")));  // depth 2
   EXPECT_EQ(code_of(paseto::footer_kid(token(R"({"kid":"k","a":{"b":{}}})"))), Errc::json_too_deep);
   EXPECT_EQ(code_of(paseto::footer_kid(token(R"({"a":[[1]]})"))), Errc::json_too_deep);
-  std::string very_deep = R"({"a":)" + std::string(10000, '[');
+  std::string very_deep = R"({"a":)" + std::string(10000, '[') + std::string(10000, ']') + "}";
   EXPECT_EQ(code_of(paseto::footer_kid(token(very_deep), 65536)), Errc::json_too_deep);
 
   EXPECT_EQ(code_of(paseto::footer_kid(token(R"({"kid":"k-1","kid":"k-2"})"))), Errc::duplicate_member);

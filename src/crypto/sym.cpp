@@ -138,12 +138,18 @@ Result<Bytes> blake2b(std::size_t out_len, ByteView key, std::span<const ByteVie
 
 // ---- XChaCha20 ------------------------------------------------------------------------------
 
-Result<Bytes> xchacha20_xor(ByteView data, ByteView nonce24, ByteView key32) {
+Result<void> xchacha20_xor(ByteView data, ByteView nonce24, ByteView key32, std::span<std::uint8_t> out) {
   if (nonce24.size() != kXChaChaNonceBytes) return bad_size("XChaCha20 nonce");
   if (key32.size() != kXChaChaKeyBytes) return bad_size("XChaCha20 key");
+  if (out.size() != data.size()) return bad_size("XChaCha20 output");
   detail::ensure_sodium();
-  Bytes out(data.size());
   if (!data.empty()) crypto_stream_xchacha20_xor(out.data(), data.data(), data.size(), nonce24.data(), key32.data());
+  return {};
+}
+
+Result<Bytes> xchacha20_xor(ByteView data, ByteView nonce24, ByteView key32) {
+  Bytes out(data.size());
+  if (auto r = xchacha20_xor(data, nonce24, key32, out); !r) return std::unexpected(r.error());
   return out;
 }
 

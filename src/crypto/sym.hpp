@@ -34,6 +34,8 @@ inline constexpr std::size_t kPoly1305TagBytes = 16;
 
 // The XChaCha20 stream (counter 0) XORed with data: encrypts and decrypts.
 Result<Bytes> xchacha20_xor(ByteView data, ByteView nonce24, ByteView key32);
+// The same into out, which must be data.size() bytes (may be the same memory as data).
+Result<void> xchacha20_xor(ByteView data, ByteView nonce24, ByteView key32, std::span<std::uint8_t> out);
 
 // XChaCha20-Poly1305-IETF: returns ciphertext || 16-byte tag.
 Result<Bytes> xchacha20poly1305_encrypt(ByteView message, ByteView aad, ByteView nonce24, ByteView key32);

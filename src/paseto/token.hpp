@@ -17,6 +17,9 @@
 
 namespace tessera::paseto::detail {
 
+// LE64 of the PAE encoding (top bit cleared), for callers that stream PAE into a MAC.
+void pae_le64(std::uint64_t n, std::array<std::uint8_t, 8>& out) noexcept;
+
 // A token whose header matched the expected version and purpose, with its parts decoded.
 struct ParsedToken {
   std::string header;  // e.g. "v4.local."

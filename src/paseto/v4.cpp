@@ -29,12 +29,21 @@ Result<void> derive(const KeyData& k, crypto::ByteView nonce, Keys& out) {
   return crypto::blake2b(out.auth.span(), key, auth_parts);
 }
 
+// BLAKE2b-MAC over PAE(h, n, c, f, i), streamed: the length prefixes go in as their own parts,
+// so the ciphertext is never copied into a PAE buffer.
 Result<std::array<std::uint8_t, kTagBytes>> tag(const Keys& keys, std::string_view h, crypto::ByteView n,
                                                 crypto::ByteView c, std::string_view f, std::string_view i) {
-  const std::array<std::string_view, 5> pieces{h, crypto::as_chars(n), crypto::as_chars(c), f, i};
-  const std::string pre = pae(pieces);
+  const std::array<crypto::ByteView, 5> pieces{crypto::as_bytes(h), n, c, crypto::as_bytes(f), crypto::as_bytes(i)};
+  std::array<std::array<std::uint8_t, 8>, 6> lengths{};
+  std::array<crypto::ByteView, 11> parts{};
+  pae_le64(pieces.size(), lengths[0]);
+  parts[0] = lengths[0];
+  for (std::size_t k = 0; k < pieces.size(); ++k) {
+    pae_le64(pieces[k].size(), lengths[k + 1]);
+    parts[2 * k + 1] = lengths[k + 1];
+    parts[2 * k + 2] = pieces[k];
+  }
   std::array<std::uint8_t, kTagBytes> t{};
-  const std::array<crypto::ByteView, 1> parts{crypto::as_bytes(pre)};
   if (auto r = crypto::blake2b(t, keys.auth.view(), parts); !r) return std::unexpected(r.error());
   return t;
 }
@@ -72,9 +81,11 @@ Result<std::string> v4_decrypt(const KeyData& k, const ParsedToken& tok, std::st
   if (!expected) return std::unexpected(expected.error());
   if (!crypto::constant_time_equal(*expected, t)) return fail(Errc::bad_signature, "v4.local tag mismatch");
   const crypto::ByteView enc = keys.enc.view();
-  auto m = crypto::xchacha20_xor(c, enc.subspan(32, 24), enc.first(32));
-  if (!m) return std::unexpected(m.error());
-  return std::string(crypto::as_chars(*m));
+  std::string m(c.size(), '\0');
+  auto* out = reinterpret_cast<std::uint8_t*>(m.data());
+  if (auto r = crypto::xchacha20_xor(c, enc.subspan(32, 24), enc.first(32), {out, m.size()}); !r)
+    return std::unexpected(r.error());
+  return m;
 }
 
 Result<std::string> v4_sign(const KeyData& k, std::string_view m, std::string_view f, std::string_view i) {
