@@ -96,13 +96,8 @@ std::string base64url_encode(std::string_view data) {
 
 bool base64url_decode_into(std::string_view text, std::string& out) {
   if (text.size() % 4 == 1) return false;
-  bool ok = false;
-  // No zero-fill first: every byte is written by the decoder.
-  out.resize_and_overwrite(decoded_size(text.size()), [&](char* p, std::size_t n) {
-    ok = decode_raw(text, reinterpret_cast<std::uint8_t*>(p));
-    return n;
-  });
-  return ok;
+  out.resize(decoded_size(text.size()));
+  return decode_raw(text, reinterpret_cast<std::uint8_t*>(out.data()));
 }
 
 Result<std::vector<std::uint8_t>> base64url_decode(std::string_view text) {
