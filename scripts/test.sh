@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine, builds Tessera and runs the whole test suite
-# (unit tests, official vectors, CLI contract, interop with node jose / PyJWT / jwcrypto).
+# (unit tests, official vectors, CLI contract, interop with node jose / PyJWT / jwcrypto and
+# npm paseto / paseto-ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
