@@ -20,12 +20,13 @@
 
 #include "crypto/pkey_impl.hpp"
 #include "keys/key_impl.hpp"
+#include "access_token.hpp"
 #include "tessera/jwt.hpp"
 
 namespace {
 using namespace tessera;
 
-constexpr std::int64_t kNow = 1'700'000'000;
+using bench::kNow;
 
 struct Fixture {
   Algorithm alg;
@@ -35,26 +36,6 @@ struct Fixture {
   JwtBuilder builder;
   std::optional<JwtVerifier> verifier;
 };
-
-const FixedClock& clock() {
-  static const FixedClock c(kNow);
-  return c;
-}
-
-// A typical access token: iss, sub, aud, exp, iat, nbf, jti, scope, roles (~250 bytes).
-JwtBuilder access_token() {
-  JwtBuilder b;
-  b.issuer("https://auth.tessera.example")
-      .subject("user-7f3c9a2e-41d8-4c0b-9e55-1b2d3c4e5f60")
-      .audience("https://api.tessera.example")
-      .expires_at(kNow + 900)
-      .issued_at(kNow)
-      .not_before(kNow)
-      .jwt_id("01JD2Q7W9XK4M8N3P5R6S7T8V9")
-      .claim("scope", "openid profile email orders:read orders:write")
-      .claim("roles", boost::json::array{"customer", "beta-tester"});
-  return b;
-}
 
 Fixture& fixture(Algorithm alg) {
   static std::map<Algorithm, Fixture> all;
@@ -71,14 +52,14 @@ Fixture& fixture(Algorithm alg) {
     case Algorithm::EdDSA: spec = KeySpec::ed25519; break;
     default: break;
   }
-  Fixture f{alg, Key::generate(spec, "bench").value(), {}, {}, access_token(), std::nullopt};
+  Fixture f{alg, Key::generate(spec, "bench").value(), {}, {}, bench::access_token<JwtBuilder>(), std::nullopt};
   f.builder.algorithm(alg);
   f.token = f.builder.sign(f.key).value();
   f.signing_input = f.token.substr(0, f.token.rfind('.'));
   KeySet set;
   (void)set.add(f.key.is_symmetric() ? f.key : f.key.public_key().value());
   auto validator = ClaimsValidator::Builder()
-                       .clock(clock())
+                       .clock(bench::fixed_clock())
                        .expect_issuer("https://auth.tessera.example")
                        .expect_audience("https://api.tessera.example")
                        .build()

@@ -13,36 +13,18 @@
 #include <array>
 #include <string>
 
+#include "access_token.hpp"
 #include "tessera/paserk.hpp"
 #include "tessera/paseto_claims.hpp"
 
 namespace {
 using namespace tessera;
 
-constexpr std::int64_t kNow = 1'700'000'000;
-
-const FixedClock& bench_clock() {
-  static const FixedClock c(kNow);
-  return c;
-}
-
-PasetoBuilder claims() {
-  PasetoBuilder b;
-  b.issuer("https://auth.tessera.example")
-      .subject("user-7f3c9a2e-41d8-4c0b-9e55-1b2d3c4e5f60")
-      .audience("https://api.tessera.example")
-      .expires_at(kNow + 900)
-      .issued_at(kNow)
-      .not_before(kNow)
-      .jwt_id("01JD2Q7W9XK4M8N3P5R6S7T8V9")
-      .claim("scope", "openid profile email orders:read orders:write")
-      .claim("roles", boost::json::array{"customer", "beta-tester"});
-  return b;
-}
+using bench::kNow;
 
 PasetoVerifier verifier() {
   auto v = ClaimsValidator::Builder()
-               .clock(bench_clock())
+               .clock(bench::fixed_clock())
                .expect_issuer("https://auth.tessera.example")
                .expect_audience("https://api.tessera.example")
                .build()
@@ -58,7 +40,7 @@ std::string payload_of(const std::string& token, const PasetoVerifier& v, const 
 struct Public {
   paseto::SecretKey secret = paseto::SecretKey::generate(paseto::Version::v4).value();
   paseto::PublicKey pub = secret.public_key();
-  PasetoBuilder builder = claims();
+  PasetoBuilder builder = bench::access_token<PasetoBuilder>();
   PasetoVerifier verify = verifier();
   std::string token = builder.sign(secret).value();
   std::string pae;  // PAE("v4.public.", m, "", "") — the signed message
@@ -108,7 +90,7 @@ void BM_raw_v4_public_verify(benchmark::State& state) {
 
 struct Local {
   paseto::LocalKey key = paseto::LocalKey::generate(paseto::Version::v4).value();
-  PasetoBuilder builder = claims();
+  PasetoBuilder builder = bench::access_token<PasetoBuilder>();
   PasetoVerifier verify = verifier();
   std::string token = builder.encrypt(key).value();
   std::string m = boost::json::serialize(verify.decrypt(key, token).value().claims().json());

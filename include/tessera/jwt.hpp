@@ -16,6 +16,7 @@
 #include <boost/json/value.hpp>
 
 #include "tessera/claims.hpp"
+#include "tessera/claims_builder.hpp"
 #include "tessera/clock.hpp"
 #include "tessera/jws.hpp"
 #include "tessera/keys.hpp"
@@ -23,21 +24,10 @@
 
 namespace tessera {
 
-class JwtBuilder {
+// Registered claims (iss, sub, aud, jti, iat, nbf, exp as NumericDate, expires_in, claim,
+// claims) come from ClaimsBuilder.
+class JwtBuilder : public ClaimsBuilder<JwtBuilder, TimeEncoding::numeric_date> {
  public:
-  JwtBuilder& issuer(std::string iss);
-  JwtBuilder& subject(std::string sub);
-  JwtBuilder& audience(std::string aud);  // call again for an array
-  JwtBuilder& jwt_id(std::string jti);
-  JwtBuilder& issued_at(std::int64_t t);
-  JwtBuilder& not_before(std::int64_t t);
-  JwtBuilder& expires_at(std::int64_t t);
-  // iat = now, exp = now + seconds (clock: SystemClock unless given).
-  JwtBuilder& expires_in(std::int64_t seconds, const Clock& clock = SystemClock::instance());
-  JwtBuilder& claim(std::string name, boost::json::value value);
-  // Replaces all claims, aud included, with the members of claims (then the setters above
-  // may add more).
-  JwtBuilder& claims(boost::json::object claims);
   JwtBuilder& type(std::string typ);    // header typ, e.g. "JWT" or "at+jwt"
   JwtBuilder& algorithm(Algorithm alg); // default: the key's default algorithm
   JwtBuilder& key_id(std::string kid);  // default: the key's kid
@@ -48,8 +38,6 @@ class JwtBuilder {
   Result<std::string> sign(const KeySet& keys) const;
 
  private:
-  boost::json::object claims_;
-  boost::json::array audiences_;
   std::optional<std::string> typ_;
   std::optional<Algorithm> alg_;
   std::optional<std::string> kid_;

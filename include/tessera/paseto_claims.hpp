@@ -36,6 +36,7 @@
 #include <boost/json/value.hpp>
 
 #include "tessera/claims.hpp"
+#include "tessera/claims_builder.hpp"
 #include "tessera/clock.hpp"
 #include "tessera/error.hpp"
 #include "tessera/paseto.hpp"
@@ -98,22 +99,11 @@ class PublicKeySet : public detail::KidMap<PublicKey> {};
 
 namespace tessera {
 
-class PasetoBuilder {
+// Registered claims (iss, sub, aud, jti, iat, nbf, exp, expires_in, claim, claims) come from
+// ClaimsBuilder. Times are Unix seconds written as RFC 3339 ("2024-01-01T00:00:00+00:00"); a
+// time outside the years 0000..9999 makes encrypt()/sign() fail with invalid_argument.
+class PasetoBuilder : public ClaimsBuilder<PasetoBuilder, TimeEncoding::rfc3339> {
  public:
-  PasetoBuilder& issuer(std::string iss);
-  PasetoBuilder& subject(std::string sub);
-  PasetoBuilder& audience(std::string aud);  // call again for an array
-  PasetoBuilder& jwt_id(std::string jti);
-  // Times in Unix seconds, written as RFC 3339 ("2024-01-01T00:00:00+00:00"). A time outside
-  // the years 0000..9999 makes encrypt()/sign() fail with invalid_argument.
-  PasetoBuilder& issued_at(std::int64_t t);
-  PasetoBuilder& not_before(std::int64_t t);
-  PasetoBuilder& expires_at(std::int64_t t);
-  // iat = now, exp = now + seconds (clock: SystemClock unless given).
-  PasetoBuilder& expires_in(std::int64_t seconds, const Clock& clock = SystemClock::instance());
-  PasetoBuilder& claim(std::string name, boost::json::value value);
-  // Replaces all claims, aud included (then the setters above may add more).
-  PasetoBuilder& claims(boost::json::object claims);
   // The footer, verbatim. footer() and footer_kid() replace each other: the last call wins.
   PasetoBuilder& footer(std::string footer);
   // The footer {"kid":"<kid>"}.
@@ -128,13 +118,9 @@ class PasetoBuilder {
 
  private:
   Result<std::string> payload() const;
-  void set_time(const char* name, std::int64_t t);
 
-  boost::json::object claims_;
-  boost::json::array audiences_;
   std::string footer_;
   std::string implicit_;
-  std::optional<Error> error_;  // the first setter error, reported by encrypt()/sign()
 };
 
 class VerifiedPaseto {

@@ -36,41 +36,12 @@ bool type_matches(std::string_view got, std::string_view want) {
 
 // ---- builder -------------------------------------------------------------------------
 
-JwtBuilder& JwtBuilder::issuer(std::string iss) { claims_["iss"] = iss; return *this; }
-JwtBuilder& JwtBuilder::subject(std::string sub) { claims_["sub"] = sub; return *this; }
-JwtBuilder& JwtBuilder::audience(std::string aud) {
-  audiences_.emplace_back(aud);
-  if (audiences_.size() == 1) {
-    claims_["aud"] = audiences_.front();
-  } else {
-    claims_["aud"] = audiences_;
-  }
-  return *this;
-}
-JwtBuilder& JwtBuilder::jwt_id(std::string jti) { claims_["jti"] = jti; return *this; }
-JwtBuilder& JwtBuilder::issued_at(std::int64_t t) { claims_["iat"] = t; return *this; }
-JwtBuilder& JwtBuilder::not_before(std::int64_t t) { claims_["nbf"] = t; return *this; }
-JwtBuilder& JwtBuilder::expires_at(std::int64_t t) { claims_["exp"] = t; return *this; }
-JwtBuilder& JwtBuilder::expires_in(std::int64_t seconds, const Clock& clock) {
-  const auto now = clock.now();
-  claims_["iat"] = now;
-  claims_["exp"] = now + seconds;
-  return *this;
-}
-JwtBuilder& JwtBuilder::claim(std::string name, boost::json::value value) {
-  claims_[name] = std::move(value);
-  return *this;
-}
-JwtBuilder& JwtBuilder::claims(boost::json::object claims) {
-  claims_ = std::move(claims);
-  audiences_.clear();
-  return *this;
-}
 JwtBuilder& JwtBuilder::type(std::string typ) { typ_ = std::move(typ); return *this; }
 JwtBuilder& JwtBuilder::algorithm(Algorithm alg) { alg_ = alg; return *this; }
 JwtBuilder& JwtBuilder::key_id(std::string kid) { kid_ = std::move(kid); return *this; }
 
 Result<std::string> JwtBuilder::sign(const Key& key) const {
+  if (error_) return std::unexpected(*error_);
   // Refuse to issue what a verifier would reject for its types.
   if (auto checked = Claims::check_jwt(claims_); !checked) return std::unexpected(std::move(checked.error()));
 

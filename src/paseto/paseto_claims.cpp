@@ -51,45 +51,6 @@ Result<std::optional<std::string>> footer_kid(std::string_view token, std::size_
 
 // ---- builder ---------------------------------------------------------------------------
 
-void PasetoBuilder::set_time(const char* name, std::int64_t t) {
-  auto text = token::format_rfc3339(t);
-  if (!text) {
-    if (!error_) error_ = Error(text.error().code, std::string(name) + ": " + text.error().message);
-    return;
-  }
-  claims_[name] = *text;
-}
-
-PasetoBuilder& PasetoBuilder::issuer(std::string iss) { claims_["iss"] = iss; return *this; }
-PasetoBuilder& PasetoBuilder::subject(std::string sub) { claims_["sub"] = sub; return *this; }
-PasetoBuilder& PasetoBuilder::audience(std::string aud) {
-  audiences_.emplace_back(aud);
-  if (audiences_.size() == 1) {
-    claims_["aud"] = audiences_.front();
-  } else {
-    claims_["aud"] = audiences_;
-  }
-  return *this;
-}
-PasetoBuilder& PasetoBuilder::jwt_id(std::string jti) { claims_["jti"] = jti; return *this; }
-PasetoBuilder& PasetoBuilder::issued_at(std::int64_t t) { set_time("iat", t); return *this; }
-PasetoBuilder& PasetoBuilder::not_before(std::int64_t t) { set_time("nbf", t); return *this; }
-PasetoBuilder& PasetoBuilder::expires_at(std::int64_t t) { set_time("exp", t); return *this; }
-PasetoBuilder& PasetoBuilder::expires_in(std::int64_t seconds, const Clock& clock) {
-  const auto now = clock.now();
-  set_time("iat", now);
-  set_time("exp", now + seconds);
-  return *this;
-}
-PasetoBuilder& PasetoBuilder::claim(std::string name, boost::json::value value) {
-  claims_[name] = std::move(value);
-  return *this;
-}
-PasetoBuilder& PasetoBuilder::claims(boost::json::object claims) {
-  claims_ = std::move(claims);
-  audiences_.clear();
-  return *this;
-}
 PasetoBuilder& PasetoBuilder::footer(std::string footer) { footer_ = std::move(footer); return *this; }
 PasetoBuilder& PasetoBuilder::footer_kid(std::string kid) {
   boost::json::object f;
