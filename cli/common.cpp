@@ -89,6 +89,38 @@ boost::json::object read_claims_arg(const std::string& claims, bool have_claims,
   return std::move(*object);
 }
 
+void add_policy_options(CLI::App* cmd, PolicyOptions& o) {
+  cmd->add_option("--iss", o.issuers, "Expected issuer (repeatable: any one matches; default: not checked)")
+      ->type_name("ISS");
+  cmd->add_option("--aud", o.audience, "Expected audience (default: tokens that carry aud are rejected)")
+      ->type_name("AUD");
+  cmd->add_option("--leeway", o.leeway, "Clock skew tolerance in seconds (default 60)")
+      ->type_name("SECONDS")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--require", o.required, "Claim that must be present (repeatable)")->type_name("CLAIM");
+  cmd->add_option("--max-age", o.max_age, "Require iat, and reject tokens issued more than SECONDS ago")
+      ->type_name("SECONDS")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--allow-missing-exp", o.allow_missing_exp, "Accept tokens without exp");
+}
+
+ClaimsValidator build_policy(const PolicyOptions& o) {
+  ClaimsValidator::Builder policy;
+  if (o.issuers.empty()) {
+    policy.ignore_issuer();
+  } else {
+    policy.expect_issuers(o.issuers);
+  }
+  if (!o.audience.empty()) policy.expect_audience(o.audience);
+  policy.leeway(o.leeway);
+  if (o.max_age) policy.max_age(*o.max_age);
+  for (const auto& name : o.required) policy.require_claim(name);
+  if (o.allow_missing_exp) policy.allow_missing_expiration();
+  auto validator = policy.build();
+  if (!validator) usage_error(validator.error());
+  return std::move(*validator);
+}
+
 Algorithm parse_alg_arg(std::string_view name) {
   if (auto alg = parse_algorithm(name)) return *alg;
   usage_error(Errc::invalid_argument,

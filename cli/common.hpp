@@ -12,7 +12,12 @@
 
 #include <boost/json/object.hpp>
 
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
+
 #include "tessera/error.hpp"
+#include "tessera/validator.hpp"
 #include "tessera/keys.hpp"
 
 namespace tessera::cli {
@@ -64,6 +69,20 @@ LoadedKeys parse_key_file(const std::string& text, const std::string& path);
 // Must be a JSON object (strict parse: duplicates and deep nesting refused); else exit 2.
 boost::json::object read_claims_arg(const std::string& claims, bool have_claims, const std::string& claims_file,
                                     bool have_file);
+
+// The claims policy options shared by `jwt verify` and `paseto decrypt|verify`.
+struct PolicyOptions {
+  std::vector<std::string> issuers;  // empty: issuer not checked
+  std::string audience;              // empty: a token carrying aud is rejected
+  std::int64_t leeway = 60;
+  std::vector<std::string> required;
+  std::optional<std::int64_t> max_age;
+  bool allow_missing_exp = false;
+};
+// Registers --iss, --aud, --leeway, --require, --max-age and --allow-missing-exp on cmd.
+void add_policy_options(CLI::App* cmd, PolicyOptions& o);
+// The ClaimsValidator those options describe (exit 2 if they are inconsistent).
+ClaimsValidator build_policy(const PolicyOptions& o);
 
 // "RS256" etc.; unknown names (including "none") exit 2.
 Algorithm parse_alg_arg(std::string_view name);

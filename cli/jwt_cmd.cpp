@@ -31,13 +31,8 @@ struct SignOptions {
 struct VerifyOptions {
   std::string key_file;
   std::vector<std::string> algs;
-  std::vector<std::string> issuers;
-  std::string audience;
-  std::int64_t leeway = 60;
-  std::vector<std::string> required;
+  PolicyOptions policy;
   std::string typ;
-  std::optional<std::int64_t> max_age;
-  bool allow_missing_exp = false;
   std::string token;
 };
 
@@ -103,21 +98,7 @@ void run_verify(const VerifyOptions& o) {
   const std::vector<Algorithm> algs = parse_alg_args(o.algs);
   LoadedKeys loaded = load_key_file(o.key_file);
 
-  ClaimsValidator::Builder policy;
-  if (o.issuers.empty()) {
-    policy.ignore_issuer();
-  } else {
-    policy.expect_issuers(o.issuers);
-  }
-  if (!o.audience.empty()) policy.expect_audience(o.audience);
-  policy.leeway(o.leeway);
-  if (o.max_age) policy.max_age(*o.max_age);
-  for (const auto& name : o.required) policy.require_claim(name);
-  if (o.allow_missing_exp) policy.allow_missing_expiration();
-  auto validator = policy.build();
-  if (!validator) usage_error(validator.error());
-
-  JwtVerifier::Builder builder(std::move(loaded.keys), std::move(*validator));
+  JwtVerifier::Builder builder(std::move(loaded.keys), build_policy(o.policy));
   if (!algs.empty()) builder.allow_algorithms(algs);
   if (!o.typ.empty()) builder.expect_type(o.typ);
   auto jwt = builder.build().verify(token);
@@ -208,23 +189,9 @@ void add_jwt_commands(CLI::App& app) {
   verify
       ->add_option("--alg", vo->algs, "Accept only this algorithm (repeatable; default: what the key allows)")
       ->type_name("ALG");
-  verify
-      ->add_option("--iss", vo->issuers,
-                   "Expected issuer (repeatable: any one matches; default: not checked)")
-      ->type_name("ISS");
-  verify->add_option("--aud", vo->audience, "Expected audience (see below: default rejects tokens with aud)")
-      ->type_name("AUD");
-  verify->add_option("--leeway", vo->leeway, "Clock skew tolerance in seconds (default 60)")
-      ->type_name("SECONDS")
-      ->check(CLI::NonNegativeNumber);
-  verify->add_option("--require", vo->required, "Claim that must be present (repeatable)")
-      ->type_name("CLAIM");
+  add_policy_options(verify, vo->policy);
   verify->add_option("--typ", vo->typ, "Required header typ (case-insensitive, application/ prefix ignored)")
       ->type_name("TYP");
-  verify->add_option("--max-age", vo->max_age, "Require iat, and reject tokens issued more than SECONDS ago")
-      ->type_name("SECONDS")
-      ->check(CLI::NonNegativeNumber);
-  verify->add_flag("--allow-missing-exp", vo->allow_missing_exp, "Accept tokens without exp");
   verify->add_option("TOKEN", vo->token, "The JWT; - reads it from stdin")->type_name("TOKEN")->required();
   verify->footer(kVerifyFooter);
   verify->callback([vo] { run_verify(*vo); });

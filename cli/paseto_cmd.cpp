@@ -26,11 +26,7 @@ struct IssueOptions {
 struct CheckOptions {
   std::string key_file;
   std::string implicit;
-  std::vector<std::string> issuers;
-  std::string audience;
-  std::int64_t leeway = 60;
-  std::vector<std::string> required;
-  bool allow_missing_exp = false;
+  PolicyOptions policy;
   std::string footer_out;
   std::string token;
 };
@@ -68,20 +64,7 @@ void run_check(Op op, const CheckOptions& o) {
   const std::string token = read_token_arg(o.token);
   const PaserkFile f = load_paserk_file(o.key_file);
 
-  ClaimsValidator::Builder policy;
-  if (o.issuers.empty()) {
-    policy.ignore_issuer();
-  } else {
-    policy.expect_issuers(o.issuers);
-  }
-  if (!o.audience.empty()) policy.expect_audience(o.audience);
-  policy.leeway(o.leeway);
-  for (const auto& name : o.required) policy.require_claim(name);
-  if (o.allow_missing_exp) policy.allow_missing_expiration();
-  auto validator = policy.build();
-  if (!validator) usage_error(validator.error());
-
-  PasetoVerifier::Builder builder(std::move(*validator));
+  PasetoVerifier::Builder builder(build_policy(o.policy));
   if (!o.implicit.empty()) builder.implicit(o.implicit);
   const PasetoVerifier verifier = builder.build();
 
@@ -156,15 +139,7 @@ void add_check(CLI::App* parent, Op op) {
       ->type_name("FILE")
       ->required();
   cmd->add_option("--implicit", o->implicit, "Implicit assertion the token was made with")->type_name("STR");
-  cmd->add_option("--iss", o->issuers, "Expected issuer (repeatable: any one matches; default: not checked)")
-      ->type_name("ISS");
-  cmd->add_option("--aud", o->audience, "Expected audience (default: tokens with aud are rejected)")
-      ->type_name("AUD");
-  cmd->add_option("--leeway", o->leeway, "Clock skew tolerance in seconds (default 60)")
-      ->type_name("SECONDS")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--require", o->required, "Claim that must be present (repeatable)")->type_name("CLAIM");
-  cmd->add_flag("--allow-missing-exp", o->allow_missing_exp, "Accept tokens without exp");
+  add_policy_options(cmd, o->policy);
   cmd->add_option("--footer-out", o->footer_out, "Write the verified footer to FILE (- : stdout, after the claims)")
       ->type_name("FILE");
   cmd->add_option("TOKEN", o->token, "The token; - reads it from stdin")->type_name("TOKEN")->required();

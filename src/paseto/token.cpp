@@ -128,6 +128,16 @@ std::string build_token(std::string_view hdr, crypto::ByteView body, std::string
   return out;
 }
 
+std::string build_token(std::string_view hdr, std::initializer_list<crypto::ByteView> body_parts,
+                        std::string_view footer) {
+  crypto::Bytes body;
+  std::size_t total = 0;
+  for (const auto part : body_parts) total += part.size();
+  body.reserve(total);
+  for (const auto part : body_parts) body.insert(body.end(), part.begin(), part.end());
+  return build_token(hdr, body, footer);
+}
+
 Result<std::string> encrypt_with_nonce(const LocalKey& key, std::string_view payload, std::string_view footer,
                                        std::string_view implicit, std::span<const std::uint8_t> nonce) {
   const KeyData& k = key.data();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <initializer_list>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -36,6 +37,9 @@ Result<ParsedToken> parse_token(std::string_view token, Version v, Purpose p, st
 
 // header || b64(body) [ || "." || b64(footer) ]
 std::string build_token(std::string_view header, crypto::ByteView body, std::string_view footer);
+// The same with the body given as consecutive parts (nonce, ciphertext, tag / message, signature).
+std::string build_token(std::string_view header, std::initializer_list<crypto::ByteView> body_parts,
+                        std::string_view footer);
 
 // A fixed-size buffer for derived keys, wiped on destruction.
 template <std::size_t N>

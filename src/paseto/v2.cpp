@@ -24,9 +24,7 @@ Result<std::string> v2_encrypt(const KeyData& k, std::string_view m, std::string
   auto c = crypto::xchacha20poly1305_encrypt(crypto::as_bytes(m), crypto::as_bytes(pae(pieces)), n,
                                              bytes_of(k.material));
   if (!c) return std::unexpected(c.error());
-  crypto::Bytes body(n.begin(), n.end());
-  body.insert(body.end(), c->begin(), c->end());
-  return build_token(h, body, f);
+  return build_token(h, {n, *c}, f);
 }
 
 Result<std::string> v2_decrypt(const KeyData& k, const ParsedToken& tok) {
@@ -46,9 +44,7 @@ Result<std::string> v2_sign(const KeyData& k, std::string_view m, std::string_vi
   const std::array<std::string_view, 3> pieces{h, m, f};
   auto sig = crypto::ed25519_sign(bytes_of(k.material), crypto::as_bytes(pae(pieces)));
   if (!sig) return std::unexpected(sig.error());
-  crypto::Bytes body(crypto::as_bytes(m).begin(), crypto::as_bytes(m).end());
-  body.insert(body.end(), sig->begin(), sig->end());
-  return build_token(h, body, f);
+  return build_token(h, {crypto::as_bytes(m), *sig}, f);
 }
 
 Result<std::string> v2_verify(const KeyData& k, const ParsedToken& tok) {

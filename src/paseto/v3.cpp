@@ -53,12 +53,7 @@ Result<std::string> v3_encrypt(const KeyData& k, std::string_view m, std::string
   const std::string h = header(Version::v3, Purpose::local);
   auto t = tag(keys, h, nonce, *c, f, i);
   if (!t) return std::unexpected(t.error());
-  crypto::Bytes body;
-  body.reserve(nonce.size() + c->size() + t->size());
-  body.insert(body.end(), nonce.begin(), nonce.end());
-  body.insert(body.end(), c->begin(), c->end());
-  body.insert(body.end(), t->begin(), t->end());
-  return build_token(h, body, f);
+  return build_token(h, {nonce, *c, *t}, f);
 }
 
 Result<std::string> v3_decrypt(const KeyData& k, const ParsedToken& tok, std::string_view i) {
@@ -85,9 +80,7 @@ Result<std::string> v3_sign(const KeyData& k, std::string_view m, std::string_vi
   auto sig = k.signer->sign(crypto::as_bytes(pae(pieces)));
   if (!sig) return std::unexpected(sig.error());
   if (sig->size() != kV3SigBytes) return fail(Errc::internal, "unexpected ECDSA signature size");
-  crypto::Bytes body(crypto::as_bytes(m).begin(), crypto::as_bytes(m).end());
-  body.insert(body.end(), sig->begin(), sig->end());
-  return build_token(h, body, f);
+  return build_token(h, {crypto::as_bytes(m), *sig}, f);
 }
 
 Result<std::string> v3_verify(const KeyData& k, const ParsedToken& tok, std::string_view i) {
