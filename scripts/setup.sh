@@ -10,7 +10,8 @@ PKGS=(
   libssl-dev libsodium-dev
   libboost1.81-dev libboost-json1.81-dev
   libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
-  libsqlite3-dev
+  libsqlite3-dev sqlite3
+  libhiredis-dev redis-server redis-tools
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jwt python3-jwcrypto
 )

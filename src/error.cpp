@@ -26,6 +26,12 @@ std::string_view code_name(Errc code) noexcept {
     case Errc::invalid_issuer: return "invalid_issuer";
     case Errc::invalid_audience: return "invalid_audience";
     case Errc::invalid_type: return "invalid_type";
+    case Errc::session_not_found: return "session_not_found";
+    case Errc::session_idle_expired: return "session_idle_expired";
+    case Errc::session_absolute_expired: return "session_absolute_expired";
+    case Errc::session_revoked: return "session_revoked";
+    case Errc::csrf_failed: return "csrf_failed";
+    case Errc::store_unavailable: return "store_unavailable";
     case Errc::io_error: return "io_error";
     case Errc::invalid_argument: return "invalid_argument";
     case Errc::internal: return "internal";

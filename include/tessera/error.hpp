@@ -37,7 +37,14 @@ enum class Errc {
   invalid_issuer,
   invalid_audience,
   invalid_type,         // typ header not the expected one
+  // sessions
+  session_not_found,
+  session_idle_expired,
+  session_absolute_expired,
+  session_revoked,
+  csrf_failed,
   // environment
+  store_unavailable,    // the store could not be reached or answered wrongly: fail closed
   io_error,
   invalid_argument,
   internal,

@@ -1,0 +1,91 @@
+// SessionStore: where server-side sessions live. One interface, three backends (memory,
+// SQLite, Redis / Redis Cluster); the session manager never knows which one runs.
+//
+// The store never sees a session id: records are keyed by id_hash = base64url(SHA-256(id))
+// (DESIGN.md invariant 4), so a leaked store yields no usable cookie.
+//
+// Every call returns Errc::store_unavailable when the backend cannot be reached or answers
+// wrongly, within a bounded time; callers fail closed (invariant 9).
+// Multi-record operations (create with eviction, rotate, revoke_all) are atomic.
+// Thread safety: every implementation is safe for concurrent use from many threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tessera/error.hpp"
+
+namespace tessera {
+
+struct ClientInfo {
+  std::string ip;
+  std::string user_agent;
+  std::string device_label;
+};
+
+struct SessionRecord {
+  std::string id_hash;               // base64url(SHA-256(session id)), 43 chars
+  std::string user;
+  std::int64_t created_at = 0;       // Unix seconds
+  std::int64_t last_seen_at = 0;
+  std::int64_t idle_expires_at = 0;
+  std::int64_t absolute_expires_at = 0;
+  bool revoked = false;              // a tombstone: kept until absolute_expires_at
+  std::string csrf_secret;           // base64url of 32 random bytes (server-side only)
+  ClientInfo client;
+  std::string attributes_json = "{}";  // application data, a JSON object
+};
+
+// Records are kept (and returned by get) until absolute_expires_at + kExpiredGrace, so the
+// manager can still say which timeout ended a session, and a tombstone outlives its cookie.
+// Idle expiry is decided by the manager from idle_expires_at; stores do not delete on it.
+inline constexpr std::int64_t kExpiredGrace = 600;
+
+class SessionStore {
+ public:
+  virtual ~SessionStore() = default;
+
+  // Inserts r. Then, if the user has more than max_per_user live (not revoked, not expired at
+  // r.created_at) sessions, revokes the oldest (by created_at) until max_per_user remain, and
+  // returns their id_hashes. Atomic. max_per_user == 0 means no bound.
+  virtual Result<std::vector<std::string>> create(const SessionRecord& r, std::size_t max_per_user) = 0;
+
+  // The record, tombstones included; nullopt when absent (never created, or swept).
+  virtual Result<std::optional<SessionRecord>> get(std::string_view id_hash) = 0;
+
+  // Slides the idle window: sets last_seen_at and idle_expires_at if the record exists and is
+  // not revoked. Returns false when there was nothing to touch.
+  virtual Result<bool> touch(std::string_view id_hash, std::int64_t last_seen_at, std::int64_t idle_expires_at) = 0;
+
+  // Atomically: the old record becomes a tombstone and replacement is inserted (same user,
+  // data and CSRF secret as the caller decides). false if old is absent or already revoked
+  // (then nothing is inserted).
+  virtual Result<bool> rotate(std::string_view old_id_hash, const SessionRecord& replacement) = 0;
+
+  // Makes the record a tombstone. false if absent or already revoked.
+  virtual Result<bool> revoke(std::string_view id_hash) = 0;
+
+  // Revokes every live session of user except except_id_hash (if given). Atomic; returns the
+  // number revoked.
+  virtual Result<std::size_t> revoke_all(std::string_view user, std::optional<std::string_view> except_id_hash) = 0;
+
+  // The user's sessions that are not revoked and not expired at now, oldest first.
+  virtual Result<std::vector<SessionRecord>> list(std::string_view user, std::int64_t now) = 0;
+
+  // Deletes records (tombstones included) whose absolute_expires_at + kExpiredGrace <= now.
+  // Returns how many went. Backends with native expiry (Redis TTLs) may return 0.
+  virtual Result<std::size_t> sweep(std::int64_t now) = 0;
+
+  // Cheap reachability check for readiness probes.
+  virtual Result<void> ping() = 0;
+};
+
+// Backends. URIs: "memory:", "sqlite:PATH", "redis://HOST:PORT",
+// "redis-cluster://HOST:PORT[,HOST:PORT...]".
+Result<std::unique_ptr<SessionStore>> open_session_store(std::string_view uri);
+
+}  // namespace tessera
