@@ -11,6 +11,8 @@ namespace tessera::cli {
 void add_keys_commands(CLI::App& app);
 // `tessera paseto encrypt|decrypt|sign|verify`
 void add_paseto_commands(CLI::App& app);
+// `tessera sessions list|revoke`
+void add_sessions_commands(CLI::App& app);
 // `tessera jwt sign|verify|decode` and `tessera jws verify`
 void add_jwt_commands(CLI::App& app);
 

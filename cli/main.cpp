@@ -29,13 +29,14 @@ void print_error_line(const std::string& line) {
 
 int main(int argc, char** argv) {
   namespace cli = tessera::cli;
-  CLI::App app{"tessera: issue, verify and inspect JWTs, JWS, PASETO tokens and their keys", "tessera"};
+  CLI::App app{"tessera: issue, verify and inspect JWTs, JWS, PASETO tokens, their keys, and sessions", "tessera"};
   app.set_version_flag("--version", "tessera 0.1.0");
   app.require_subcommand(1);
   app.footer(kFooter);
   cli::add_keys_commands(app);
   cli::add_jwt_commands(app);
   cli::add_paseto_commands(app);
+  cli::add_sessions_commands(app);
 
   try {
     app.parse(argc, argv);

@@ -390,6 +390,16 @@ expect_err "v4 missing implicit" 1 bad_signature "$T" paseto verify --key "$TMP/
 expect_err "padded base64" 1 malformed "$T" paseto verify --key "$TMP/v4.public" "$tok=="
 expect_err "not a PASERK file" 2 malformed "$T" paseto verify --key "$TMP/garbage.key" "$tok"
 
+# ---- sessions --------------------------------------------------------------------------------
+expect_ok "sessions list (empty sqlite)" "$T" sessions list --store "sqlite:$TMP/s.db" --user alice
+check "sessions list prints nothing" test -z "$OUT"
+expect_ok "sessions revoke --user" "$T" sessions revoke --store "sqlite:$TMP/s.db" --user alice
+check "revoked 0" test "$OUT" = "revoked 0"
+expect_err "sessions revoke unknown id" 1 session_not_found "$T" sessions revoke --store "sqlite:$TMP/s.db" --id nope
+expect_err "sessions unreachable redis" 1 store_unavailable "$T" sessions list --store redis://127.0.0.1:1 --user a
+expect_err "sessions bad uri" 2 invalid_argument "$T" sessions list --store bogus --user a
+expect_rc "sessions revoke needs --id or --user" 2 "$T" sessions revoke --store "sqlite:$TMP/s.db"
+
 # ---- secrets are not printed where they should not be ---------------------------------------
 expect_ok "sign prints only the token" "$T" jwt sign --key "$HS" --claims '{}'
 k_b64=$(grep -o '"k":"[^"]*"' "$HS" | cut -d'"' -f4) || true

@@ -1,0 +1,486 @@
+// SessionStore on Redis or a Redis Cluster (docs/redis.md has the full picture).
+//
+// Key layout (P = RedisOptions::key_prefix, default "tessera:"; T = "u:" + the first 32 hex
+// digits of SHA-256(user)):
+//   P{T}:s:<id_hash>  hash: one session record (fields below)       ┐ one hash slot per user:
+//   P{T}:idx          sorted set: the user's non-revoked id_hashes,  ┘ create/rotate/revoke_all
+//                     scored by created_at                             are single-slot scripts
+//   P{h:<id_hash>}    string: T, the pointer get/touch/revoke/rotate follow from an id_hash
+// Expiry is Redis's: every record and pointer gets TTL = absolute_expires_at + kExpiredGrace
+// - created_at (the caller's clock at insertion, so app/Redis clock skew does not matter);
+// the index lives as long as its longest-lived member. sweep() therefore returns 0.
+//
+// Pointer consistency: the pointer is written before the user-slot script that inserts the
+// record, so a crash in between leaves a dangling pointer (get → nullopt, harmless, expires)
+// and never a record that get() cannot reach. Pointers are never rewritten to another user.
+//
+// Scripts read everything before they write, so a script aborted mid-way (Redis refuses a
+// key it does not hold during a slot migration) has changed nothing. Scripts that walk the
+// index declare every member's key (a snapshot taken by ZRANGE just before); a member added
+// since is read only if present, else the script answers TESSERA_STALE and we re-snapshot.
+// Thread safety: the store holds only the router (thread-safe) and immutable strings.
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <thread>
+#include <utility>
+
+#include "codec/base64url.hpp"
+#include "crypto/crypto.hpp"
+#include "store/redis_cluster.hpp"
+#include "store/redis_conn.hpp"
+#include "store/stores.hpp"
+
+namespace tessera::store {
+
+namespace {
+
+using redis::Connection;
+using redis::Reply;
+using redis::Router;
+using redis::Script;
+
+// Record hash fields, in the order every script and parser uses.
+constexpr std::array<std::string_view, 11> kFields = {"user", "c", "l", "i", "a", "r",
+                                                      "csrf", "ip", "ua", "dev", "attrs"};
+
+// Shared Lua prologue: field names, and put(key, base) = HSET key from ARGV[base+1..base+11].
+constexpr std::string_view kLuaPrologue = R"lua(
+local F = {'user','c','l','i','a','r','csrf','ip','ua','dev','attrs'}
+local function put(key, base)
+  local t = {}
+  for j = 1, 11 do t[2*j-1] = F[j]; t[2*j] = ARGV[base+j] end
+  redis.call('HSET', key, unpack(t))
+end
+local function declared_set(from)
+  local d = {}
+  for j = from, #KEYS do d[KEYS[j]] = true end
+  return d
+end
+)lua";
+
+// create. KEYS: idx, new record, snapshot member records...
+// ARGV: rec prefix, id, ttl, max, 11 fields (user=5 c=6 l=7 i=8 a=9 r=10).
+constexpr std::string_view kCreateLua = R"lua(
+local idx, rec = KEYS[1], KEYS[2]
+local prefix, id, ttl, max = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local c = tonumber(ARGV[6])
+local live, prune = {}, {}
+if max > 0 then
+  local declared = declared_set(3)
+  local m = redis.call('ZRANGE', idx, 0, -1, 'WITHSCORES')
+  for j = 1, #m, 2 do
+    local mid = m[j]
+    if mid ~= id then
+      local k = prefix .. mid
+      local v = redis.call('HMGET', k, 'r', 'i', 'a')
+      if not v[1] then
+        if not declared[k] then return redis.error_reply('TESSERA_STALE') end
+        prune[#prune+1] = mid
+      elseif v[1] == '0' and tonumber(v[2]) > c and tonumber(v[3]) > c then
+        live[#live+1] = {tonumber(m[j+1]), mid}
+      end
+    end
+  end
+  if ARGV[10] == '0' and tonumber(ARGV[8]) > c and tonumber(ARGV[9]) > c then live[#live+1] = {c, id} end
+end
+local cur = redis.call('TTL', idx)
+-- writes from here on
+put(rec, 4)
+redis.call('EXPIRE', rec, ttl)
+if ARGV[10] == '0' then redis.call('ZADD', idx, c, id) end
+for _, mid in ipairs(prune) do redis.call('ZREM', idx, mid) end
+local evicted = {}
+if max > 0 and #live > max then
+  table.sort(live, function(x, y) if x[1] ~= y[1] then return x[1] < y[1] end return x[2] < y[2] end)
+  for j = 1, #live - max do
+    local mid = live[j][2]
+    redis.call('HSET', prefix .. mid, 'r', '1')
+    redis.call('ZREM', idx, mid)
+    evicted[#evicted+1] = mid
+  end
+end
+if cur < ttl then redis.call('EXPIRE', idx, ttl) end
+return evicted
+)lua";
+
+// rotate. KEYS: idx, old record, new record. ARGV: old id, new id, ttl, 11 fields (user=4 c=5 r=9).
+constexpr std::string_view kRotateLua = R"lua(
+local v = redis.call('HMGET', KEYS[2], 'r', 'user')
+if v[1] ~= '0' then return 0 end
+if v[2] ~= ARGV[4] then return -1 end
+local ttl = tonumber(ARGV[3])
+local cur = redis.call('TTL', KEYS[1])
+redis.call('HSET', KEYS[2], 'r', '1')
+redis.call('ZREM', KEYS[1], ARGV[1])
+put(KEYS[3], 3)
+redis.call('EXPIRE', KEYS[3], ttl)
+if ARGV[9] == '0' then redis.call('ZADD', KEYS[1], tonumber(ARGV[5]), ARGV[2]) end
+if cur < ttl then redis.call('EXPIRE', KEYS[1], ttl) end
+return 1
+)lua";
+
+// touch. KEYS: record. ARGV: last_seen_at, idle_expires_at.
+constexpr std::string_view kTouchLua = R"lua(
+if redis.call('HGET', KEYS[1], 'r') ~= '0' then return 0 end
+redis.call('HSET', KEYS[1], 'l', ARGV[1], 'i', ARGV[2])
+return 1
+)lua";
+
+// revoke. KEYS: idx, record. ARGV: id.
+constexpr std::string_view kRevokeLua = R"lua(
+if redis.call('HGET', KEYS[2], 'r') ~= '0' then return 0 end
+redis.call('HSET', KEYS[2], 'r', '1')
+redis.call('ZREM', KEYS[1], ARGV[1])
+return 1
+)lua";
+
+// revoke_all. KEYS: idx, snapshot member records... ARGV: rec prefix, user, except, has_except.
+constexpr std::string_view kRevokeAllLua = R"lua(
+local declared = declared_set(2)
+local m = redis.call('ZRANGE', KEYS[1], 0, -1)
+local todo, prune = {}, {}
+for _, mid in ipairs(m) do
+  local k = ARGV[1] .. mid
+  local v = redis.call('HMGET', k, 'r', 'user')
+  if not v[1] then
+    if not declared[k] then return redis.error_reply('TESSERA_STALE') end
+    prune[#prune+1] = mid
+  elseif v[1] == '0' and v[2] == ARGV[2] and not (ARGV[4] == '1' and mid == ARGV[3]) then
+    todo[#todo+1] = mid
+  end
+end
+for _, mid in ipairs(todo) do
+  redis.call('HSET', ARGV[1] .. mid, 'r', '1')
+  redis.call('ZREM', KEYS[1], mid)
+end
+for _, mid in ipairs(prune) do redis.call('ZREM', KEYS[1], mid) end
+return #todo
+)lua";
+
+// list (read-only). KEYS: idx, snapshot member records... ARGV: rec prefix, user, now.
+// Returns id followed by the 11 fields, per live record, oldest first.
+constexpr std::string_view kListLua = R"lua(
+local declared = declared_set(2)
+local now = tonumber(ARGV[3])
+local m = redis.call('ZRANGE', KEYS[1], 0, -1)
+local out = {}
+for _, mid in ipairs(m) do
+  local k = ARGV[1] .. mid
+  local v = redis.call('HMGET', k, unpack(F))
+  if not v[1] then
+    if not declared[k] then return redis.error_reply('TESSERA_STALE') end
+  elseif v[1] == ARGV[2] and v[6] == '0' and tonumber(v[4]) > now and tonumber(v[5]) > now then
+    out[#out+1] = mid
+    for j = 1, 11 do out[#out+1] = v[j] end
+  end
+end
+return out
+)lua";
+
+std::string lua(std::string_view body) { return std::string(kLuaPrologue) + std::string(body); }
+
+constexpr int kSnapshotAttempts = 12;
+constexpr std::int64_t kMaxTtl = std::int64_t{1} << 40;  // seconds; keeps EXPIRE in range
+
+// Key TTL = absolute_expires_at + kExpiredGrace - created_at, at least 1 s.
+std::int64_t ttl_of(const SessionRecord& r) {
+  if (r.absolute_expires_at >= r.created_at + kMaxTtl - kExpiredGrace) return kMaxTtl;  // no overflow below
+  return std::max<std::int64_t>(1, r.absolute_expires_at + kExpiredGrace - r.created_at);
+}
+
+void append_fields(std::vector<std::string>& args, const SessionRecord& r) {
+  args.push_back(r.user);
+  args.push_back(std::to_string(r.created_at));
+  args.push_back(std::to_string(r.last_seen_at));
+  args.push_back(std::to_string(r.idle_expires_at));
+  args.push_back(std::to_string(r.absolute_expires_at));
+  args.push_back(r.revoked ? "1" : "0");
+  args.push_back(r.csrf_secret);
+  args.push_back(r.client.ip);
+  args.push_back(r.client.user_agent);
+  args.push_back(r.client.device_label);
+  args.push_back(r.attributes_json);
+}
+
+// A record from the 11 field replies (elements[from..from+10]); nullopt when absent.
+Result<std::optional<SessionRecord>> parse_record(std::string id_hash, redisReply* const* v) {
+  if (v[0]->type == REDIS_REPLY_NIL) return std::optional<SessionRecord>{};
+  for (std::size_t j = 0; j < kFields.size(); ++j)
+    if (v[j]->type != REDIS_REPLY_STRING) return redis::bad_reply("a session field", *v[j]);
+  SessionRecord r;
+  r.id_hash = std::move(id_hash);
+  r.user = redis::text(*v[0]);
+  auto c = redis::parse_int(redis::text(*v[1])), l = redis::parse_int(redis::text(*v[2]));
+  auto i = redis::parse_int(redis::text(*v[3])), a = redis::parse_int(redis::text(*v[4]));
+  auto rv = redis::text(*v[5]);
+  if (!c || !l || !i || !a || (rv != "0" && rv != "1"))
+    return fail(Errc::store_unavailable, "redis: corrupt session record " + r.id_hash);
+  r.created_at = *c;
+  r.last_seen_at = *l;
+  r.idle_expires_at = *i;
+  r.absolute_expires_at = *a;
+  r.revoked = rv == "1";
+  r.csrf_secret = redis::text(*v[6]);
+  r.client.ip = redis::text(*v[7]);
+  r.client.user_agent = redis::text(*v[8]);
+  r.client.device_label = redis::text(*v[9]);
+  r.attributes_json = redis::text(*v[10]);
+  return std::optional<SessionRecord>(std::move(r));
+}
+
+bool retryable_script_error(const redisReply& r) {
+  if (!redis::is_error(r)) return false;
+  auto t = redis::text(r);
+  // Our own "index changed since the snapshot", or Redis refusing a key it does not hold
+  // (slot migration in progress; the script aborted before writing anything).
+  return t.find("TESSERA_STALE") != std::string_view::npos || t.find("non local key") != std::string_view::npos;
+}
+
+std::string user_tag(std::string_view user) {
+  auto digest = crypto::sha256(crypto::as_bytes(user));
+  return "u:" + codec::hex_encode(digest).substr(0, 32);
+}
+
+bool valid_tag(std::string_view t) {
+  if (t.size() != 34 || !t.starts_with("u:")) return false;
+  return std::all_of(t.begin() + 2, t.end(), [](char ch) { return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'); });
+}
+
+class RedisStore final : public SessionStore {
+ public:
+  RedisStore(std::shared_ptr<Router> router, RedisOptions options)
+      : router_(std::move(router)),
+        prefix_(std::move(options.key_prefix)),
+        create_(lua(kCreateLua)),
+        rotate_(lua(kRotateLua)),
+        touch_(lua(kTouchLua)),
+        revoke_(lua(kRevokeLua)),
+        revoke_all_(lua(kRevokeAllLua)),
+        list_(lua(kListLua)) {}
+
+  Result<std::vector<std::string>> create(const SessionRecord& r, std::size_t max_per_user) override {
+    const auto tag = user_tag(r.user);
+    const auto ttl = std::to_string(ttl_of(r));
+    if (auto p = set_pointer(r.id_hash, tag, ttl); !p) return std::unexpected(std::move(p.error()));
+    const auto base = base_of(tag);
+    std::vector<std::string> args{base + "s:", r.id_hash, ttl, std::to_string(max_per_user)};
+    append_fields(args, r);
+    auto reply = max_per_user == 0
+                     ? eval(create_, base + "idx", {base + "idx", base + "s:" + r.id_hash}, args)
+                     : eval_with_snapshot(create_, base, {base + "s:" + r.id_hash}, args);
+    if (!reply) return std::unexpected(std::move(reply.error()));
+    const redisReply& rep = **reply;
+    if (rep.type != REDIS_REPLY_ARRAY) return redis::bad_reply("the create script", rep);
+    std::vector<std::string> evicted;
+    evicted.reserve(rep.elements);
+    for (std::size_t i = 0; i < rep.elements; ++i) {
+      if (rep.element[i]->type != REDIS_REPLY_STRING) return redis::bad_reply("the create script", rep);
+      evicted.emplace_back(redis::text(*rep.element[i]));
+    }
+    return evicted;
+  }
+
+  Result<std::optional<SessionRecord>> get(std::string_view id_hash) override {
+    auto tag = lookup(id_hash);
+    if (!tag) return std::unexpected(std::move(tag.error()));
+    if (!*tag) return std::optional<SessionRecord>{};
+    const auto key = base_of(**tag) + "s:" + std::string(id_hash);
+    std::vector<std::string> argv{"HMGET", key};
+    argv.insert(argv.end(), kFields.begin(), kFields.end());
+    auto reply = router_->run(key, redis::command_op(std::move(argv)));
+    if (!reply) return std::unexpected(std::move(reply.error()));
+    const redisReply& rep = **reply;
+    if (rep.type != REDIS_REPLY_ARRAY || rep.elements != kFields.size()) return redis::bad_reply("HMGET", rep);
+    return parse_record(std::string(id_hash), rep.element);
+  }
+
+  Result<bool> touch(std::string_view id_hash, std::int64_t last_seen_at, std::int64_t idle_expires_at) override {
+    auto tag = lookup(id_hash);
+    if (!tag) return std::unexpected(std::move(tag.error()));
+    if (!*tag) return false;
+    const auto key = base_of(**tag) + "s:" + std::string(id_hash);
+    auto reply = eval(touch_, key, {key}, {std::to_string(last_seen_at), std::to_string(idle_expires_at)});
+    return as_bool(reply, "the touch script");
+  }
+
+  Result<bool> rotate(std::string_view old_id_hash, const SessionRecord& replacement) override {
+    auto tag = lookup(old_id_hash);
+    if (!tag) return std::unexpected(std::move(tag.error()));
+    if (!*tag) return false;
+    const auto new_tag = user_tag(replacement.user);
+    const auto base = base_of(**tag);
+    const auto old_key = base + "s:" + std::string(old_id_hash);
+    if (new_tag != **tag) {
+      // Another user's slot: no single-slot script can do it. Only say so if old is live.
+      auto r = router_->run(old_key, redis::command_op({"HGET", old_key, "r"}));
+      if (!r) return std::unexpected(std::move(r.error()));
+      if ((*r)->type != REDIS_REPLY_STRING || redis::text(**r) != "0") return false;
+      return fail(Errc::invalid_argument, "rotate: the replacement belongs to another user");
+    }
+    const auto ttl = std::to_string(ttl_of(replacement));
+    if (auto p = set_pointer(replacement.id_hash, new_tag, ttl); !p) return std::unexpected(std::move(p.error()));
+    std::vector<std::string> args{std::string(old_id_hash), replacement.id_hash, ttl};
+    append_fields(args, replacement);
+    auto reply = eval(rotate_, base + "idx", {base + "idx", old_key, base + "s:" + replacement.id_hash}, args);
+    if (!reply) return std::unexpected(std::move(reply.error()));
+    auto n = redis::integer(**reply);
+    if ((*reply)->type != REDIS_REPLY_INTEGER || !n || *n < -1 || *n > 1) return redis::bad_reply("the rotate script", **reply);
+    if (*n == -1) return fail(Errc::invalid_argument, "rotate: the replacement belongs to another user");
+    return *n == 1;
+  }
+
+  Result<bool> revoke(std::string_view id_hash) override {
+    auto tag = lookup(id_hash);
+    if (!tag) return std::unexpected(std::move(tag.error()));
+    if (!*tag) return false;
+    const auto base = base_of(**tag);
+    auto reply = eval(revoke_, base + "idx", {base + "idx", base + "s:" + std::string(id_hash)}, {std::string(id_hash)});
+    return as_bool(reply, "the revoke script");
+  }
+
+  Result<std::size_t> revoke_all(std::string_view user, std::optional<std::string_view> except_id_hash) override {
+    const auto base = base_of(user_tag(user));
+    std::vector<std::string> args{base + "s:", std::string(user), std::string(except_id_hash.value_or("")),
+                                  except_id_hash ? "1" : "0"};
+    auto reply = eval_with_snapshot(revoke_all_, base, {}, args);
+    if (!reply) return std::unexpected(std::move(reply.error()));
+    auto n = redis::integer(**reply);
+    if ((*reply)->type != REDIS_REPLY_INTEGER || !n || *n < 0) return redis::bad_reply("the revoke_all script", **reply);
+    return static_cast<std::size_t>(*n);
+  }
+
+  Result<std::vector<SessionRecord>> list(std::string_view user, std::int64_t now) override {
+    const auto base = base_of(user_tag(user));
+    auto reply = eval_with_snapshot(list_, base, {}, {base + "s:", std::string(user), std::to_string(now)});
+    if (!reply) return std::unexpected(std::move(reply.error()));
+    const redisReply& rep = **reply;
+    constexpr std::size_t kStride = 1 + kFields.size();
+    if (rep.type != REDIS_REPLY_ARRAY || rep.elements % kStride != 0) return redis::bad_reply("the list script", rep);
+    std::vector<SessionRecord> out;
+    out.reserve(rep.elements / kStride);
+    for (std::size_t i = 0; i < rep.elements; i += kStride) {
+      if (rep.element[i]->type != REDIS_REPLY_STRING) return redis::bad_reply("the list script", rep);
+      auto r = parse_record(std::string(redis::text(*rep.element[i])), rep.element + i + 1);
+      if (!r) return std::unexpected(std::move(r.error()));
+      if (!*r) return redis::bad_reply("the list script", rep);
+      out.push_back(std::move(**r));
+    }
+    return out;
+  }
+
+  // Key TTLs do the deleting; the round trip keeps "unreachable → store_unavailable" true here too.
+  Result<std::size_t> sweep(std::int64_t) override {
+    if (auto p = router_->ping(); !p) return std::unexpected(std::move(p.error()));
+    return 0;
+  }
+
+  Result<void> ping() override { return router_->ping(); }
+
+ private:
+  std::string base_of(std::string_view tag) const { return prefix_ + "{" + std::string(tag) + "}:"; }
+  std::string pointer_key(std::string_view id_hash) const { return prefix_ + "{h:" + std::string(id_hash) + "}"; }
+
+  Result<void> set_pointer(const std::string& id_hash, const std::string& tag, const std::string& ttl) {
+    const auto key = pointer_key(id_hash);
+    auto r = router_->run(key, redis::command_op({"SET", key, tag, "EX", ttl}));
+    if (!r) return std::unexpected(std::move(r.error()));
+    if ((*r)->type != REDIS_REPLY_STATUS || redis::text(**r) != "OK") return redis::bad_reply("SET", **r);
+    return {};
+  }
+
+  // The user tag an id_hash points to; nullopt when there is no such session.
+  Result<std::optional<std::string>> lookup(std::string_view id_hash) {
+    const auto key = pointer_key(id_hash);
+    auto r = router_->run(key, redis::command_op({"GET", key}));
+    if (!r) return std::unexpected(std::move(r.error()));
+    if ((*r)->type == REDIS_REPLY_NIL) return std::optional<std::string>{};
+    if ((*r)->type != REDIS_REPLY_STRING || !valid_tag(redis::text(**r))) return redis::bad_reply("GET", **r);
+    return std::optional<std::string>(redis::text(**r));
+  }
+
+  Result<Reply> eval(const Script& s, const std::string& route, std::vector<std::string> keys,
+                     std::vector<std::string> args) {
+    return router_->run(route, [&](Connection& c, bool asking) { return s.eval(c, asking, keys, args); });
+  }
+
+  // Scripts that walk the user's index: KEYS = idx, extra..., then every member's record key
+  // as ZRANGE showed it just before (so Redis checks them all during a slot migration).
+  Result<Reply> eval_with_snapshot(const Script& s, const std::string& base, std::vector<std::string> extra,
+                                   const std::vector<std::string>& args) {
+    const auto idx = base + "idx";
+    for (int attempt = 0; attempt < kSnapshotAttempts; ++attempt) {
+      auto snap = router_->run(idx, redis::command_op({"ZRANGE", idx, "0", "-1"}));
+      if (!snap) return snap;
+      const redisReply& sr = **snap;
+      if (sr.type != REDIS_REPLY_ARRAY) return redis::bad_reply("ZRANGE", sr);
+      std::vector<std::string> keys{idx};
+      keys.insert(keys.end(), extra.begin(), extra.end());
+      for (std::size_t i = 0; i < sr.elements; ++i) {
+        if (sr.element[i]->type != REDIS_REPLY_STRING) return redis::bad_reply("ZRANGE", sr);
+        keys.push_back(base + "s:" + std::string(redis::text(*sr.element[i])));
+      }
+      auto r = eval(s, idx, std::move(keys), args);
+      if (!r || !retryable_script_error(**r)) return r;
+      if (attempt >= 2) std::this_thread::sleep_for(std::chrono::milliseconds(attempt));
+    }
+    return fail(Errc::store_unavailable, "redis: the session index kept changing under a script; giving up");
+  }
+
+  static Result<bool> as_bool(const Result<Reply>& reply, std::string_view what) {
+    if (!reply) return std::unexpected(reply.error());
+    auto n = redis::integer(**reply);
+    if ((*reply)->type != REDIS_REPLY_INTEGER || !n || (*n != 0 && *n != 1)) return redis::bad_reply(what, **reply);
+    return *n == 1;
+  }
+
+  std::shared_ptr<Router> router_;
+  std::string prefix_;
+  Script create_, rotate_, touch_, revoke_, revoke_all_, list_;
+};
+
+Result<void> check_options(const RedisOptions& o) {
+  if (o.key_prefix.find_first_of("{}") != std::string::npos)
+    return fail(Errc::invalid_argument, "redis: key_prefix must not contain '{' or '}' (they make hash tags)");
+  if (o.connect_timeout.count() <= 0 || o.command_timeout.count() <= 0)
+    return fail(Errc::invalid_argument, "redis: timeouts must be positive");
+  return {};
+}
+
+Result<void> check_endpoint(const std::string& host, int port) {
+  if (host.empty()) return fail(Errc::invalid_argument, "redis: empty host");
+  if (port <= 0 || port > 65535) return fail(Errc::invalid_argument, "redis: port out of range");
+  return {};
+}
+
+}  // namespace
+
+std::string redis_user_base(std::string_view key_prefix, std::string_view user) {
+  return std::string(key_prefix) + "{" + user_tag(user) + "}:";
+}
+
+std::unique_ptr<SessionStore> make_redis_store_on(std::shared_ptr<redis::Router> router, RedisOptions options) {
+  return std::make_unique<RedisStore>(std::move(router), std::move(options));
+}
+
+Result<std::unique_ptr<SessionStore>> make_redis_store(std::string host, int port, RedisOptions options) {
+  if (auto ok = check_options(options); !ok) return std::unexpected(std::move(ok.error()));
+  if (auto ok = check_endpoint(host, port); !ok) return std::unexpected(std::move(ok.error()));
+  auto router = std::make_shared<redis::SingleRouter>(redis::Endpoint{std::move(host), port}, options);
+  return make_redis_store_on(std::move(router), std::move(options));
+}
+
+Result<std::unique_ptr<SessionStore>> make_redis_cluster_store(std::vector<std::pair<std::string, int>> seeds,
+                                                               RedisOptions options) {
+  if (auto ok = check_options(options); !ok) return std::unexpected(std::move(ok.error()));
+  if (seeds.empty()) return fail(Errc::invalid_argument, "redis cluster: no seed nodes");
+  std::vector<redis::Endpoint> eps;
+  for (auto& [host, port] : seeds) {
+    if (auto ok = check_endpoint(host, port); !ok) return std::unexpected(std::move(ok.error()));
+    eps.push_back({std::move(host), port});
+  }
+  auto router = std::make_shared<redis::ClusterRouter>(std::move(eps), options);
+  return make_redis_store_on(std::move(router), std::move(options));
+}
+
+}  // namespace tessera::store
