@@ -45,13 +45,13 @@ done
 export TESSERA_BENCH_REDIS="redis://127.0.0.1:$single"
 export TESSERA_BENCH_REDIS_CLUSTER="redis-cluster://127.0.0.1:${cluster[0]},127.0.0.1:${cluster[1]},127.0.0.1:${cluster[2]}"
 build/bench/tessera_bench --benchmark_filter='^session/' --benchmark_repetitions=3 \
-  --benchmark_counters_tabular=true | tee "$work/bench.txt"
+  --benchmark_counters_tabular=true --benchmark_color=false | tee "$work/bench.txt"
 
 redis-cli -p "$single" set tessera-bench-key 0123456789abcdef0123456789abcdef >/dev/null
 echo
 echo "redis-benchmark GET on the same server (1 client, then 2 clients; no pipelining):"
 for c in 1 2; do
-  rb=$(redis-benchmark -p "$single" -t get -n 100000 -c "$c" -P 1 -q | grep -oE '[0-9.]+ requests per second' | grep -oE '^[0-9.]+')
-  ours=$(grep -E "^session/validate/redis/real_time/threads:$c(_median)? " "$work/bench.txt" | grep -oE '[0-9.]+k?/s' | head -1)
-  echo "  clients=$c  redis GET: $rb req/s   tessera validate (redis): ${ours:-n/a}"
+  rb=$(redis-benchmark -p "$single" -t get -n 100000 -c "$c" -P 1 -q 2>/dev/null | grep -oE '[0-9.]+ requests per second' | grep -oE '^[0-9.]+' || true)
+  ours=$(grep -E "^session/validate/redis/real_time/threads:$c(_median)? " "$work/bench.txt" | awk '{print $(NF-2)}' | head -1 || true)
+  echo "  clients=$c  redis GET: ${rb:-n/a} req/s   tessera validate (redis): ${ours:-n/a} (items/s)"
 done

@@ -169,6 +169,19 @@ inline void create_evicts_oldest_beyond_bound(T& t) {
   EXPECT_EQ(t.list_hashes(u, t.base() + 20), (std::vector<std::string>{rs[3].id_hash, rs[4].id_hash}));
 }
 
+// Two logins in the same second with a bound of 1: the new session survives, whatever the
+// id hashes' order.
+inline void eviction_keeps_the_new_session_on_ties(T& t) {
+  for (int round = 0; round < 8; ++round) {
+    auto u = t.user("bound-tie");
+    auto first = t.record(u, 0), second = t.record(u, 0);
+    t.must_create(first, 1);
+    EXPECT_EQ(T::ok(t.store().create(second, 1)), std::vector<std::string>{first.id_hash});
+    EXPECT_FALSE(t.must_get(second.id_hash).revoked);
+    EXPECT_TRUE(t.must_get(first.id_hash).revoked);
+  }
+}
+
 inline void eviction_counts_only_live_sessions(T& t) {
   auto u = t.user("bound-live");
   auto revoked = t.record(u, 0), expired = t.record(u, 1), idle = t.record(u, 2), live = t.record(u, 3);
@@ -374,7 +387,8 @@ inline bool register_store_conformance(const char* backend, StoreFactory make, C
 #define TC(f) std::pair<const char*, StoreConformanceTest::Body>{#f, conformance::f}  // named as the function
   static constexpr std::pair<const char*, StoreConformanceTest::Body> kCases[] = {
       TC(create_get_round_trip), TC(get_unknown_is_nullopt), TC(create_unbounded_evicts_nothing),
-      TC(create_evicts_oldest_beyond_bound), TC(eviction_counts_only_live_sessions), TC(touch_slides_window),
+      TC(create_evicts_oldest_beyond_bound), TC(eviction_keeps_the_new_session_on_ties),
+      TC(eviction_counts_only_live_sessions), TC(touch_slides_window),
       TC(rotate_is_atomic), TC(revoke_leaves_tombstone), TC(revoke_all_reaches_only_that_user),
       TC(revoke_all_except_one), TC(list_live_oldest_first), TC(sweep_removes_long_expired), TC(ping_answers),
       TC(concurrent_creates_gets_touches), TC(concurrent_bounded_creates_keep_bound), TC(keys_unique_across_users),

@@ -38,13 +38,16 @@ class MemoryStore final : public SessionStore {
  public:
   Result<std::vector<std::string>> create(const SessionRecord& r, std::size_t max_per_user) override {
     std::lock_guard lock(mu_);
-    if (auto it = records_.find(r.id_hash); it != records_.end()) unindex(it->second);
-    records_.insert_or_assign(r.id_hash, r);
+    // An existing id hash is never overwritten: that could bring a tombstone back to life.
+    if (records_.contains(r.id_hash)) return fail(Errc::store_unavailable, "memory store: id hash already present");
+    records_.emplace(r.id_hash, r);
     by_user_[r.user].insert(r.id_hash);
     std::vector<std::string> evicted;
     if (max_per_user == 0) return evicted;
+    // The new session always survives; the oldest others go (ties on created_at included).
     auto live = live_of(r.user, r.created_at);
-    for (std::size_t i = 0; live.size() - i > max_per_user; ++i) {
+    std::erase_if(live, [&](const SessionRecord* x) { return x->id_hash == r.id_hash; });
+    for (std::size_t i = 0; live.size() - i + 1 > max_per_user; ++i) {
       live[i]->revoked = true;
       evicted.push_back(live[i]->id_hash);
     }
@@ -71,9 +74,10 @@ class MemoryStore final : public SessionStore {
     std::lock_guard lock(mu_);
     auto it = records_.find(old_id_hash);
     if (it == records_.end() || it->second.revoked) return false;
+    if (records_.contains(replacement.id_hash))
+      return fail(Errc::store_unavailable, "memory store: id hash already present");
     it->second.revoked = true;
-    if (auto r = records_.find(replacement.id_hash); r != records_.end()) unindex(r->second);
-    records_.insert_or_assign(replacement.id_hash, replacement);
+    records_.emplace(replacement.id_hash, replacement);
     by_user_[replacement.user].insert(replacement.id_hash);
     return true;
   }

@@ -92,7 +92,13 @@ if ARGV[10] == '0' then redis.call('ZADD', idx, c, id) end
 for _, mid in ipairs(prune) do redis.call('ZREM', idx, mid) end
 local evicted = {}
 if max > 0 and #live > max then
-  table.sort(live, function(x, y) if x[1] ~= y[1] then return x[1] < y[1] end return x[2] < y[2] end)
+  -- oldest first; on equal created_at the new session counts as the newest, so it survives
+  table.sort(live, function(x, y)
+    if x[1] ~= y[1] then return x[1] < y[1] end
+    if x[2] == id then return false end
+    if y[2] == id then return true end
+    return x[2] < y[2]
+  end)
   for j = 1, #live - max do
     local mid = live[j][2]
     redis.call('HSET', prefix .. mid, 'r', '1')
