@@ -15,6 +15,7 @@
 // defaults to now+1h.
 // Exit codes: 0 ok, 1 token/key rejected or operation failed, 2 usage error, 3 unsupported.
 import { LocalProtocol, PublicProtocol } from 'paseto';
+import { makeCli } from './peer_cli.mjs';
 
 // What the package builds in (README "Protocol Support"): v2.local and v4.local are marked
 // "Extension API" -- the package ships no BLAKE2b/XChaCha20, so there is no built-in
@@ -25,40 +26,7 @@ const UNSUPPORTED = {
 };
 const KNOWN = ['v2.local', 'v2.public', 'v3.local', 'v3.public', 'v4.local', 'v4.public'];
 
-const USAGE =
-  'usage: peer_paseto.mjs encrypt|sign --version V --key-hex HEX [--footer STR] [--implicit STR] --claims JSON\n' +
-  '       peer_paseto.mjs decrypt|verify --version V --key-hex HEX [--footer STR] [--implicit STR] [--iss ISS] [--aud AUD] TOKEN\n' +
-  '       peer_paseto.mjs supports VERSION.PURPOSE\n';
-
-function usage(msg) {
-  if (msg) process.stderr.write(`error: ${msg}\n`);
-  process.stderr.write(USAGE);
-  process.exit(2);
-}
-
-function parseArgs(argv) {
-  const [cmd, ...rest] = argv;
-  const opts = { positional: [] };
-  const valued = ['--version', '--key-hex', '--footer', '--implicit', '--claims', '--iss', '--aud'];
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    if (valued.includes(a)) {
-      if (i + 1 >= rest.length) usage(`${a} needs a value`);
-      opts[a.slice(2)] = rest[++i];
-    } else if (a.startsWith('--')) {
-      usage(`unknown option ${a}`);
-    } else {
-      opts.positional.push(a);
-    }
-  }
-  return { cmd, opts };
-}
-
-function hexToBytes(hex) {
-  const h = hex.trim();
-  if (!/^([0-9a-fA-F]{2})*$/.test(h)) usage('--key-hex is not an even-length hex string');
-  return Buffer.from(h, 'hex');
-}
+const { usage, parseArgs, hexToBytes } = makeCli('peer_paseto.mjs');
 
 const utf8 = (s) => new TextEncoder().encode(s);
 

@@ -14,6 +14,7 @@
 // --footer, --iss and --aud are checked here after decryption/verification.
 // Exit codes: 0 ok, 1 token/key rejected or operation failed, 2 usage error, 3 unsupported.
 import { encrypt, decrypt, sign, verify } from 'paseto-ts/v4';
+import { makeCli } from './peer_cli.mjs';
 
 // README "Supported PASETO versions": v4.public and v4.local only.
 const UNSUPPORTED = {
@@ -24,40 +25,7 @@ const UNSUPPORTED = {
 };
 const KNOWN = ['v2.local', 'v2.public', 'v3.local', 'v3.public', 'v4.local', 'v4.public'];
 
-const USAGE =
-  'usage: peer_paseto_ts.mjs encrypt|sign --version V --key-hex HEX [--footer STR] [--implicit STR] --claims JSON\n' +
-  '       peer_paseto_ts.mjs decrypt|verify --version V --key-hex HEX [--footer STR] [--implicit STR] [--iss ISS] [--aud AUD] TOKEN\n' +
-  '       peer_paseto_ts.mjs supports VERSION.PURPOSE\n';
-
-function usage(msg) {
-  if (msg) process.stderr.write(`error: ${msg}\n`);
-  process.stderr.write(USAGE);
-  process.exit(2);
-}
-
-function parseArgs(argv) {
-  const [cmd, ...rest] = argv;
-  const opts = { positional: [] };
-  const valued = ['--version', '--key-hex', '--footer', '--implicit', '--claims', '--iss', '--aud'];
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    if (valued.includes(a)) {
-      if (i + 1 >= rest.length) usage(`${a} needs a value`);
-      opts[a.slice(2)] = rest[++i];
-    } else if (a.startsWith('--')) {
-      usage(`unknown option ${a}`);
-    } else {
-      opts.positional.push(a);
-    }
-  }
-  return { cmd, opts };
-}
-
-function hexToBytes(hex) {
-  const h = hex.trim();
-  if (!/^([0-9a-fA-F]{2})*$/.test(h)) usage('--key-hex is not an even-length hex string');
-  return Buffer.from(h, 'hex');
-}
+const { usage, parseArgs, hexToBytes } = makeCli('peer_paseto_ts.mjs');
 
 const utf8 = (s) => new TextEncoder().encode(s);
 
