@@ -37,5 +37,31 @@ export function makeCli(name) {
     return Buffer.from(h, 'hex');
   }
 
-  return { usage, parseArgs, hexToBytes };
+  // Parses argv and settles the command: `supports V.P` exits here (0, or 3 with the reason);
+  // for encrypt/decrypt/sign/verify it checks --version and --key-hex, exits 3 for a
+  // version.purpose the package cannot do, and returns what the peer needs.
+  function parseCommand(argv, known, unsupported) {
+    const { cmd, opts } = parseArgs(argv);
+    if (cmd === 'supports') {
+      const vp = opts.positional[0];
+      if (!known.includes(vp)) usage(`unknown version.purpose ${vp ?? '(none)'}`);
+      if (unsupported[vp]) {
+        process.stdout.write(unsupported[vp] + '\n');
+        process.exit(3);
+      }
+      process.exit(0);
+    }
+    const purpose = { encrypt: 'local', decrypt: 'local', sign: 'public', verify: 'public' }[cmd];
+    if (!purpose) usage(`unknown command ${cmd ?? '(none)'}`);
+    if (!['v2', 'v3', 'v4'].includes(opts.version)) usage('--version must be v2, v3 or v4');
+    if (opts['key-hex'] === undefined) usage('--key-hex is required');
+    const vp = `${opts.version}.${purpose}`;
+    if (unsupported[vp]) {
+      process.stderr.write(`error: unsupported: ${unsupported[vp]}\n`);
+      process.exit(3);
+    }
+    return { cmd, opts, purpose, vp };
+  }
+
+  return { usage, parseCommand, hexToBytes };
 }

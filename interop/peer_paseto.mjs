@@ -26,7 +26,7 @@ const UNSUPPORTED = {
 };
 const KNOWN = ['v2.local', 'v2.public', 'v3.local', 'v3.public', 'v4.local', 'v4.public'];
 
-const { usage, parseArgs, hexToBytes } = makeCli('peer_paseto.mjs');
+const { usage, parseCommand, hexToBytes } = makeCli('peer_paseto.mjs');
 
 const utf8 = (s) => new TextEncoder().encode(s);
 
@@ -36,25 +36,7 @@ async function loadModule(version, purpose) {
 }
 
 async function main() {
-  const { cmd, opts } = parseArgs(process.argv.slice(2));
-  if (cmd === 'supports') {
-    const vp = opts.positional[0];
-    if (!KNOWN.includes(vp)) usage(`unknown version.purpose ${vp ?? '(none)'}`);
-    if (UNSUPPORTED[vp]) {
-      process.stdout.write(UNSUPPORTED[vp] + '\n');
-      process.exit(3);
-    }
-    process.exit(0);
-  }
-  const purpose = { encrypt: 'local', decrypt: 'local', sign: 'public', verify: 'public' }[cmd];
-  if (!purpose) usage(`unknown command ${cmd ?? '(none)'}`);
-  if (!['v2', 'v3', 'v4'].includes(opts.version)) usage('--version must be v2, v3 or v4');
-  if (opts['key-hex'] === undefined) usage('--key-hex is required');
-  const vp = `${opts.version}.${purpose}`;
-  if (UNSUPPORTED[vp]) {
-    process.stderr.write(`error: unsupported: ${UNSUPPORTED[vp]}\n`);
-    process.exit(3);
-  }
+  const { cmd, opts, purpose, vp } = parseCommand(process.argv.slice(2), KNOWN, UNSUPPORTED);
   const n = opts.version.slice(1);
   const keyB64 = hexToBytes(opts['key-hex']).toString('base64url');
   const producing = cmd === 'encrypt' || cmd === 'sign';
