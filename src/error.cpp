@@ -31,6 +31,11 @@ std::string_view code_name(Errc code) noexcept {
     case Errc::session_absolute_expired: return "session_absolute_expired";
     case Errc::session_revoked: return "session_revoked";
     case Errc::csrf_failed: return "csrf_failed";
+    case Errc::invalid_credentials: return "invalid_credentials";
+    case Errc::throttled: return "throttled";
+    case Errc::user_exists: return "user_exists";
+    case Errc::user_not_found: return "user_not_found";
+    case Errc::weak_password: return "weak_password";
     case Errc::store_unavailable: return "store_unavailable";
     case Errc::io_error: return "io_error";
     case Errc::invalid_argument: return "invalid_argument";

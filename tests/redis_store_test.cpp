@@ -28,18 +28,8 @@ using tessera::store::RedisOptions;
 namespace redis = tessera::store::redis;
 namespace test = tessera::test;
 
-// Shared servers for the conformance suites: started on first use, killed at exit.
-test::SingleRedis* shared_single() {
-  static std::unique_ptr<test::SingleRedis> s = test::redis_server_installed() ? test::SingleRedis::start() : nullptr;
-  return s.get();
-}
-test::RedisCluster* shared_cluster() {
-  static std::string why;
-  static std::unique_ptr<test::RedisCluster> c =
-      test::redis_server_installed() ? test::RedisCluster::start(why) : nullptr;
-  if (!c && !why.empty()) ADD_FAILURE() << "cluster: " << why;
-  return c.get();
-}
+using test::shared_cluster;
+using test::shared_single;
 
 // nullptr (test skipped) only when redis-server is not installed; a failed start fails.
 std::unique_ptr<SessionStore> single_store() {

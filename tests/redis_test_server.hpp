@@ -2,6 +2,7 @@
 // (RedisServer) or a 3-master Redis Cluster (RedisCluster) — in a private temp dir. Servers
 // die with the test process (PR_SET_PDEATHSIG) and are SIGKILLed by the destructors.
 // Tests call redis_server_installed() and GTEST_SKIP only when the binary is missing.
+// shared_single() / shared_cluster(): one server and one cluster for the whole test process.
 // Thread safety: none; create and destroy from the main test thread.
 #pragma once
 
@@ -13,6 +14,8 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <unistd.h>
+
+#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -246,5 +249,20 @@ class RedisCluster {
   TempDir dir_;  // declared first: destroyed after the servers are dead
   std::vector<std::unique_ptr<RedisServer>> servers_;
 };
+
+// Servers shared by every test of the process that wants one (the session and user store
+// suites alike; tests keep their keys apart): started on first use, killed at exit.
+// nullptr when redis-server is not installed or did not start; a cluster that failed to start
+// fails the calling test.
+inline SingleRedis* shared_single() {
+  static std::unique_ptr<SingleRedis> s = redis_server_installed() ? SingleRedis::start() : nullptr;
+  return s.get();
+}
+inline RedisCluster* shared_cluster() {
+  static std::string why;
+  static std::unique_ptr<RedisCluster> c = redis_server_installed() ? RedisCluster::start(why) : nullptr;
+  if (!c && !why.empty()) ADD_FAILURE() << "cluster: " << why;
+  return c.get();
+}
 
 }  // namespace tessera::test

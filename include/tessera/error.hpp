@@ -4,6 +4,7 @@
 // Thread safety: plain values.
 #pragma once
 
+#include <cstdint>
 #include <expected>
 #include <string>
 #include <string_view>
@@ -43,6 +44,12 @@ enum class Errc {
   session_absolute_expired,
   session_revoked,
   csrf_failed,
+  // users and login
+  invalid_credentials,  // unknown user, wrong password or disabled account (never says which)
+  throttled,            // too many failed logins: Error::retry_after says when to try again
+  user_exists,
+  user_not_found,
+  weak_password,        // shorter than the minimum, or longer than the maximum
   // environment
   store_unavailable,    // the store could not be reached or answered wrongly: fail closed
   io_error,
@@ -57,6 +64,7 @@ struct Error {
   Errc code;
   std::string message;
 
+  std::int64_t retry_after = 0;  // seconds; set with Errc::throttled
   Error(Errc c, std::string msg = {}) : code(c), message(std::move(msg)) {}
   std::string_view name() const noexcept { return code_name(code); }
 };

@@ -1,4 +1,4 @@
-// open_session_store(): picks a SessionStore backend from a URI.
+// parse_store_uri() and open_session_store(): pick a store backend from a URI.
 //   "memory:"                                  in-process (tests, one instance)
 //   "sqlite:PATH"                              embedded file store
 //   "redis://HOST:PORT"                        one Redis server
@@ -46,35 +46,39 @@ bool starts_with(std::string_view s, std::string_view prefix, std::string_view& 
 
 }  // namespace
 
-Result<std::unique_ptr<SessionStore>> open_session_store(std::string_view uri) {
+namespace store {
+
+Result<StoreUri> parse_store_uri(std::string_view uri) {
   std::string_view rest;
-  if (uri == "memory:") return store::make_memory_store();
+  if (uri == "memory:") return StoreUri{};
   if (starts_with(uri, "sqlite:", rest)) {
     if (rest.empty()) return fail(Errc::invalid_argument, "store URI: sqlite: needs a path");
-    return store::make_sqlite_store(std::string(rest));
+    return StoreUri{StoreUri::Kind::sqlite, std::string(rest), {}};
   }
-  if (starts_with(uri, "redis://", rest)) {
+  const bool single = starts_with(uri, "redis://", rest);
+  if (single || starts_with(uri, "redis-cluster://", rest)) {
     if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
-    auto hp = parse_host_port(rest);
-    if (!hp) return std::unexpected(hp.error());
-    return store::make_redis_store(std::move(hp->first), hp->second);
-  }
-  if (starts_with(uri, "redis-cluster://", rest)) {
-    if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
-    std::vector<std::pair<std::string, int>> seeds;
+    StoreUri out{single ? StoreUri::Kind::redis : StoreUri::Kind::redis_cluster, {}, {}};
     while (true) {
-      const auto comma = rest.find(',');
+      const auto comma = single ? std::string_view::npos : rest.find(',');
       auto hp = parse_host_port(rest.substr(0, comma));
       if (!hp) return std::unexpected(hp.error());
-      seeds.push_back(std::move(*hp));
+      out.nodes.push_back(std::move(*hp));
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);
     }
-    return store::make_redis_cluster_store(std::move(seeds));
+    return out;
   }
   return fail(Errc::invalid_argument,
               "store URI: expected memory:, sqlite:PATH, redis://HOST:PORT or "
               "redis-cluster://HOST:PORT[,HOST:PORT...]");
+}
+
+}  // namespace store
+
+Result<std::unique_ptr<SessionStore>> open_session_store(std::string_view uri) {
+  return store::open_by_uri<SessionStore>(uri, {store::make_memory_store, store::make_sqlite_store,
+                                                store::make_redis_store, store::make_redis_cluster_store});
 }
 
 }  // namespace tessera

@@ -66,6 +66,13 @@ std::unexpected<Error> bad_reply(std::string_view what, const redisReply& r) {
   return fail(Errc::store_unavailable, "redis: unexpected reply to " + std::string(what) + ": " + describe(r));
 }
 
+Result<bool> as_bool(const Result<Reply>& reply, std::string_view what) {
+  if (!reply) return std::unexpected(reply.error());
+  auto n = integer(**reply);
+  if ((*reply)->type != REDIS_REPLY_INTEGER || !n || (*n != 0 && *n != 1)) return bad_reply(what, **reply);
+  return *n == 1;
+}
+
 // ---- Connection ---------------------------------------------------------------------------
 
 Result<std::unique_ptr<Connection>> Connection::open(const Endpoint& at, std::chrono::milliseconds connect_timeout,

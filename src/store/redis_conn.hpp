@@ -52,6 +52,9 @@ bool error_is(const redisReply& r, std::string_view word) noexcept;
 std::string describe(const redisReply& r);
 // store_unavailable for a reply that is not what the protocol promised.
 std::unexpected<Error> bad_reply(std::string_view what, const redisReply& r);
+// A call whose reply must be the integer 0 or 1 (a script's "did it"): false / true; its
+// error as is; bad_reply(what) for any other reply.
+Result<bool> as_bool(const Result<Reply>& reply, std::string_view what);
 
 struct Endpoint {
   std::string host;

@@ -12,7 +12,9 @@
 //
 // Pointer consistency: the pointer is written before the user-slot script that inserts the
 // record, so a crash in between leaves a dangling pointer (get → nullopt, harmless, expires)
-// and never a record that get() cannot reach. Pointers are never rewritten to another user.
+// and never a record that get() cannot reach. Pointers are never rewritten to another user,
+// so each store instance caches the pointers it has seen: get/touch of a known session is one
+// round trip.
 //
 // Scripts read everything before they write, so a script aborted mid-way (Redis refuses a
 // key it does not hold during a slot migration) has changed nothing. Scripts that walk the
@@ -21,8 +23,11 @@
 // Thread safety: the store holds only the router (thread-safe) and immutable strings.
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <limits>
+#include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 
 #include "codec/base64url.hpp"
@@ -269,6 +274,7 @@ class RedisStore final : public SessionStore {
     const auto tag = user_tag(r.user);
     const auto ttl = std::to_string(ttl_of(r));
     if (auto p = set_pointer(r.id_hash, tag, ttl); !p) return std::unexpected(std::move(p.error()));
+    remember(r.id_hash, tag);
     const auto base = base_of(tag);
     std::vector<std::string> args{base + "s:", r.id_hash, ttl, std::to_string(max_per_user)};
     append_fields(args, r);
@@ -307,7 +313,7 @@ class RedisStore final : public SessionStore {
     if (!*tag) return false;
     const auto key = base_of(**tag) + "s:" + std::string(id_hash);
     auto reply = eval(touch_, key, {key}, {std::to_string(last_seen_at), std::to_string(idle_expires_at)});
-    return as_bool(reply, "the touch script");
+    return redis::as_bool(reply, "the touch script");
   }
 
   Result<bool> rotate(std::string_view old_id_hash, const SessionRecord& replacement) override {
@@ -326,6 +332,7 @@ class RedisStore final : public SessionStore {
     }
     const auto ttl = std::to_string(ttl_of(replacement));
     if (auto p = set_pointer(replacement.id_hash, new_tag, ttl); !p) return std::unexpected(std::move(p.error()));
+    remember(replacement.id_hash, new_tag);
     std::vector<std::string> args{std::string(old_id_hash), replacement.id_hash, ttl};
     append_fields(args, replacement);
     auto reply = eval(rotate_, base + "idx", {base + "idx", old_key, base + "s:" + replacement.id_hash}, args);
@@ -342,7 +349,7 @@ class RedisStore final : public SessionStore {
     if (!*tag) return false;
     const auto base = base_of(**tag);
     auto reply = eval(revoke_, base + "idx", {base + "idx", base + "s:" + std::string(id_hash)}, {std::string(id_hash)});
-    return as_bool(reply, "the revoke script");
+    return redis::as_bool(reply, "the revoke script");
   }
 
   Result<std::size_t> revoke_all(std::string_view user, std::optional<std::string_view> except_id_hash) override {
@@ -396,13 +403,29 @@ class RedisStore final : public SessionStore {
   }
 
   // The user tag an id_hash points to; nullopt when there is no such session.
+  // A pointer never changes once written (ids are random and never reused, and a pointer is
+  // never rewritten to another user), so found tags are cached: validating a known session
+  // then costs one round trip instead of two. A stale entry (its session swept) only leads
+  // to a record that is absent, which is the right answer. The cache is bounded by clearing.
   Result<std::optional<std::string>> lookup(std::string_view id_hash) {
+    {
+      std::lock_guard lock(cache_mu_);
+      if (auto it = tag_cache_.find(id_hash); it != tag_cache_.end()) return std::optional<std::string>(it->second);
+    }
     const auto key = pointer_key(id_hash);
     auto r = router_->run(key, redis::command_op({"GET", key}));
     if (!r) return std::unexpected(std::move(r.error()));
     if ((*r)->type == REDIS_REPLY_NIL) return std::optional<std::string>{};
     if ((*r)->type != REDIS_REPLY_STRING || !valid_tag(redis::text(**r))) return redis::bad_reply("GET", **r);
-    return std::optional<std::string>(redis::text(**r));
+    std::string tag(redis::text(**r));
+    remember(std::string(id_hash), tag);
+    return std::optional<std::string>(std::move(tag));
+  }
+
+  void remember(std::string id_hash, std::string tag) {
+    std::lock_guard lock(cache_mu_);
+    if (tag_cache_.size() >= kTagCacheMax) tag_cache_.clear();
+    tag_cache_.emplace(std::move(id_hash), std::move(tag));
   }
 
   Result<Reply> eval(const Script& s, const std::string& route, std::vector<std::string> keys,
@@ -433,16 +456,17 @@ class RedisStore final : public SessionStore {
     return fail(Errc::store_unavailable, "redis: the session index kept changing under a script; giving up");
   }
 
-  static Result<bool> as_bool(const Result<Reply>& reply, std::string_view what) {
-    if (!reply) return std::unexpected(reply.error());
-    auto n = redis::integer(**reply);
-    if ((*reply)->type != REDIS_REPLY_INTEGER || !n || (*n != 0 && *n != 1)) return redis::bad_reply(what, **reply);
-    return *n == 1;
-  }
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  static constexpr std::size_t kTagCacheMax = 1u << 16;
 
   std::shared_ptr<Router> router_;
   std::string prefix_;
   Script create_, rotate_, touch_, revoke_, revoke_all_, list_;
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> tag_cache_;
 };
 
 Result<void> check_options(const RedisOptions& o) {
@@ -469,15 +493,14 @@ std::unique_ptr<SessionStore> make_redis_store_on(std::shared_ptr<redis::Router>
   return std::make_unique<RedisStore>(std::move(router), std::move(options));
 }
 
-Result<std::unique_ptr<SessionStore>> make_redis_store(std::string host, int port, RedisOptions options) {
+Result<std::shared_ptr<redis::Router>> make_redis_router(std::string host, int port, const RedisOptions& options) {
   if (auto ok = check_options(options); !ok) return std::unexpected(std::move(ok.error()));
   if (auto ok = check_endpoint(host, port); !ok) return std::unexpected(std::move(ok.error()));
-  auto router = std::make_shared<redis::SingleRouter>(redis::Endpoint{std::move(host), port}, options);
-  return make_redis_store_on(std::move(router), std::move(options));
+  return std::make_shared<redis::SingleRouter>(redis::Endpoint{std::move(host), port}, options);
 }
 
-Result<std::unique_ptr<SessionStore>> make_redis_cluster_store(std::vector<std::pair<std::string, int>> seeds,
-                                                               RedisOptions options) {
+Result<std::shared_ptr<redis::Router>> make_redis_cluster_router(std::vector<std::pair<std::string, int>> seeds,
+                                                                 const RedisOptions& options) {
   if (auto ok = check_options(options); !ok) return std::unexpected(std::move(ok.error()));
   if (seeds.empty()) return fail(Errc::invalid_argument, "redis cluster: no seed nodes");
   std::vector<redis::Endpoint> eps;
@@ -485,8 +508,20 @@ Result<std::unique_ptr<SessionStore>> make_redis_cluster_store(std::vector<std::
     if (auto ok = check_endpoint(host, port); !ok) return std::unexpected(std::move(ok.error()));
     eps.push_back({std::move(host), port});
   }
-  auto router = std::make_shared<redis::ClusterRouter>(std::move(eps), options);
-  return make_redis_store_on(std::move(router), std::move(options));
+  return std::make_shared<redis::ClusterRouter>(std::move(eps), options);
+}
+
+Result<std::unique_ptr<SessionStore>> make_redis_store(std::string host, int port, RedisOptions options) {
+  auto router = make_redis_router(std::move(host), port, options);
+  if (!router) return std::unexpected(std::move(router.error()));
+  return make_redis_store_on(std::move(*router), std::move(options));
+}
+
+Result<std::unique_ptr<SessionStore>> make_redis_cluster_store(std::vector<std::pair<std::string, int>> seeds,
+                                                               RedisOptions options) {
+  auto router = make_redis_cluster_router(std::move(seeds), options);
+  if (!router) return std::unexpected(std::move(router.error()));
+  return make_redis_store_on(std::move(*router), std::move(options));
 }
 
 }  // namespace tessera::store

@@ -1,10 +1,15 @@
-// SQLite plumbing for the SQLite SessionStore: error mapping, statement preparation and the
-// versioned schema. Migrations are numbered, applied in order, each at most once, all inside
+// SQLite plumbing for the SQLite stores (sessions, users): error mapping, statement
+// preparation, opening a database file, and the versioned schema. Migrations are numbered, applied in order, each at most once, all inside
 // one BEGIN IMMEDIATE transaction at open; PRAGMA user_version records the version reached and
 // PRAGMA application_id marks the file as a Tessera session database (docs/sqlite.md).
 #include "store/sqlite_schema.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <string>
 
 namespace tessera::store::sqlite {
@@ -35,7 +40,28 @@ constexpr std::array kMigrations{
     Migration{2, R"sql(
       CREATE INDEX sessions_by_expiry ON sessions (absolute_expires_at);
     )sql"},
+    // v3: the UserStore (sqlite_user_store.cpp) in the same file: accounts, and failed-login
+    // counters that are forgotten at expires_at (= last_failure_at + window); expired rows are
+    // deleted lazily, by expiry through the index.
+    Migration{3, R"sql(
+      CREATE TABLE users (
+        username      TEXT    NOT NULL PRIMARY KEY,
+        password_hash TEXT    NOT NULL,
+        disabled      INTEGER NOT NULL CHECK (disabled IN (0, 1)),
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE login_throttle (
+        key             TEXT    NOT NULL PRIMARY KEY,
+        failures        INTEGER NOT NULL,
+        last_failure_at INTEGER NOT NULL,
+        expires_at      INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX login_throttle_by_expiry ON login_throttle (expires_at);
+    )sql"},
 };
+
+constexpr int kBusyTimeoutMs = 5000;
 
 // Rolls back on scope exit unless committed; SQLite may already have rolled back by itself
 // after some errors (SQLITE_FULL, SQLITE_IOERR, ...), hence the autocommit check.
@@ -68,6 +94,23 @@ Result<std::int64_t> query_int(sqlite3* db, const char* sql) {
   return sqlite3_column_int64(s.get(), 0);
 }
 
+// Creates the file owner-only (it holds CSRF secrets and password hashes) when missing; SQLite
+// gives the -wal and -shm files the same mode. An existing file keeps its mode.
+// Only ever creates: an existing file is left alone and never opened here, because closing
+// any descriptor of a file drops every POSIX lock this process holds on it, including those
+// of SQLite connections already open on it (another process would then think it is the last
+// user, checkpoint and delete the WAL under our feet).
+Result<void> create_private_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    int e = errno;
+    if (e == EEXIST) return {};
+    return fail(Errc::store_unavailable, "sqlite: cannot open " + path + ": " + std::strerror(e));
+  }
+  ::close(fd);
+  return {};
+}
+
 }  // namespace
 
 Error error(sqlite3* db, int rc, std::string_view what) {
@@ -93,6 +136,59 @@ Result<Stmt> prepare(sqlite3* db, std::string_view sql) {
   Stmt s(raw);
   if (rc != SQLITE_OK || !s) return std::unexpected(error(db, rc == SQLITE_OK ? SQLITE_ERROR : rc, sql));
   return s;
+}
+
+Result<Db> open_database(const std::string& path) {
+  if (path.empty() || path.find('\0') != std::string::npos)
+    return fail(Errc::invalid_argument, "sqlite: the database path must be a non-empty file name");
+  const bool in_memory = path == ":memory:";  // for experiments: no WAL, nothing persists
+  if (!in_memory)
+    if (auto r = create_private_file(path); !r) return std::unexpected(r.error());
+
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+                           nullptr);
+  Db db(raw);  // closed on every return below, even when open failed
+  if (rc != SQLITE_OK) return std::unexpected(error(db.get(), rc, "open " + path));
+  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+  // Hardening: no writes to the schema through PRAGMA tricks, no SQL functions run from a
+  // schema found in the file.
+  sqlite3_db_config(db.get(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db.get(), SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+
+  {
+    // The first read of the file: a non-database file fails here (SQLITE_NOTADB).
+    auto wal = prepare(db.get(), "PRAGMA journal_mode = WAL");
+    if (!wal) return std::unexpected(wal.error());
+    rc = sqlite3_step(wal->get());
+    if (rc != SQLITE_ROW) return std::unexpected(error(db.get(), rc, "PRAGMA journal_mode = WAL"));
+    const auto* mode = reinterpret_cast<const char*>(sqlite3_column_text(wal->get(), 0));
+    const std::string_view want = in_memory ? "memory" : "wal";
+    if (!mode || mode != want)
+      return fail(Errc::store_unavailable, "sqlite: " + path + ": could not switch to WAL journal mode");
+  }
+  if (auto r = exec(db.get(), "PRAGMA synchronous = FULL"); !r) return std::unexpected(r.error());
+  if (auto r = migrate(db.get()); !r) return std::unexpected(r.error());
+  return db;
+}
+
+Result<void> prepare_into(sqlite3* db, std::span<const std::pair<Stmt*, const char*>> statements) {
+  for (const auto& [slot, sql] : statements) {
+    auto s = prepare(db, sql);
+    if (!s) return std::unexpected(std::move(s.error()));
+    *slot = std::move(*s);
+  }
+  return {};
+}
+
+Result<void> check_schema(sqlite3* db, const Stmt& user_version) {
+  Call q(db, user_version, "ping");
+  auto row = q.step();
+  if (!row) return std::unexpected(std::move(row.error()));
+  if (!*row || q.column_int(0) != schema_version())
+    return fail(Errc::store_unavailable, "sqlite: ping: unexpected schema version");
+  return {};
 }
 
 std::span<const Migration> migrations() { return kMigrations; }

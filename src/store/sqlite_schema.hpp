@@ -1,6 +1,8 @@
-// Internal: SQLite plumbing of the SQLite SessionStore (sqlite_store.cpp): RAII handles for
-// sqlite3* / sqlite3_stmt*, SQLite errors as Errc::store_unavailable, and the versioned schema
-// with its migrations (docs/sqlite.md).
+// Internal: SQLite plumbing of the SQLite stores (sqlite_store.cpp: sessions,
+// sqlite_user_store.cpp: users and login throttles, one file for both): RAII handles for
+// sqlite3* / sqlite3_stmt*, SQLite errors as Errc::store_unavailable, opening a file the way
+// every store does, one use of a cached statement (Call), and the versioned schema with its
+// migrations (docs/sqlite.md).
 // Thread safety: none here; a connection and its statements are used by one thread at a time
 // (the store holds its mutex around every call).
 #pragma once
@@ -12,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "tessera/error.hpp"
 
@@ -34,6 +37,84 @@ Result<void> exec(sqlite3* db, const char* sql);
 
 // Prepares a statement kept for the connection's lifetime (SQLITE_PREPARE_PERSISTENT).
 Result<Stmt> prepare(sqlite3* db, std::string_view sql);
+
+// One use of a cached statement: binds, steps, and on scope exit resets it (ending its read
+// or write) and clears its bindings (text is bound without copying; see text()).
+class Call {
+ public:
+  Call(sqlite3* db, const Stmt& s, const char* what) : db_(db), s_(s.get()), what_(what) {}
+  Call(const Call&) = delete;
+  Call& operator=(const Call&) = delete;
+  ~Call() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+
+  // SQLITE_STATIC: v must outlive this Call, which every caller's argument does. A null
+  // data() (a default string_view) would bind SQL NULL, hence "".
+  Call& text(int i, std::string_view v) {
+    const char* p = v.data() ? v.data() : "";
+    return check(sqlite3_bind_text64(s_, i, p, v.size(), SQLITE_STATIC, SQLITE_UTF8));
+  }
+  Call& integer(int i, std::int64_t v) { return check(sqlite3_bind_int64(s_, i, v)); }
+  Call& null(int i) { return check(sqlite3_bind_null(s_, i)); }
+
+  // true: a row is ready; false: done.
+  Result<bool> step() {
+    if (bind_rc_ != SQLITE_OK) return std::unexpected(sqlite::error(db_, bind_rc_, what_));
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return std::unexpected(sqlite::error(db_, rc, what_));
+  }
+  // Steps a statement that returns no rows; the number of rows it changed.
+  Result<std::int64_t> run() {
+    auto r = step();
+    if (!r) return std::unexpected(r.error());
+    return sqlite3_changes64(db_);
+  }
+
+  std::string column_text(int i) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, i));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, i))) : std::string();
+  }
+  std::int64_t column_int(int i) const { return sqlite3_column_int64(s_, i); }
+
+ private:
+  Call& check(int rc) {
+    if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+    return *this;
+  }
+
+  sqlite3* db_;
+  sqlite3_stmt* s_;
+  const char* what_;
+  int bind_rc_ = SQLITE_OK;
+};
+
+// Opens (creating owner-only if missing) the Tessera database at path the way every store
+// does: NOMUTEX connection, busy_timeout 5 s, defensive, WAL, synchronous=FULL, then migrate().
+// ":memory:" gives a private in-memory database (no WAL). Errors: invalid_argument for an
+// empty path, store_unavailable for everything SQLite or the file system refuses.
+Result<Db> open_database(const std::string& path);
+
+// Prepares every {slot, sql} of a store's statement table (prepare(), each into its slot).
+Result<void> prepare_into(sqlite3* db, std::span<const std::pair<Stmt*, const char*>> statements);
+
+// A store's ping(): runs its cached "PRAGMA user_version" (a real read of the file header) and
+// wants schema_version().
+Result<void> check_schema(sqlite3* db, const Stmt& user_version);
+
+// A store on its own connection to path: Impl(Db, Statements) with Statements from
+// prepare(sqlite3*) -> Result<Statements>.
+template <class Impl, class Prepare>
+auto open_store(const std::string& path, Prepare prepare) -> Result<std::unique_ptr<Impl>> {
+  auto db = open_database(path);
+  if (!db) return std::unexpected(std::move(db.error()));
+  auto st = prepare(db->get());
+  if (!st) return std::unexpected(std::move(st.error()));
+  return std::make_unique<Impl>(std::move(*db), std::move(*st));
+}
 
 // One schema step: applied in order, once, when PRAGMA user_version is below its version.
 struct Migration {

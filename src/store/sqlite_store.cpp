@@ -1,6 +1,6 @@
 // The embedded SQLite SessionStore (store URI "sqlite:PATH"); see docs/sqlite.md.
 //
-//  - WAL journal, synchronous=FULL: a create()/rotate()/revoke() that returned success has been
+//  - WAL journal, synchronous=FULL (sqlite::open_database): a create()/rotate()/revoke() that returned success has been
 //    fsynced into the WAL, so it survives kill -9 and power loss alike (revocations must not
 //    come back to life after a crash).
 //  - Schema migrations (sqlite_schema.cpp) run at open, in one transaction.
@@ -9,11 +9,6 @@
 //  - Every SQLite error (busy beyond busy_timeout, I/O, corruption) is store_unavailable.
 // Thread safety: one connection and its cached prepared statements, used under one mutex;
 // busy_timeout (5 s) covers other processes (or other stores) on the same file.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <limits>
 #include <mutex>
 #include <string>
@@ -25,9 +20,9 @@
 namespace tessera::store {
 namespace {
 
+using sqlite::Call;
 using sqlite::Stmt;
 
-constexpr int kBusyTimeoutMs = 5000;
 constexpr std::int64_t kSweepBatch = 512;  // rows per sweep transaction: writers wait at most one batch
 
 // Column order shared by every statement that reads or writes a whole record.
@@ -57,76 +52,23 @@ constexpr const char* kSweepSql =
     " (SELECT rowid FROM sessions WHERE absolute_expires_at <= ?1 LIMIT ?2)";
 #undef TESSERA_SESSION_COLUMNS
 
-// One use of a cached statement: binds, steps, and on scope exit resets it (ending its read
-// or write) and clears its bindings (text is bound without copying; see text()).
-class Call {
- public:
-  Call(sqlite3* db, const Stmt& s, const char* what) : db_(db), s_(s.get()), what_(what) {}
-  Call(const Call&) = delete;
-  Call& operator=(const Call&) = delete;
-  ~Call() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-
-  // SQLITE_STATIC: v must outlive this Call, which every caller's argument does. A null
-  // data() (a default string_view) would bind SQL NULL, hence "".
-  Call& text(int i, std::string_view v) {
-    const char* p = v.data() ? v.data() : "";
-    return check(sqlite3_bind_text64(s_, i, p, v.size(), SQLITE_STATIC, SQLITE_UTF8));
-  }
-  Call& integer(int i, std::int64_t v) { return check(sqlite3_bind_int64(s_, i, v)); }
-  Call& null(int i) { return check(sqlite3_bind_null(s_, i)); }
-
-  // true: a row is ready; false: done.
-  Result<bool> step() {
-    if (bind_rc_ != SQLITE_OK) return std::unexpected(sqlite::error(db_, bind_rc_, what_));
-    int rc = sqlite3_step(s_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    return std::unexpected(sqlite::error(db_, rc, what_));
-  }
-  // Steps a statement that returns no rows; the number of rows it changed.
-  Result<std::int64_t> run() {
-    auto r = step();
-    if (!r) return std::unexpected(r.error());
-    return sqlite3_changes64(db_);
-  }
-
-  std::string column_text(int i) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, i));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, i))) : std::string();
-  }
-  std::int64_t column_int(int i) const { return sqlite3_column_int64(s_, i); }
-
-  SessionRecord record() const {
-    SessionRecord r;
-    r.id_hash = column_text(0);
-    r.user = column_text(1);
-    r.created_at = column_int(2);
-    r.last_seen_at = column_int(3);
-    r.idle_expires_at = column_int(4);
-    r.absolute_expires_at = column_int(5);
-    r.revoked = column_int(6) != 0;
-    r.csrf_secret = column_text(7);
-    r.client.ip = column_text(8);
-    r.client.user_agent = column_text(9);
-    r.client.device_label = column_text(10);
-    r.attributes_json = column_text(11);
-    return r;
-  }
-
- private:
-  Call& check(int rc) {
-    if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
-    return *this;
-  }
-
-  sqlite3* db_;
-  sqlite3_stmt* s_;
-  const char* what_;
-  int bind_rc_ = SQLITE_OK;
-};
+// A whole SessionRecord from a row of any statement that selects its columns in that order.
+SessionRecord record_of(const Call& q) {
+  SessionRecord r;
+  r.id_hash = q.column_text(0);
+  r.user = q.column_text(1);
+  r.created_at = q.column_int(2);
+  r.last_seen_at = q.column_int(3);
+  r.idle_expires_at = q.column_int(4);
+  r.absolute_expires_at = q.column_int(5);
+  r.revoked = q.column_int(6) != 0;
+  r.csrf_secret = q.column_text(7);
+  r.client.ip = q.column_text(8);
+  r.client.user_agent = q.column_text(9);
+  r.client.device_label = q.column_text(10);
+  r.attributes_json = q.column_text(11);
+  return r;
+}
 
 struct Statements {
   Stmt begin, commit, rollback;
@@ -171,7 +113,7 @@ class SqliteStore final : public SessionStore {
     auto row = q.text(1, id_hash).step();
     if (!row) return std::unexpected(row.error());
     if (!*row) return std::optional<SessionRecord>();
-    return std::optional<SessionRecord>(q.record());
+    return std::optional<SessionRecord>(record_of(q));
   }
 
   Result<bool> touch(std::string_view id_hash, std::int64_t last_seen_at, std::int64_t idle_expires_at) override {
@@ -223,7 +165,7 @@ class SqliteStore final : public SessionStore {
       auto row = q.step();
       if (!row) return std::unexpected(row.error());
       if (!*row) return out;
-      out.push_back(q.record());
+      out.push_back(record_of(q));
     }
   }
 
@@ -246,12 +188,7 @@ class SqliteStore final : public SessionStore {
 
   Result<void> ping() override {
     std::lock_guard lock(mu_);
-    Call q(db_.get(), st_.ping, "ping");
-    auto row = q.step();  // reads the database header: a real round trip to the file
-    if (!row) return std::unexpected(row.error());
-    if (!*row || q.column_int(0) != sqlite::schema_version())
-      return fail(Errc::store_unavailable, "sqlite: ping: unexpected schema version");
-    return {};
+    return sqlite::check_schema(db_.get(), st_.ping);
   }
 
  private:
@@ -311,64 +248,14 @@ Result<Statements> prepare_all(sqlite3* db) {
       {&st.live_ids, kLiveIdsSql},     {&st.touch, kTouchSql},         {&st.revoke, kRevokeSql},
       {&st.revoke_all, kRevokeAllSql}, {&st.sweep, kSweepSql},         {&st.ping, "PRAGMA user_version"},
   };
-  for (const auto& [slot, sql] : all) {
-    auto s = sqlite::prepare(db, sql);
-    if (!s) return std::unexpected(s.error());
-    *slot = std::move(*s);
-  }
+  if (auto ok = sqlite::prepare_into(db, all); !ok) return std::unexpected(std::move(ok.error()));
   return st;
-}
-
-// Creates the file owner-only (it holds CSRF secrets) when missing; SQLite gives the -wal and
-// -shm files the same mode. An existing file keeps its mode.
-Result<void> create_private_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    int e = errno;
-    return fail(Errc::store_unavailable, "sqlite: cannot open " + path + ": " + std::strerror(e));
-  }
-  ::close(fd);
-  return {};
 }
 
 }  // namespace
 
 Result<std::unique_ptr<SessionStore>> make_sqlite_store(const std::string& path) {
-  if (path.empty() || path.find('\0') != std::string::npos)
-    return fail(Errc::invalid_argument, "sqlite: the database path must be a non-empty file name");
-  const bool in_memory = path == ":memory:";  // for experiments: no WAL, nothing persists
-  if (!in_memory)
-    if (auto r = create_private_file(path); !r) return std::unexpected(r.error());
-
-  sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
-                           nullptr);
-  sqlite::Db db(raw);  // closed on every return below, even when open failed
-  if (rc != SQLITE_OK) return std::unexpected(sqlite::error(db.get(), rc, "open " + path));
-  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
-  // Hardening: no writes to the schema through PRAGMA tricks, no SQL functions run from a
-  // schema found in the file.
-  sqlite3_db_config(db.get(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
-  sqlite3_db_config(db.get(), SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
-
-  {
-    // The first read of the file: a non-database file fails here (SQLITE_NOTADB).
-    auto wal = sqlite::prepare(db.get(), "PRAGMA journal_mode = WAL");
-    if (!wal) return std::unexpected(wal.error());
-    rc = sqlite3_step(wal->get());
-    if (rc != SQLITE_ROW) return std::unexpected(sqlite::error(db.get(), rc, "PRAGMA journal_mode = WAL"));
-    const auto* mode = reinterpret_cast<const char*>(sqlite3_column_text(wal->get(), 0));
-    const std::string_view want = in_memory ? "memory" : "wal";
-    if (!mode || mode != want)
-      return fail(Errc::store_unavailable, "sqlite: " + path + ": could not switch to WAL journal mode");
-  }
-  if (auto r = sqlite::exec(db.get(), "PRAGMA synchronous = FULL"); !r) return std::unexpected(r.error());
-  if (auto r = sqlite::migrate(db.get()); !r) return std::unexpected(r.error());
-
-  auto st = prepare_all(db.get());
-  if (!st) return std::unexpected(st.error());
-  return std::make_unique<SqliteStore>(std::move(db), std::move(*st));
+  return sqlite::open_store<SqliteStore>(path, prepare_all);
 }
 
 }  // namespace tessera::store

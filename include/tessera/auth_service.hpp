@@ -1,0 +1,99 @@
+// AuthService: the login use cases over a SessionManager and a UserStore (DESIGN.md
+// src/service/). Front ends (the HTTP server, the `tessera users` CLI) call this and never the
+// stores directly for these operations, so every rule lives in one place:
+//
+//  - Login verifies the Argon2id hash and takes the same time for an unknown user, a disabled
+//    user and a wrong password (a dummy hash with the same parameters is verified), and says
+//    only invalid_credentials for all three.
+//  - Login never adopts an existing session: it always creates a fresh id (fixation).
+//  - Brute force: a failed login counts against the account ("user:NAME") and the client IP
+//    ("ip:ADDR"). Past free_failures, each key is locked for backoff_base * 2^(excess-1)
+//    seconds after its last failure, capped at backoff_max; while locked, login returns
+//    throttled with Error::retry_after and does not even check the password. A success resets
+//    the account counter (not the IP's: a valid account must not launder an IP's guesses).
+//  - A stored hash whose parameters differ from the configured ones is re-hashed on a
+//    successful login.
+//  - Changing a password revokes every other session of the user (ASVS 3.3.3); an
+//    administrator's password reset or disabling revokes all of them.
+//  - Revoking "one of my sessions" checks that the session belongs to the caller.
+// Thread safety: all methods are thread-safe (the stores and manager are). Methods that hash
+// or verify passwords block for tens of milliseconds: call them off an event loop.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tessera/clock.hpp"
+#include "tessera/error.hpp"
+#include "tessera/password.hpp"
+#include "tessera/session.hpp"
+#include "tessera/user_store.hpp"
+
+namespace tessera {
+
+struct AuthOptions {
+  PasswordParams password;
+  std::int64_t account_free_failures = 5;
+  std::int64_t ip_free_failures = 20;
+  std::int64_t backoff_base = 1;     // seconds
+  std::int64_t backoff_max = 900;    // seconds
+  std::int64_t throttle_window = 3600;  // a counter is forgotten this long after its last failure
+};
+
+struct LoginResult {
+  NewSession session;      // session.id goes into the cookie
+  std::string csrf_token;  // the synchronizer token for this session
+};
+
+// Usernames: 1..64 bytes of [A-Za-z0-9._@+-], compared exactly (case-sensitive).
+bool valid_username(std::string_view username) noexcept;
+
+class AuthService {
+ public:
+  // sessions and users must outlive the service; clock defaults to SystemClock.
+  AuthService(SessionManager& sessions, UserStore& users, AuthOptions options = {}, const Clock* clock = nullptr);
+
+  // Errors: invalid_credentials, throttled (retry_after set), store_unavailable.
+  Result<LoginResult> login(std::string_view username, std::string_view password, const ClientInfo& client);
+  // The live session behind a cookie value (SessionManager::validate).
+  Result<Session> authenticate(std::string_view session_id);
+  Result<void> logout(std::string_view session_id);
+  // The user's live sessions, oldest first.
+  Result<std::vector<Session>> sessions(std::string_view user);
+  // Revokes the session with this id hash if it is one of user's live sessions; otherwise
+  // session_not_found (the same answer whether it is someone else's or does not exist).
+  Result<void> revoke_session(std::string_view user, std::string_view id_hash);
+  // Revokes every session of the user except the one with this cookie value.
+  Result<std::size_t> revoke_others(std::string_view user, std::string_view current_session_id);
+  // Revokes every session of the user ("log out everywhere").
+  Result<std::size_t> logout_everywhere(std::string_view user);
+  // The user changes their own password: checks current_password (invalid_credentials, counted
+  // like a failed login), enforces the length bounds (weak_password), stores the new hash,
+  // revokes every other session and rotates the current one. Returns the rotated session.
+  Result<LoginResult> change_password(std::string_view current_session_id, std::string_view current_password,
+                                      std::string_view new_password);
+
+  // Administration (the `tessera users` CLI).
+  // Errors: invalid_argument (bad username), weak_password, user_exists.
+  Result<void> add_user(std::string_view username, std::string_view password);
+  // Sets a new password and revokes all the user's sessions. user_not_found, weak_password.
+  Result<std::size_t> reset_password(std::string_view username, std::string_view password);
+  // Disables the account and revokes all its sessions. user_not_found.
+  Result<std::size_t> disable_user(std::string_view username);
+  Result<std::vector<UserRecord>> users();
+
+  const AuthOptions& options() const noexcept { return options_; }
+
+ private:
+  Result<void> check_throttle(std::string_view key, std::int64_t free_failures, std::int64_t now);
+  SessionManager& sessions_;
+  UserStore& users_;
+  AuthOptions options_;
+  const Clock* clock_;
+  std::string dummy_hash_;  // verified for unknown users, so timing does not tell
+};
+
+}  // namespace tessera
