@@ -1,6 +1,7 @@
 // Registration of the `tessera` CLI subcommands on the CLI11 app (implemented in
-// keys_cmd.cpp, jwt_cmd.cpp and paseto_cmd.cpp). Handlers run as CLI11 callbacks and report failures by
-// throwing cli::Failure (common.hpp), caught in main.cpp.
+// keys_cmd.cpp, jwt_cmd.cpp, paseto_cmd.cpp, sessions_cmd.cpp, users_cmd.cpp and serve_cmd.cpp).
+// Handlers run as CLI11 callbacks and report failures by throwing cli::Failure (common.hpp),
+// caught in main.cpp.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -15,5 +16,10 @@ void add_paseto_commands(CLI::App& app);
 void add_sessions_commands(CLI::App& app);
 // `tessera jwt sign|verify|decode` and `tessera jws verify`
 void add_jwt_commands(CLI::App& app);
+// `tessera users add|passwd|disable|list`
+void add_users_commands(CLI::App& app);
+// `tessera serve`: its callback runs the server and stores the server's exit code in exit_code
+// (which must outlive parsing).
+void add_serve_command(CLI::App& app, int& exit_code);
 
 }  // namespace tessera::cli

@@ -14,9 +14,9 @@ namespace {
 constexpr const char* kFooter =
     "Exit codes:\n"
     "  0  success (token valid, key written, ...)\n"
-    "  1  invalid token or failed check; stderr is one line `error: <code>` (jwt sign adds\n"
-    "     `: <message>`), where <code> is a stable name such as token_expired, bad_signature,\n"
-    "     alg_not_allowed, key_not_found\n"
+    "  1  invalid token or failed check; stderr is one line `error: <code>` (jwt sign and users\n"
+    "     commands add `: <message>`), where <code> is a stable name such as token_expired, bad_signature,\n"
+    "     alg_not_allowed, key_not_found, user_exists\n"
     "  2  usage or I/O error, or an unusable key file (`error: <code>: <message>`)\n"
     "Run `tessera <command> --help` for each command's options.";
 
@@ -29,7 +29,10 @@ void print_error_line(const std::string& line) {
 
 int main(int argc, char** argv) {
   namespace cli = tessera::cli;
-  CLI::App app{"tessera: issue, verify and inspect JWTs, JWS, PASETO tokens, their keys, and sessions", "tessera"};
+  CLI::App app{
+      "tessera: issue, verify and inspect JWTs, JWS, PASETO tokens, their keys, sessions and users; run the "
+      "auth server",
+      "tessera"};
   app.set_version_flag("--version", "tessera 0.1.0");
   app.require_subcommand(1);
   app.footer(kFooter);
@@ -37,10 +40,13 @@ int main(int argc, char** argv) {
   cli::add_jwt_commands(app);
   cli::add_paseto_commands(app);
   cli::add_sessions_commands(app);
+  cli::add_users_commands(app);
+  int serve_exit_code = cli::kExitOk;
+  cli::add_serve_command(app, serve_exit_code);
 
   try {
     app.parse(argc, argv);
-    return cli::kExitOk;
+    return serve_exit_code;
   } catch (const cli::Failure& failure) {
     print_error_line(cli::failure_line(failure));
     return failure.exit_code();

@@ -400,6 +400,74 @@ expect_err "sessions unreachable redis" 1 store_unavailable "$T" sessions list -
 expect_err "sessions bad uri" 2 invalid_argument "$T" sessions list --store bogus --user a
 expect_rc "sessions revoke needs --id or --user" 2 "$T" sessions revoke --store "sqlite:$TMP/s.db"
 
+# ---- users ----------------------------------------------------------------------------------
+U=(--data "$TMP/tdata" --argon2-ops 1 --argon2-mem-kib 8192)
+expect_ok "users add (password from non-tty stdin)" "$T" users add alice "${U[@]}" <<<'correct horse battery'
+check "users add output" test "$OUT" = "user alice added"
+check "data dir mode 0700" test "$(stat -c %a "$TMP/tdata")" = 700
+check "ed25519 key mode 0600" test "$(stat -c %a "$TMP/tdata/keys/ed25519.jwk")" = 600
+check "es256 key mode 0600" test "$(stat -c %a "$TMP/tdata/keys/es256.jwk")" = 600
+check "sqlite file in the data dir" test -f "$TMP/tdata/tessera.db"
+expect_err "users add duplicate" 1 user_exists "$T" users add alice --password-stdin "${U[@]}" <<<'another password'
+expect_ok "users add --password-stdin, CRLF" "$T" users add bob --password-stdin "${U[@]}" < <(printf 'bob password 1\r\n')
+check "users add bob output" test "$OUT" = "user bob added"
+expect_ok "users list" "$T" users list "${U[@]}"
+check "users list alice line" grep -Eqx $'alice\tactive\tcreated [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z' "$TMP/out"
+check "users list bob line" grep -Eq $'^bob\tactive\tcreated ' "$TMP/out"
+check "users list: two lines" test "$(wc -l <"$TMP/out")" -eq 2
+expect_ok "users list --json" "$T" users list --json "${U[@]}"
+check "users list --json shape" grep -Eqx '\[\{"username":"alice","disabled":false,"created_at":[0-9]+,"updated_at":[0-9]+\},\{"username":"bob",.*\}\]' "$TMP/out"
+check "users list --json has no hash" test "$(grep -c argon2 "$TMP/out")" -eq 0
+expect_ok "users passwd" "$T" users passwd alice --password-stdin "${U[@]}" <<<'a brand new password'
+check "users passwd output" test "$OUT" = "password changed for alice; 0 sessions revoked"
+expect_err "users passwd unknown user" 1 user_not_found "$T" users passwd nobody "${U[@]}" <<<'some password'
+expect_err "users passwd weak" 1 weak_password "$T" users passwd alice "${U[@]}" <<<'short'
+expect_ok "users disable" "$T" users disable bob "${U[@]}"
+check "users disable output" test "$OUT" = "bob disabled; 0 sessions revoked"
+expect_ok "users list after disable" "$T" users list "${U[@]}"
+check "bob disabled in list" grep -Eq $'^bob\tdisabled\tcreated ' "$TMP/out"
+check "alice still active" grep -Eq $'^alice\tactive\t' "$TMP/out"
+expect_ok "users list --json after disable" "$T" users list --json "${U[@]}"
+check "bob disabled in json" grep -q '"username":"bob","disabled":true' "$TMP/out"
+expect_err "users disable unknown user" 1 user_not_found "$T" users disable nobody "${U[@]}"
+expect_err "users add bad username" 1 invalid_argument "$T" users add 'a b' "${U[@]}" <<<'long enough pw'
+expect_err "users add weak password" 1 weak_password "$T" users add carol "${U[@]}" <<<'short'
+expect_err "users add empty stdin" 1 weak_password "$T" users add carol --password-stdin "${U[@]}" </dev/null
+expect_err "users add password over 1024 bytes" 1 weak_password "$T" users add carol "${U[@]}" \
+  < <(head -c 2000 /dev/zero | tr '\0' x; echo)
+expect_rc "users add without USER" 2 "$T" users add "${U[@]}" <<<'long enough pw'
+expect_err "users unreachable redis" 1 store_unavailable "$T" users list --store redis://127.0.0.1:1
+expect_err "users --store memory refused" 2 invalid_argument "$T" users list --store memory
+expect_err "users bad --store" 2 invalid_argument "$T" users list --store bogus
+# the same settings from the environment and from a TOML file
+expect_ok "users list, TESSERA_DATA" env TESSERA_DATA="$TMP/tdata" "$T" users list
+check "TESSERA_DATA list" test "$(wc -l <"$TMP/out")" -eq 2
+printf 'data = "%s"\nargon2_ops = 1\nargon2_mem_kib = 8192\n' "$TMP/tdata" >"$TMP/t.toml"
+expect_ok "users add, --config" "$T" users add dave --config "$TMP/t.toml" <<<'dave password 1'
+expect_ok "users list, TESSERA_CONFIG" env TESSERA_CONFIG="$TMP/t.toml" "$T" users list
+check "TESSERA_CONFIG list" test "$(wc -l <"$TMP/out")" -eq 3
+
+# ---- serve (configuration only: nothing here starts a server) --------------------------------
+expect_ok "serve --help" "$T" serve --help
+for var in CONFIG LISTEN DATA STORE THREADS WORKER_THREADS TLS_CERT TLS_KEY PUBLIC_ORIGIN TRUST_PROXY \
+  MAX_HEADER_BYTES MAX_BODY_BYTES REQUEST_TIMEOUT IDLE_TIMEOUT MAX_CONNECTIONS SESSION_IDLE_TIMEOUT \
+  SESSION_ABSOLUTE_TIMEOUT MAX_SESSIONS_PER_USER ARGON2_OPS ARGON2_MEM_KIB LOGIN_ACCOUNT_FREE_FAILURES \
+  LOGIN_IP_FREE_FAILURES LOGIN_BACKOFF_MAX LOG_LEVEL; do
+  check "serve --help names TESSERA_$var" grep -q "TESSERA_$var\b" "$TMP/out"
+done
+expect_err "serve --listen nonsense" 2 invalid_argument "$T" serve --listen nonsense
+expect_err "serve --store bogus" 2 invalid_argument "$T" serve --store bogus
+expect_err "serve --threads 2000" 2 invalid_argument "$T" serve --threads 2000
+expect_err "serve TESSERA_LISTEN nonsense" 2 invalid_argument env TESSERA_LISTEN=nonsense "$T" serve
+expect_err "serve TESSERA_TRUST_PROXY=yes" 2 invalid_argument env TESSERA_TRUST_PROXY=yes "$T" serve
+expect_err "serve tls cert without key" 2 invalid_argument "$T" serve --tls-cert "$TMP/c.pem"
+expect_err "serve missing --config" 2 io_error "$T" serve --config "$TMP/nope.toml"
+printf 'listen_port = 80\n' >"$TMP/bad.toml"
+expect_err "serve unknown TOML key" 2 invalid_argument "$T" serve --config "$TMP/bad.toml"
+check "unknown key named" grep -q listen_port "$TMP/err"
+printf 'threads = "4"\n' >"$TMP/bad.toml"
+expect_err "serve TOML wrong type" 2 invalid_argument "$T" serve --config "$TMP/bad.toml"
+
 # ---- secrets are not printed where they should not be ---------------------------------------
 expect_ok "sign prints only the token" "$T" jwt sign --key "$HS" --claims '{}'
 k_b64=$(grep -o '"k":"[^"]*"' "$HS" | cut -d'"' -f4) || true

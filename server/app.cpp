@@ -1,0 +1,615 @@
+// Router and handlers of `tessera serve` (server/app.hpp, docs/server.md "HTTP API").
+// Every AuthService / store call goes through run_blocking(): posted to the worker pool, its result
+// dispatched back to the awaiting coroutine's strand.
+#include "server/app.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <exception>
+#include <optional>
+#include <utility>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/json.hpp>
+#include <boost/url/parse_query.hpp>
+
+#include "codec/json.hpp"
+#include "tessera/clock.hpp"
+#include "tessera/cookie.hpp"
+
+namespace tessera::server {
+namespace {
+
+namespace json = boost::json;
+using asio::use_awaitable;
+
+constexpr std::size_t kMaxUserAgent = 256;
+constexpr std::size_t kMaxBodyDepth = 8;
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t pos = 1;  // after the leading '/'
+  while (true) {
+    const auto slash = path.find('/', pos);
+    out.emplace_back(path.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos));
+    if (slash == std::string_view::npos) break;
+    pos = slash + 1;
+  }
+  return out;
+}
+
+bool is_param(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The media type of a Content-Type value, lower-case, parameters dropped.
+std::string media_type(std::string_view content_type) {
+  return lower(trim(content_type.substr(0, content_type.find(';'))));
+}
+
+std::optional<std::string_view> header(const Request& msg, http::field f) {
+  auto it = msg.find(f);
+  if (it == msg.end()) return std::nullopt;
+  return it->value();
+}
+std::optional<std::string_view> header(const Request& msg, std::string_view name) {
+  auto it = msg.find(name);
+  if (it == msg.end()) return std::nullopt;
+  return it->value();
+}
+
+// Fixed texts per code: library messages are logged, not sent.
+std::string_view message_for(std::string_view code) {
+  if (code == "unauthenticated") return "no session cookie";
+  if (code == "session_not_found") return "no such session";
+  if (code == "session_idle_expired") return "the session expired after inactivity";
+  if (code == "session_absolute_expired") return "the session reached its maximum lifetime";
+  if (code == "session_revoked") return "the session was ended";
+  if (code == "invalid_credentials") return "invalid username or password";
+  if (code == "csrf_failed") return "missing or invalid CSRF token, or a cross-origin request";
+  if (code == "throttled") return "too many failed logins; try again later";
+  if (code == "store_unavailable") return "the store is unavailable; try again later";
+  if (code == "weak_password") return "the new password must be 8 to 1024 bytes";
+  if (code == "not_found") return "no such resource";
+  if (code == "method_not_allowed") return "method not allowed";
+  if (code == "request_timeout") return "the request was not received in time";
+  if (code == "body_too_large") return "the request body is too large";
+  if (code == "headers_too_large") return "the request headers are too large";
+  if (code == "unsupported_media_type") return "unsupported content type";
+  if (code == "overloaded") return "too many connections; try again later";
+  if (code == "malformed") return "malformed request";
+  return "internal error";
+}
+
+std::int64_t now_seconds() { return SystemClock::instance().now(); }
+
+json::object session_json(const SessionRecord& r) {
+  return json::object{{"id", r.id_hash},
+                      {"created_at", r.created_at},
+                      {"last_seen_at", r.last_seen_at},
+                      {"idle_expires_at", r.idle_expires_at},
+                      {"absolute_expires_at", r.absolute_expires_at}};
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------- Router
+
+void Router::add(http::verb method, std::string pattern, Handler handler) {
+  auto segments = split_path(pattern);
+  routes_.push_back(Route{method, std::move(pattern), std::move(segments), std::move(handler)});
+}
+
+Router::Match Router::match(http::verb method, std::string_view target) const {
+  Match out;
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (path.empty() || path.front() != '/') return out;
+  const auto segments = split_path(path);
+
+  // Specificity: a bit per segment, set for literals, earlier segments higher.
+  auto score = [](const Route& r) {
+    std::uint64_t s = 0;
+    for (std::size_t i = 0; i < r.segments.size() && i < 63; ++i)
+      s |= static_cast<std::uint64_t>(!is_param(r.segments[i])) << (62 - i);
+    return s;
+  };
+  const Route* best_path = nullptr;    // best pattern matching the path, any method
+  const Route* best_method = nullptr;  // best pattern matching path and method
+  std::vector<std::string> allowed;
+  for (const auto& r : routes_) {
+    if (r.segments.size() != segments.size()) continue;
+    bool ok = true;
+    for (std::size_t i = 0; ok && i < segments.size(); ++i)
+      ok = is_param(r.segments[i]) ? !segments[i].empty() : r.segments[i] == segments[i];
+    if (!ok) continue;
+    if (!best_path || score(r) > score(*best_path)) best_path = &r;
+    if (r.method == method && (!best_method || score(r) > score(*best_method))) best_method = &r;
+    const std::string name(http::to_string(r.method));
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) allowed.push_back(name);
+  }
+  if (best_method) {
+    out.kind = Match::Kind::found;
+    out.handler = &best_method->handler;
+    out.pattern = best_method->pattern;
+    for (std::size_t i = 0; i < segments.size(); ++i)
+      if (is_param(best_method->segments[i])) out.params.push_back(segments[i]);
+    return out;
+  }
+  if (best_path) {
+    out.kind = Match::Kind::method_not_allowed;
+    out.pattern = best_path->pattern;
+    std::sort(allowed.begin(), allowed.end());
+    for (const auto& a : allowed) {
+      if (!out.allow.empty()) out.allow += ", ";
+      out.allow += a;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> Router::patterns() const {
+  std::vector<std::string> out;
+  for (const auto& r : routes_)
+    if (std::find(out.begin(), out.end(), r.pattern) == out.end()) out.push_back(r.pattern);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------- responses
+
+Response json_response(http::status status, const json::value& body) {
+  Response res{status, 11};
+  res.set(http::field::content_type, "application/json");
+  res.body() = json::serialize(body);
+  return res;
+}
+
+void App::finalize(Response& res, bool tls) {
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  res.set("X-Frame-Options", "DENY");
+  if (res.find(http::field::cache_control) == res.end()) res.set(http::field::cache_control, "no-store");
+  if (tls) res.set(http::field::strict_transport_security, "max-age=31536000");
+}
+
+Response App::error(Exchange& x, http::status status, std::string_view code, std::string_view message) {
+  x.error = std::string(code);
+  return json_response(status, json::object{{"error", code}, {"message", message}});
+}
+
+Response App::error(Exchange& x, const Error& e) {
+  const std::string_view code = e.name();
+  http::status status = http::status::internal_server_error;
+  std::string_view sent = code;
+  switch (e.code) {
+    case Errc::malformed:
+    case Errc::wrong_type:
+    case Errc::duplicate_member:
+    case Errc::json_too_deep:
+    case Errc::token_too_large:
+      status = http::status::bad_request;
+      sent = "malformed";
+      break;
+    case Errc::weak_password:
+    case Errc::invalid_argument:
+      status = http::status::bad_request;
+      break;
+    case Errc::session_not_found:
+    case Errc::session_idle_expired:
+    case Errc::session_absolute_expired:
+    case Errc::session_revoked:
+    case Errc::invalid_credentials:
+      status = http::status::unauthorized;
+      break;
+    case Errc::user_not_found:  // the account went away under a live session
+      status = http::status::unauthorized;
+      sent = "invalid_credentials";
+      break;
+    case Errc::csrf_failed:
+      status = http::status::forbidden;
+      break;
+    case Errc::throttled:
+      status = http::status::too_many_requests;
+      break;
+    case Errc::store_unavailable:
+      status = http::status::service_unavailable;
+      break;
+    default:
+      sent = "internal";
+      break;
+  }
+  if (e.code == Errc::store_unavailable) {
+    metrics_.add(Counter::store_errors);
+    ctx_.log->log(LogLevel::error, "store error",
+                  json::object{{"error", code}, {"detail", e.message}, {"path", std::string(x.in.msg.target().substr(0, std::min<std::size_t>(x.in.msg.target().find('?'), 128)))}});
+  } else if (status == http::status::internal_server_error) {
+    ctx_.log->log(LogLevel::error, "internal error", json::object{{"error", code}, {"detail", e.message}});
+  } else if (ctx_.log->enabled(LogLevel::debug)) {
+    ctx_.log->log(LogLevel::debug, "request refused", json::object{{"error", code}, {"detail", e.message}});
+  }
+  const std::string_view text = e.code == Errc::invalid_argument ? std::string_view(e.message) : message_for(sent);
+  Response res = error(x, status, sent, text);
+  if (e.code == Errc::throttled) res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, e.retry_after)));
+  return res;
+}
+
+std::string App::cookie_for(const Session& s, std::string_view id) const {
+  CookieOptions o;
+  o.max_age = std::max<std::int64_t>(0, s.record.absolute_expires_at - now_seconds());
+  auto c = set_cookie(o, id);
+  return c ? *c : std::string();
+}
+
+std::string App::deletion_cookie_value() const {
+  auto c = deletion_cookie(CookieOptions{});
+  return c ? *c : std::string();
+}
+
+Response App::logged_in(Exchange& x, const LoginResult& r) {
+  const auto& rec = r.session.session.record;
+  x.session_hash = rec.id_hash;
+  Response res = json_response(http::status::ok,
+                               json::object{{"user", rec.user},
+                                            {"csrf_token", r.csrf_token},
+                                            {"expires_at", std::min(rec.idle_expires_at, rec.absolute_expires_at)}});
+  res.set(http::field::set_cookie, cookie_for(r.session.session, r.session.id));
+  return res;
+}
+
+// ---------------------------------------------------------------------------------- App
+
+App::App(AppContext ctx) : ctx_(std::move(ctx)), router_(routes()), metrics_(router_.patterns()) {}
+
+Router App::routes() {
+  Router r;
+  auto bind = [this](asio::awaitable<Response> (App::*h)(Exchange&)) {
+    return [this, h](Exchange& x) { return (this->*h)(x); };
+  };
+  r.add(http::verb::post, "/login", bind(&App::login));
+  r.add(http::verb::get, "/session", bind(&App::get_session));
+  r.add(http::verb::post, "/logout", bind(&App::logout));
+  r.add(http::verb::get, "/sessions", bind(&App::list_sessions));
+  r.add(http::verb::delete_, "/sessions/{id}", bind(&App::revoke_session));
+  r.add(http::verb::post, "/sessions/revoke-others", bind(&App::revoke_others));
+  r.add(http::verb::post, "/logout-everywhere", bind(&App::logout_everywhere));
+  r.add(http::verb::post, "/password", bind(&App::change_password));
+  r.add(http::verb::get, "/.well-known/jwks.json", bind(&App::jwks));
+  r.add(http::verb::get, "/healthz", bind(&App::healthz));
+  r.add(http::verb::get, "/readyz", bind(&App::readyz));
+  r.add(http::verb::get, "/metrics", bind(&App::metrics_page));
+  return r;
+}
+
+void App::on_connection(int delta) noexcept {
+  if (delta > 0) metrics_.connection_opened();
+  else metrics_.connection_closed();
+}
+
+ClientInfo App::client_info(const Incoming& in) const {
+  ClientInfo c;
+  c.ip = in.peer_ip;
+  if (ctx_.cfg->trust_proxy) {
+    // The last X-Forwarded-For entry: the address the trusted proxy saw.
+    std::string_view last;
+    for (auto it = in.msg.begin(); it != in.msg.end(); ++it)
+      if (beast::iequals(it->name_string(), "X-Forwarded-For")) last = it->value();
+    if (const auto comma = last.rfind(','); comma != std::string_view::npos) last = last.substr(comma + 1);
+    last = trim(last);
+    boost::system::error_code ec;
+    const auto addr = asio::ip::make_address(std::string(last), ec);
+    if (!last.empty() && !ec) c.ip = addr.to_string();
+  }
+  if (auto ua = header(in.msg, http::field::user_agent)) c.user_agent = std::string(ua->substr(0, kMaxUserAgent));
+  return c;
+}
+
+void App::record(std::size_t route, std::string_view method, const Response& res, double seconds, const Exchange* x,
+                 std::string_view ip, std::string_view error_code) {
+  const unsigned status = res.result_int();
+  metrics_.observe(route, method, status, seconds);
+  const LogLevel level = status >= 500 && status != 503 ? LogLevel::error : status == 503 ? LogLevel::warn : LogLevel::info;
+  if (!ctx_.log->enabled(level)) return;
+  json::object f;
+  f["method"] = method.empty() ? std::string_view("-") : method.substr(0, 16);
+  f["route"] = metrics_.route_label(route);
+  f["status"] = status;
+  f["latency_us"] = static_cast<std::int64_t>(seconds * 1e6);
+  f["ip"] = ip;
+  if (x && !x->session_hash.empty()) f["session"] = x->session_hash;
+  if (!error_code.empty()) f["error"] = error_code;
+  ctx_.log->log(level, "request", f);
+}
+
+asio::awaitable<Response> App::handle(Incoming& in) {
+  const auto start = std::chrono::steady_clock::now();
+  Exchange x{in, {}, client_info(in), {}, {}};
+  auto m = router_.match(in.msg.method(), in.msg.target());
+  std::size_t route = metrics_.other_route();
+  Response res;
+  const auto hosts = in.msg.count(http::field::host);
+  if (hosts > 1 || (hosts == 0 && in.msg.version() >= 11)) {
+    // RFC 9112 §3.2: exactly one Host in HTTP/1.1 (the same-origin checks rely on it).
+    res = error(x, http::status::bad_request, "malformed", "exactly one Host header is required");
+  } else if (m.kind == Router::Match::Kind::found) {
+    route = metrics_.route_index(m.pattern);
+    x.params = std::move(m.params);
+    bool failed = false;
+    try {
+      res = co_await (*m.handler)(x);
+    } catch (const std::exception& e) {
+      ctx_.log->log(LogLevel::error, "internal error", json::object{{"detail", e.what()}});
+      failed = true;
+    }
+    if (failed) res = error(x, http::status::internal_server_error, "internal", message_for("internal"));
+  } else if (m.kind == Router::Match::Kind::method_not_allowed) {
+    route = metrics_.route_index(m.pattern);
+    res = error(x, http::status::method_not_allowed, "method_not_allowed", message_for("method_not_allowed"));
+    res.set(http::field::allow, m.allow);
+  } else {
+    res = error(x, http::status::not_found, "not_found", message_for("not_found"));
+  }
+  finalize(res, in.tls);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  record(route, in.msg.method_string(), res, seconds, &x, x.client.ip, x.error);
+  co_return res;
+}
+
+Response App::refuse(const Refused& r) {
+  Response res = json_response(r.status, json::object{{"error", r.code}, {"message", message_for(r.code)}});
+  finalize(res, r.tls);
+  record(metrics_.other_route(), r.method, res, 0.0, nullptr, r.peer_ip, r.code);
+  return res;
+}
+
+// ---------------------------------------------------------------------------------- helpers
+
+bool App::same_origin(const Exchange& x) const {
+  std::vector<std::string> allowed;
+  if (!ctx_.cfg->public_origin.empty()) {
+    allowed.push_back(ctx_.cfg->public_origin);
+  } else if (auto host = header(x.in.msg, http::field::host)) {
+    allowed.push_back("http://" + std::string(*host));
+    allowed.push_back("https://" + std::string(*host));
+  }
+  return same_origin_request(header(x.in.msg, "Sec-Fetch-Site"), header(x.in.msg, http::field::origin), allowed, true);
+}
+
+asio::awaitable<std::expected<App::Authed, Response>> App::authenticate(Exchange& x, bool state_changing) {
+  std::string cookie_header;
+  for (auto it = x.in.msg.begin(); it != x.in.msg.end(); ++it) {
+    if (it->name() != http::field::cookie) continue;
+    if (!cookie_header.empty()) cookie_header += "; ";
+    cookie_header += it->value();
+  }
+  std::optional<std::string> id;
+  if (!cookie_header.empty()) {
+    if (auto cookies = parse_cookie_header(cookie_header)) id = find_cookie(*cookies, CookieOptions{}.name);
+  }
+  if (!id || id->empty())
+    co_return std::unexpected(error(x, http::status::unauthorized, "unauthenticated", message_for("unauthenticated")));
+
+  auto s = co_await run_blocking(*ctx_.pool, [this, &id] { return ctx_.auth->authenticate(*id); });
+  if (!s) co_return std::unexpected(error(x, s.error()));
+  metrics_.add(Counter::sessions_validated);
+  x.session_hash = s->record.id_hash;
+
+  if (state_changing) {
+    const auto token = header(x.in.msg, "X-CSRF-Token");
+    if (!token || !ctx_.sessions->check_csrf(*s, *token) || !same_origin(x))
+      co_return std::unexpected(error(x, http::status::forbidden, "csrf_failed", message_for("csrf_failed")));
+  }
+  co_return Authed{std::move(*id), std::move(*s)};
+}
+
+std::expected<std::vector<std::string>, Response> App::read_fields(Exchange& x, std::vector<std::string_view> names,
+                                                                   bool allow_form) {
+  const auto& msg = x.in.msg;
+  const auto ct = header(msg, http::field::content_type);
+  const std::string type = ct ? media_type(*ct) : std::string();
+  const std::string& body = msg.body();
+  auto malformed = [&](std::string_view why) {
+    return std::unexpected(error(x, http::status::bad_request, "malformed", why));
+  };
+  std::vector<std::string> out;
+  if (type == "application/json") {
+    codec::JsonLimits limits;
+    limits.max_bytes = std::max<std::size_t>(ctx_.cfg->max_body_bytes, 1);
+    limits.max_depth = kMaxBodyDepth;
+    auto obj = codec::parse_json_object(body, limits);
+    if (!obj) return malformed("the body is not a JSON object");
+    for (auto name : names) {
+      auto v = codec::get_string(*obj, name);
+      if (!v || !*v) return malformed("member \"" + std::string(name) + "\" missing or not a string");
+      out.emplace_back(**v);
+    }
+    return out;
+  }
+  if (allow_form && type == "application/x-www-form-urlencoded") {
+    auto params = boost::urls::parse_query(body);
+    if (!params) return malformed("the body is not a valid form");
+    boost::urls::encoding_opts opts;
+    opts.space_as_plus = true;
+    std::vector<std::optional<std::string>> found(names.size());
+    for (auto p : *params) {
+      const std::string key = p.key.decode(opts);
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        if (key != names[i]) continue;
+        if (found[i]) return malformed("field \"" + key + "\" given twice");
+        found[i] = p.has_value ? p.value.decode(opts) : std::string();
+      }
+    }
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (!found[i]) return malformed("field \"" + std::string(names[i]) + "\" missing");
+      out.push_back(std::move(*found[i]));
+    }
+    return out;
+  }
+  if (type.empty() && body.empty()) return malformed("the request has no body");
+  return std::unexpected(error(x, http::status::unsupported_media_type, "unsupported_media_type",
+                               allow_form ? "send application/json or application/x-www-form-urlencoded"
+                                          : "send application/json"));
+}
+
+// ---------------------------------------------------------------------------------- handlers
+
+asio::awaitable<Response> App::login(Exchange& x) {
+  // Login CSRF: a cross-site page must not log the browser into the attacker's account.
+  if (!same_origin(x)) co_return error(x, http::status::forbidden, "csrf_failed", message_for("csrf_failed"));
+  auto fields = read_fields(x, {"username", "password"}, true);
+  if (!fields) co_return std::move(fields.error());
+  const std::string& user = (*fields)[0];
+  const std::string& password = (*fields)[1];
+  auto r = co_await run_blocking(*ctx_.pool, [this, &user, &password, &x] { return ctx_.auth->login(user, password, x.client); });
+  if (!r) {
+    if (r.error().code == Errc::invalid_credentials) metrics_.add(Counter::logins_failed);
+    if (r.error().code == Errc::throttled) metrics_.add(Counter::logins_throttled);
+    co_return error(x, r.error());
+  }
+  metrics_.add(Counter::sessions_created);
+  co_return logged_in(x, *r);
+}
+
+asio::awaitable<Response> App::get_session(Exchange& x) {
+  auto a = co_await authenticate(x, false);
+  if (!a) co_return std::move(a.error());
+  const auto& rec = a->session.record;
+  co_return json_response(http::status::ok, json::object{{"user", rec.user},
+                                                         {"session", session_json(rec)},
+                                                         {"csrf_token", ctx_.sessions->csrf_token(a->session)}});
+}
+
+asio::awaitable<Response> App::logout(Exchange& x) {
+  auto a = co_await authenticate(x, true);
+  if (!a) co_return std::move(a.error());
+  auto r = co_await run_blocking(*ctx_.pool, [this, &a] { return ctx_.auth->logout(a->id); });
+  if (!r) co_return error(x, r.error());
+  metrics_.add(Counter::sessions_revoked);
+  Response res{http::status::no_content, 11};
+  res.set(http::field::set_cookie, deletion_cookie_value());
+  co_return res;
+}
+
+asio::awaitable<Response> App::list_sessions(Exchange& x) {
+  auto a = co_await authenticate(x, false);
+  if (!a) co_return std::move(a.error());
+  const std::string user = a->session.record.user;
+  auto r = co_await run_blocking(*ctx_.pool, [this, &user] { return ctx_.auth->sessions(user); });
+  if (!r) co_return error(x, r.error());
+  json::array list;
+  list.reserve(r->size());
+  for (const auto& s : *r) {
+    const auto& rec = s.record;
+    list.push_back(json::object{{"id", rec.id_hash},
+                                {"created_at", rec.created_at},
+                                {"last_seen_at", rec.last_seen_at},
+                                {"ip", rec.client.ip},
+                                {"user_agent", rec.client.user_agent},
+                                {"current", rec.id_hash == a->session.record.id_hash}});
+  }
+  co_return json_response(http::status::ok, json::object{{"sessions", std::move(list)}});
+}
+
+asio::awaitable<Response> App::revoke_session(Exchange& x) {
+  auto a = co_await authenticate(x, true);
+  if (!a) co_return std::move(a.error());
+  const std::string user = a->session.record.user;
+  const std::string& target = x.params.at(0);
+  auto r = co_await run_blocking(*ctx_.pool, [this, &user, &target] { return ctx_.auth->revoke_session(user, target); });
+  if (!r) {
+    // Someone else's session or no session at all: one answer, 404.
+    if (r.error().code == Errc::session_not_found)
+      co_return error(x, http::status::not_found, "session_not_found", message_for("session_not_found"));
+    co_return error(x, r.error());
+  }
+  metrics_.add(Counter::sessions_revoked);
+  Response res{http::status::no_content, 11};
+  if (target == a->session.record.id_hash) res.set(http::field::set_cookie, deletion_cookie_value());
+  co_return res;
+}
+
+asio::awaitable<Response> App::revoke_others(Exchange& x) {
+  auto a = co_await authenticate(x, true);
+  if (!a) co_return std::move(a.error());
+  const std::string user = a->session.record.user;
+  auto r = co_await run_blocking(*ctx_.pool, [this, &user, &a] { return ctx_.auth->revoke_others(user, a->id); });
+  if (!r) co_return error(x, r.error());
+  metrics_.add(Counter::sessions_revoked, *r);
+  co_return json_response(http::status::ok, json::object{{"revoked", *r}});
+}
+
+asio::awaitable<Response> App::logout_everywhere(Exchange& x) {
+  auto a = co_await authenticate(x, true);
+  if (!a) co_return std::move(a.error());
+  const std::string user = a->session.record.user;
+  auto r = co_await run_blocking(*ctx_.pool, [this, &user] { return ctx_.auth->logout_everywhere(user); });
+  if (!r) co_return error(x, r.error());
+  metrics_.add(Counter::sessions_revoked, *r);
+  Response res = json_response(http::status::ok, json::object{{"revoked", *r}});
+  res.set(http::field::set_cookie, deletion_cookie_value());
+  co_return res;
+}
+
+asio::awaitable<Response> App::change_password(Exchange& x) {
+  auto a = co_await authenticate(x, true);
+  if (!a) co_return std::move(a.error());
+  auto fields = read_fields(x, {"current_password", "new_password"}, false);
+  if (!fields) co_return std::move(fields.error());
+  const std::string& current = (*fields)[0];
+  const std::string& next = (*fields)[1];
+  auto r = co_await run_blocking(*ctx_.pool,
+                            [this, &a, &current, &next] { return ctx_.auth->change_password(a->id, current, next); });
+  if (!r) {
+    if (r.error().code == Errc::invalid_credentials) metrics_.add(Counter::logins_failed);
+    if (r.error().code == Errc::throttled) metrics_.add(Counter::logins_throttled);
+    co_return error(x, r.error());
+  }
+  metrics_.add(Counter::sessions_created);
+  co_return logged_in(x, *r);
+}
+
+asio::awaitable<Response> App::jwks(Exchange&) {
+  Response res{http::status::ok, 11};
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::cache_control, "public, max-age=300");
+  res.body() = ctx_.jwks_json;
+  co_return res;
+}
+
+asio::awaitable<Response> App::healthz(Exchange&) {
+  co_return json_response(http::status::ok, json::object{{"status", "ok"}});
+}
+
+asio::awaitable<Response> App::readyz(Exchange& x) {
+  auto r = co_await run_blocking(*ctx_.pool, [this]() -> Result<void> {
+    if (auto s = ctx_.session_store->ping(); !s) return s;
+    return ctx_.user_store->ping();
+  });
+  if (!r) {
+    Error e = r.error();
+    if (e.code != Errc::store_unavailable) e = Error(Errc::store_unavailable, e.message);
+    co_return error(x, e);
+  }
+  co_return json_response(http::status::ok, json::object{{"status", "ok"}});
+}
+
+asio::awaitable<Response> App::metrics_page(Exchange&) {
+  Response res{http::status::ok, 11};
+  res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+  res.body() = metrics_.exposition();
+  co_return res;
+}
+
+}  // namespace tessera::server

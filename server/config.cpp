@@ -1,0 +1,411 @@
+// ServerConfig sources (see config.hpp): one table of settings drives the flags, the
+// TESSERA_* environment variables, the TOML keys and the checks, so nothing is written twice.
+// A setting's flag and environment variable are derived from its TOML key:
+// "max_body_bytes" -> --max-body-bytes, TESSERA_MAX_BODY_BYTES.
+#include "server/config.hpp"
+
+#include <arpa/inet.h>
+
+#include <array>
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <type_traits>
+#include <utility>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+namespace tessera::server {
+namespace {
+
+enum class Kind { text, boolean, integer };
+
+using TextCheck = Result<void> (*)(std::string_view);
+
+struct Setting {
+  std::string_view key;         // TOML key
+  std::string_view value_name;  // shown in --help
+  std::string_view help;
+  Kind kind;
+  // text
+  std::string ServerConfig::*text = nullptr;
+  TextCheck check = nullptr;
+  // boolean
+  bool ServerConfig::*boolean = nullptr;
+  // integer: any integer member, through these two, within [min, max]
+  std::int64_t (*get_int)(const ServerConfig&) = nullptr;
+  void (*set_int)(ServerConfig&, std::int64_t) = nullptr;
+  std::int64_t min = 0;
+  std::int64_t max = 0;
+};
+
+constexpr Setting text(std::string_view key, std::string_view value_name, std::string_view help,
+                       std::string ServerConfig::*member, TextCheck check = nullptr) {
+  Setting s{key, value_name, help, Kind::text};
+  s.text = member;
+  s.check = check;
+  return s;
+}
+
+constexpr Setting boolean(std::string_view key, std::string_view help, bool ServerConfig::*member) {
+  Setting s{key, "", help, Kind::boolean};
+  s.boolean = member;
+  return s;
+}
+
+template <auto Member>
+constexpr Setting integer(std::string_view key, std::string_view value_name, std::string_view help,
+                          std::int64_t min, std::int64_t max) {
+  using T = std::remove_cvref_t<decltype(std::declval<ServerConfig&>().*Member)>;
+  static_assert(std::is_integral_v<T>);
+  Setting s{key, value_name, help, Kind::integer};
+  s.get_int = [](const ServerConfig& c) { return static_cast<std::int64_t>(c.*Member); };
+  s.set_int = [](ServerConfig& c, std::int64_t v) { c.*Member = static_cast<T>(v); };
+  s.min = min;
+  s.max = max;
+  return s;
+}
+
+// ---- checks of text settings ------------------------------------------------------------------
+
+bool parse_port(std::string_view s, int min_port, int& port) {
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), port);
+  return ec == std::errc{} && end == s.data() + s.size() && port >= min_port && port <= 65535;
+}
+
+bool valid_hostname(std::string_view host) {
+  if (host.empty() || host.size() > 253 || host.front() == '.' || host.front() == '-') return false;
+  for (char c : host) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// "HOST:PORT" (host name or IPv4 literal) or "[IPv6]:PORT".
+bool valid_host_port(std::string_view s, int min_port) {
+  int port = 0;
+  if (s.starts_with('[')) {
+    const auto close = s.find("]:");
+    if (close == std::string_view::npos) return false;
+    const std::string v6(s.substr(1, close - 1));
+    in6_addr addr{};
+    return inet_pton(AF_INET6, v6.c_str(), &addr) == 1 && parse_port(s.substr(close + 2), min_port, port);
+  }
+  const auto colon = s.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  return valid_hostname(s.substr(0, colon)) && parse_port(s.substr(colon + 1), min_port, port);
+}
+
+Result<void> check_listen(std::string_view v) {
+  if (!valid_host_port(v, 0))
+    return fail(Errc::invalid_argument, fmt::format("\"{}\" is not HOST:PORT or [IPv6]:PORT", v));
+  return {};
+}
+
+Result<void> check_store(std::string_view v) {
+  if (v == "sqlite" || v == "memory") return {};
+  const auto bad = [&] {
+    return fail(Errc::invalid_argument,
+                fmt::format("\"{}\" is not sqlite, memory, redis://HOST:PORT or redis-cluster://HOST:PORT[,...]", v));
+  };
+  if (v.starts_with("redis://")) {
+    std::string_view rest = v.substr(8);
+    if (rest.ends_with('/')) rest.remove_suffix(1);
+    if (!valid_host_port(rest, 1)) return bad();
+    return {};
+  }
+  if (v.starts_with("redis-cluster://")) {
+    std::string_view rest = v.substr(16);
+    for (;;) {
+      const auto comma = rest.find(',');
+      if (!valid_host_port(rest.substr(0, comma), 1)) return bad();
+      if (comma == std::string_view::npos) return {};
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return bad();
+}
+
+Result<void> check_not_empty(std::string_view v) {
+  if (v.empty()) return fail(Errc::invalid_argument, "must not be empty");
+  return {};
+}
+
+// Empty (none) or exactly an origin: http(s)://HOST[:PORT], no path, no trailing slash.
+Result<void> check_origin(std::string_view v) {
+  if (v.empty()) return {};
+  std::string_view rest;
+  if (v.starts_with("https://")) {
+    rest = v.substr(8);
+  } else if (v.starts_with("http://")) {
+    rest = v.substr(7);
+  } else {
+    return fail(Errc::invalid_argument, fmt::format("\"{}\" is not an origin (http[s]://HOST[:PORT])", v));
+  }
+  bool ok = false;
+  if (rest.starts_with('[')) {
+    const auto close = rest.find(']');
+    if (close == rest.size() - 1) {
+      const std::string v6(rest.substr(1, close - 1));
+      in6_addr addr{};
+      ok = inet_pton(AF_INET6, v6.c_str(), &addr) == 1;
+    } else {
+      ok = valid_host_port(rest, 1);
+    }
+  } else {
+    ok = rest.find(':') == std::string_view::npos ? valid_hostname(rest) : valid_host_port(rest, 1);
+  }
+  if (!ok) return fail(Errc::invalid_argument, fmt::format("\"{}\" is not an origin (http[s]://HOST[:PORT])", v));
+  return {};
+}
+
+Result<void> check_log_level(std::string_view v) {
+  if (v == "debug" || v == "info" || v == "warn" || v == "error" || v == "off") return {};
+  return fail(Errc::invalid_argument, fmt::format("\"{}\" is not one of debug, info, warn, error, off", v));
+}
+
+// ---- the table ----------------------------------------------------------------------------------
+
+constexpr std::int64_t kMaxSeconds = 10LL * 365 * 24 * 3600;  // ten years: only a guard against typos
+constexpr std::int64_t kMaxUint32 = std::numeric_limits<std::uint32_t>::max();
+
+using C = ServerConfig;
+const std::array kSettings = {
+    text("listen", "HOST:PORT", "Address and port to listen on ([::1]:8080 for IPv6)", &C::listen, check_listen),
+    text("data", "DIR", "Data directory: the SQLite file and keys/ (created 0700 if missing)", &C::data,
+         check_not_empty),
+    text("store", "STORE", "sqlite, memory, redis://HOST:PORT or redis-cluster://HOST:PORT[,...]", &C::store,
+         check_store),
+    integer<&C::threads>("threads", "N", "HTTP I/O threads (0 = one per core)", 0, 1024),
+    integer<&C::worker_threads>("worker_threads", "N", "Threads for store calls and password hashing", 1, 1024),
+    text("tls_cert", "FILE", "TLS certificate chain, PEM (needs --tls-key)", &C::tls_cert),
+    text("tls_key", "FILE", "TLS private key, PEM (needs --tls-cert)", &C::tls_key),
+    text("public_origin", "ORIGIN",
+         "The origin browsers use (https://auth.example.com); without it Origin must match Host",
+         &C::public_origin, check_origin),
+    boolean("trust_proxy", "Take the client IP from the last X-Forwarded-For entry", &C::trust_proxy),
+    integer<&C::max_header_bytes>("max_header_bytes", "BYTES", "Request header limit (over it: 431)", 1024,
+                                  1024 * 1024),
+    integer<&C::max_body_bytes>("max_body_bytes", "BYTES", "Request body limit (over it: 413)", 1,
+                                64 * 1024 * 1024),
+    integer<&C::request_timeout>("request_timeout", "SECONDS", "Time to read a whole request (then 408)", 1,
+                                 kMaxSeconds),
+    integer<&C::idle_timeout>("idle_timeout", "SECONDS", "Idle keep-alive connections are closed after this", 1,
+                              kMaxSeconds),
+    integer<&C::max_connections>("max_connections", "N", "Open connections limit (over it: 503)", 1, 1'000'000),
+    integer<&C::session_idle_timeout>("session_idle_timeout", "SECONDS", "Session idle timeout", 1, kMaxSeconds),
+    integer<&C::session_absolute_timeout>("session_absolute_timeout", "SECONDS", "Session absolute timeout", 1,
+                                          kMaxSeconds),
+    integer<&C::max_sessions_per_user>("max_sessions_per_user", "N",
+                                       "Live sessions per user, oldest revoked first (0 = unbounded)", 0,
+                                       1'000'000),
+    integer<&C::argon2_ops>("argon2_ops", "N", "Argon2id passes", 1, kMaxUint32),
+    integer<&C::argon2_mem_kib>("argon2_mem_kib", "KIB", "Argon2id memory in KiB", 8, kMaxUint32),
+    integer<&C::login_account_free_failures>("login_account_free_failures", "N",
+                                             "Failed logins per account before backoff", 0, 1'000'000),
+    integer<&C::login_ip_free_failures>("login_ip_free_failures", "N", "Failed logins per client IP before backoff",
+                                        0, 1'000'000),
+    integer<&C::login_backoff_max>("login_backoff_max", "SECONDS", "Login backoff cap", 1, kMaxSeconds),
+    text("log_level", "LEVEL", "debug, info, warn, error or off", &C::log_level, check_log_level),
+};
+
+constexpr std::string_view kConfigEnv = "TESSERA_CONFIG";
+
+std::string flag_of(const Setting& s) {
+  std::string flag = "--";
+  for (char c : s.key) flag += c == '_' ? '-' : c;
+  return flag;
+}
+
+std::string env_of(const Setting& s) {
+  std::string env = "TESSERA_";
+  for (char c : s.key) env += c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+  return env;
+}
+
+std::string value_text(const Setting& s, const ServerConfig& c) {
+  switch (s.kind) {
+    case Kind::text: return c.*s.text;
+    case Kind::boolean: return c.*s.boolean ? "true" : "false";
+    case Kind::integer: return std::to_string(s.get_int(c));
+  }
+  return {};
+}
+
+Result<void> set_integer(const Setting& s, ServerConfig& c, std::int64_t v) {
+  if (v < s.min || v > s.max)
+    return fail(Errc::invalid_argument, fmt::format("must be between {} and {} (got {})", s.min, s.max, v));
+  s.set_int(c, v);
+  return {};
+}
+
+Result<void> set_text(const Setting& s, ServerConfig& c, std::string_view v) {
+  if (s.check) {
+    if (auto ok = s.check(v); !ok) return ok;
+  }
+  c.*s.text = std::string(v);
+  return {};
+}
+
+// A value given as text: a flag or an environment variable.
+Result<void> apply_text(const Setting& s, ServerConfig& c, std::string_view v) {
+  switch (s.kind) {
+    case Kind::text: return set_text(s, c, v);
+    case Kind::boolean:
+      if (v == "true" || v == "1") {
+        c.*s.boolean = true;
+      } else if (v == "false" || v == "0") {
+        c.*s.boolean = false;
+      } else {
+        return fail(Errc::invalid_argument, fmt::format("\"{}\" is not true, false, 1 or 0", v));
+      }
+      return {};
+    case Kind::integer: {
+      std::int64_t n = 0;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (v.empty() || ec != std::errc{} || end != v.data() + v.size())
+        return fail(Errc::invalid_argument, fmt::format("\"{}\" is not a whole number", v));
+      return set_integer(s, c, n);
+    }
+  }
+  return {};
+}
+
+Result<void> apply_toml(const Setting& s, ServerConfig& c, const toml::node& node) {
+  switch (s.kind) {
+    case Kind::text:
+      if (const auto* v = node.as_string()) return set_text(s, c, v->get());
+      return fail(Errc::invalid_argument, "must be a string");
+    case Kind::boolean:
+      if (const auto* v = node.as_boolean()) {
+        c.*s.boolean = v->get();
+        return {};
+      }
+      return fail(Errc::invalid_argument, "must be true or false");
+    case Kind::integer:
+      if (const auto* v = node.as_integer()) return set_integer(s, c, v->get());
+      return fail(Errc::invalid_argument, "must be an integer");
+  }
+  return {};
+}
+
+void copy_setting(const Setting& s, const ServerConfig& from, ServerConfig& to) {
+  switch (s.kind) {
+    case Kind::text: to.*s.text = from.*s.text; break;
+    case Kind::boolean: to.*s.boolean = from.*s.boolean; break;
+    case Kind::integer: s.set_int(to, s.get_int(from)); break;
+  }
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(Errc::io_error, fmt::format("cannot open config file {}", path));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return fail(Errc::io_error, fmt::format("cannot read config file {}", path));
+  return std::move(ss).str();
+}
+
+// Parses the file into a copy of the defaults, checking every key; `present[i]` tells which
+// settings it names.
+Result<void> load_file(const std::string& path, ServerConfig& from_file, std::array<bool, kSettings.size()>& present) {
+  auto text = read_file(path);
+  if (!text) return std::unexpected(text.error());
+  toml::table table;
+  try {
+    table = toml::parse(*text, std::string_view(path));
+  } catch (const toml::parse_error& e) {
+    return fail(Errc::invalid_argument, fmt::format("config file {}:{}:{}: {}", path, e.source().begin.line,
+                                                    e.source().begin.column, e.description()));
+  }
+  for (const auto& [key, node] : table) {
+    std::size_t i = 0;
+    while (i < kSettings.size() && kSettings[i].key != key.str()) ++i;
+    if (i == kSettings.size())
+      return fail(Errc::invalid_argument, fmt::format("config file {}: unknown setting \"{}\"", path, key.str()));
+    if (auto ok = apply_toml(kSettings[i], from_file, node); !ok)
+      return fail(Errc::invalid_argument,
+                  fmt::format("config file {}: {}: {}", path, key.str(), ok.error().message));
+    present[i] = true;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string ServerConfig::store_uri() const {
+  if (store == "sqlite") {
+    std::string dir = data;
+    while (dir.size() > 1 && dir.ends_with('/')) dir.pop_back();
+    return "sqlite:" + dir + (dir.ends_with('/') ? "" : "/") + "tessera.db";
+  }
+  if (store == "memory") return "memory:";
+  return store;
+}
+
+void add_config_options(CLI::App& cmd, ServerConfig& cfg) {
+  cmd.add_option("--config", cfg.config_file,
+                 fmt::format("TOML file with any of these settings (keys as the flags, with _ for -) [env {}]",
+                             kConfigEnv))
+      ->type_name("FILE");
+  const ServerConfig defaults;
+  for (const Setting& s : kSettings) {
+    std::string shown = value_text(s, defaults);
+    if (shown.empty()) shown = "none";
+    const std::string flag = flag_of(s);
+    const std::string help = fmt::format("{} [env {}, default {}]", s.help, env_of(s), shown);
+    if (s.kind == Kind::boolean) {
+      // --trust-proxy, --trust-proxy=false
+      cmd.add_flag(flag, cfg.*s.boolean, help);
+      continue;
+    }
+    ServerConfig* target = &cfg;
+    const Setting* setting = &s;
+    cmd.add_option_function<std::string>(
+           flag,
+           [target, setting, flag](const std::string& v) {
+             if (auto ok = apply_text(*setting, *target, v); !ok) throw CLI::ValidationError(flag, ok.error().message);
+           },
+           help)
+        ->type_name(std::string(s.value_name));
+  }
+}
+
+Result<void> load_config(CLI::App& cmd, ServerConfig& cfg) {
+  const auto given = [&cmd](const std::string& flag) {
+    const CLI::Option* opt = cmd.get_option_no_throw(flag);
+    return opt != nullptr && opt->count() > 0;
+  };
+
+  if (!given("--config")) {
+    if (const char* env = std::getenv(std::string(kConfigEnv).c_str())) cfg.config_file = env;
+  }
+  ServerConfig from_file;
+  std::array<bool, kSettings.size()> in_file{};
+  if (!cfg.config_file.empty()) {
+    if (auto ok = load_file(cfg.config_file, from_file, in_file); !ok) return ok;
+  }
+
+  for (std::size_t i = 0; i < kSettings.size(); ++i) {
+    const Setting& s = kSettings[i];
+    if (given(flag_of(s))) continue;
+    const std::string env = env_of(s);
+    if (const char* value = std::getenv(env.c_str())) {
+      if (auto ok = apply_text(s, cfg, value); !ok)
+        return fail(Errc::invalid_argument, fmt::format("{}: {}", env, ok.error().message));
+    } else if (in_file[i]) {
+      copy_setting(s, from_file, cfg);
+    }
+  }
+
+  if (cfg.tls_cert.empty() != cfg.tls_key.empty())
+    return fail(Errc::invalid_argument, "tls_cert and tls_key go together: give both or neither");
+  return {};
+}
+
+}  // namespace tessera::server

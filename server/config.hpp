@@ -1,0 +1,55 @@
+// ServerConfig: every setting of `tessera serve` and `tessera users` (docs/server.md lists
+// them). Sources, strongest first: flag, TESSERA_* environment variable, TOML file
+// (--config), default.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "tessera/error.hpp"
+
+namespace tessera::server {
+
+struct ServerConfig {
+  std::string config_file;  // --config (empty: none)
+  std::string listen = "127.0.0.1:8080";
+  std::string data = "./tessera-data";
+  std::string store = "sqlite";
+  unsigned threads = 0;          // 0: std::thread::hardware_concurrency()
+  unsigned worker_threads = 16;  // store calls and password hashing
+  std::string tls_cert;
+  std::string tls_key;
+  std::string public_origin;
+  bool trust_proxy = false;
+  std::size_t max_header_bytes = 8192;
+  std::size_t max_body_bytes = 16384;
+  std::int64_t request_timeout = 10;  // seconds
+  std::int64_t idle_timeout = 60;     // seconds
+  std::size_t max_connections = 10000;
+  std::int64_t session_idle_timeout = 1800;
+  std::int64_t session_absolute_timeout = 43200;
+  std::size_t max_sessions_per_user = 20;
+  std::uint64_t argon2_ops = 2;
+  std::size_t argon2_mem_kib = 65536;
+  std::int64_t login_account_free_failures = 5;
+  std::int64_t login_ip_free_failures = 20;
+  std::int64_t login_backoff_max = 900;
+  std::string log_level = "info";
+
+  // The store URI the library opens: "sqlite" -> "sqlite:<data>/tessera.db", "memory" ->
+  // "memory:", redis URIs unchanged.
+  std::string store_uri() const;
+};
+
+// Registers every setting as a flag on cmd (with its env name and default in the help), and
+// --config. Call load() after parsing.
+void add_config_options(CLI::App& cmd, ServerConfig& cfg);
+// After CLI parsing: fills settings that no flag set from the environment, then from the TOML
+// file. Errors: io_error (unreadable file), invalid_argument (bad TOML, unknown key, wrong
+// type, value out of range, tls_cert without tls_key).
+Result<void> load_config(CLI::App& cmd, ServerConfig& cfg);
+
+}  // namespace tessera::server

@@ -1,0 +1,143 @@
+// HTTP/1.1 transport of `tessera serve`: the listener, one coroutine per connection (plain TCP
+// or TLS, same code), keep-alive, and the limits of docs/server.md:
+//   header bytes over the limit -> 431 headers_too_large, then close
+//   body bytes over the limit   -> 413 body_too_large, then close
+//   request not read in time    -> 408 request_timeout, then close (timed from its first byte)
+//   idle keep-alive connection  -> closed silently
+//   over max connections        -> 503 overloaded, then close
+//   anything unparseable        -> 400 malformed, then close
+// What a request means is the Application's business (server/app.hpp); this file only moves
+// bytes. Every connection runs on its own strand of the one io_context.
+// Thread safety: HttpServer's methods may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "tessera/error.hpp"
+
+namespace tessera::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+// A request read in full, and where it came from.
+struct Incoming {
+  Request msg;
+  std::string peer_ip;  // the TCP peer's address
+  bool tls = false;
+};
+
+// A request the transport refused before it was read in full.
+struct Refused {
+  http::status status;
+  std::string_view code;    // "headers_too_large", "body_too_large", ...
+  std::string_view method;  // empty when the request line was not read
+  std::string peer_ip;
+  bool tls = false;
+};
+
+// What the transport asks of the application.
+class Application {
+ public:
+  virtual ~Application() = default;
+  // Answers a complete request. May suspend (store calls run elsewhere) but must not block.
+  virtual asio::awaitable<Response> handle(Incoming& in) = 0;
+  // The response for a refused request (an error body with the usual headers), logged and
+  // counted like any other.
+  virtual Response refuse(const Refused& r) = 0;
+  // A connection opened (+1) or closed (-1); refused overloaded connections are not counted.
+  virtual void on_connection(int delta) noexcept { (void)delta; }
+};
+
+struct HttpLimits {
+  std::size_t max_header_bytes = 8192;
+  std::size_t max_body_bytes = 16384;
+  std::chrono::seconds request_timeout{10};
+  std::chrono::seconds idle_timeout{60};
+  std::size_t max_connections = 10000;
+};
+
+// "127.0.0.1:8080", "[::1]:8080", "localhost:8080", ":8080" (all IPv4 interfaces).
+// invalid_argument when it does not parse or the host does not resolve.
+Result<tcp::endpoint> resolve_listen_address(std::string_view listen);
+
+// "http://127.0.0.1:8080" / "https://[::1]:8443".
+std::string endpoint_url(const tcp::endpoint& ep, bool tls);
+
+class ConnectionBase;
+
+class HttpServer {
+ public:
+  // app and ioc must outlive the server; tls (if given) too.
+  HttpServer(asio::io_context& ioc, Application& app, HttpLimits limits, asio::ssl::context* tls = nullptr);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens; returns the bound endpoint (the actual port for port 0).
+  // io_error when the address cannot be bound.
+  Result<tcp::endpoint> listen(const tcp::endpoint& ep);
+  // Starts accepting (call once, after listen()).
+  void start();
+  // Stops accepting, closes idle connections now and the others after their current response.
+  void shutdown();
+  // Closes every connection now, whatever it is doing (after shutdown() had its grace period).
+  void close_all();
+
+  bool tls() const noexcept { return tls_ != nullptr; }
+  bool stopping() const noexcept { return stopping_.load(std::memory_order_acquire); }
+  // Connections being served (not counting those refused as overloaded).
+  std::size_t connections() const noexcept { return active_.load(std::memory_order_acquire); }
+
+  // For connections: registration in the set shutdown() walks.
+  std::uint64_t attach(std::weak_ptr<ConnectionBase> c);
+  void detach(std::uint64_t id);
+  Application& app() noexcept { return app_; }
+  const HttpLimits& limits() const noexcept { return limits_; }
+  asio::ssl::context* tls_context() noexcept { return tls_; }
+
+ private:
+  asio::awaitable<void> accept_loop();
+
+  asio::io_context& ioc_;
+  Application& app_;
+  HttpLimits limits_;
+  asio::ssl::context* tls_;
+  asio::strand<asio::io_context::executor_type> strand_;  // the acceptor's
+  tcp::acceptor acceptor_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::size_t> active_{0};
+  std::mutex mu_;
+  std::uint64_t next_id_ = 0;                                          // guarded by mu_
+  std::unordered_map<std::uint64_t, std::weak_ptr<ConnectionBase>> conns_;  // guarded by mu_
+};
+
+class ConnectionBase {
+ public:
+  virtual ~ConnectionBase() = default;
+  // Both post themselves on the connection's strand: HttpServer::shutdown() / close_all().
+  virtual void close_if_idle() = 0;
+  virtual void close() = 0;
+};
+
+}  // namespace tessera::server

@@ -1,0 +1,145 @@
+// Metrics (server/metrics.hpp): atomics per bounded label set, Prometheus text 0.0.4 output.
+#include "server/metrics.hpp"
+
+#include <fmt/format.h>
+
+namespace tessera::server {
+namespace {
+
+struct CounterInfo {
+  std::string_view name;
+  std::string_view help;
+};
+
+constexpr std::array<CounterInfo, kCounterCount> kCounters = {{
+    {"tessera_sessions_created_total", "Sessions created by a login or a password change."},
+    {"tessera_sessions_validated_total", "Requests authenticated by a live session cookie."},
+    {"tessera_sessions_revoked_total", "Sessions ended by logout, revocation or log out everywhere."},
+    {"tessera_logins_failed_total", "Logins (and password changes) refused for invalid credentials."},
+    {"tessera_logins_throttled_total", "Logins refused because the account or client IP was locked."},
+    {"tessera_store_errors_total", "Requests that failed because the store could not be reached."},
+}};
+
+constexpr std::array<std::string_view, kLatencyBuckets.size()> kBucketLabels = {
+    "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5"};
+
+// Label values: backslash, double quote and line feed are escaped.
+std::string escape_label(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (char c : v) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '"') out += "\\\"";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+Metrics::Metrics(std::vector<std::string> routes) : routes_(std::move(routes)) {
+  routes_.emplace_back("other");
+  const std::size_t n = routes_.size() * kMethodLabels.size() * kStatuses;
+  requests_ = std::make_unique<std::atomic<std::uint64_t>[]>(n);
+  latency_ = std::make_unique<Histogram[]>(routes_.size());
+}
+
+std::size_t Metrics::route_index(std::string_view pattern) const noexcept {
+  for (std::size_t i = 0; i + 1 < routes_.size(); ++i)
+    if (routes_[i] == pattern) return i;
+  return other_route();
+}
+
+std::size_t Metrics::method_index(std::string_view method) noexcept {
+  for (std::size_t i = 0; i + 1 < kMethodLabels.size(); ++i)
+    if (kMethodLabels[i] == method) return i;
+  return kMethodLabels.size() - 1;
+}
+
+std::size_t Metrics::slot(std::size_t route, std::size_t method, unsigned status) const noexcept {
+  if (route >= routes_.size()) route = other_route();
+  if (status < 100 || status > 599) status = 599;
+  return (route * kMethodLabels.size() + method) * kStatuses + (status - 100);
+}
+
+void Metrics::observe(std::size_t route, std::string_view method, unsigned status, double seconds) noexcept {
+  if (route >= routes_.size()) route = other_route();
+  requests_[slot(route, method_index(method), status)].fetch_add(1, std::memory_order_relaxed);
+  Histogram& h = latency_[route];
+  if (seconds < 0) seconds = 0;
+  for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+    if (seconds <= kLatencyBuckets[i]) {
+      h.buckets[i].fetch_add(1, std::memory_order_relaxed);
+      break;
+    }
+  }
+  h.sum_ns.fetch_add(static_cast<std::uint64_t>(seconds * 1e9), std::memory_order_relaxed);
+  h.count.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::add(Counter c, std::uint64_t n) noexcept {
+  counters_[static_cast<std::size_t>(c)].fetch_add(n, std::memory_order_relaxed);
+}
+
+std::uint64_t Metrics::requests(std::size_t route, std::string_view method, unsigned status) const noexcept {
+  return requests_[slot(route, method_index(method), status)].load(std::memory_order_relaxed);
+}
+
+std::uint64_t Metrics::counter(Counter c) const noexcept {
+  return counters_[static_cast<std::size_t>(c)].load(std::memory_order_relaxed);
+}
+
+std::string Metrics::exposition() const {
+  std::string out;
+  out.reserve(4096);
+  auto append = [&out](std::string_view s) { out.append(s.data(), s.size()); };
+
+  append("# HELP tessera_http_requests_total HTTP requests answered, by route pattern, method and status.\n");
+  append("# TYPE tessera_http_requests_total counter\n");
+  for (std::size_t r = 0; r < routes_.size(); ++r) {
+    const std::string route = escape_label(routes_[r]);
+    for (std::size_t m = 0; m < kMethodLabels.size(); ++m) {
+      for (unsigned s = 100; s < 600; ++s) {
+        const auto v = requests_[slot(r, m, s)].load(std::memory_order_relaxed);
+        if (v == 0) continue;
+        out += fmt::format("tessera_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n", route,
+                           kMethodLabels[m], s, v);
+      }
+    }
+  }
+
+  append("# HELP tessera_http_request_duration_seconds Time to answer a request, by route pattern.\n");
+  append("# TYPE tessera_http_request_duration_seconds histogram\n");
+  for (std::size_t r = 0; r < routes_.size(); ++r) {
+    const Histogram& h = latency_[r];
+    // Read count first: buckets observed after it may push the cumulative +Inf a little above
+    // it, so +Inf is written as the bucket total, keeping the series monotonic.
+    const auto count = h.count.load(std::memory_order_relaxed);
+    if (count == 0) continue;
+    const std::string route = escape_label(routes_[r]);
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+      cumulative += h.buckets[i].load(std::memory_order_relaxed);
+      out += fmt::format("tessera_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", route,
+                         kBucketLabels[i], cumulative);
+    }
+    const std::uint64_t total = std::max(count, cumulative);
+    out += fmt::format("tessera_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", route, total);
+    out += fmt::format("tessera_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", route,
+                       static_cast<double>(h.sum_ns.load(std::memory_order_relaxed)) / 1e9);
+    out += fmt::format("tessera_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", route, total);
+  }
+
+  append("# HELP tessera_http_connections Open HTTP connections.\n");
+  append("# TYPE tessera_http_connections gauge\n");
+  out += fmt::format("tessera_http_connections {}\n", connections());
+
+  for (std::size_t i = 0; i < kCounterCount; ++i) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} counter\n{} {}\n", kCounters[i].name, kCounters[i].help,
+                       kCounters[i].name, kCounters[i].name, counters_[i].load(std::memory_order_relaxed));
+  }
+  return out;
+}
+
+}  // namespace tessera::server

@@ -1,0 +1,83 @@
+// Prometheus metrics of `tessera serve` (docs/server.md "Metrics"), exposed in the text format
+// 0.0.4 on GET /metrics.
+//
+// Label sets are bounded by construction: `route` is one of the patterns given to the
+// constructor or "other", `method` one of a fixed list or "other", `status` 100..599. Every
+// series is a std::atomic, so recording never locks.
+// Thread safety: all methods are thread-safe.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tessera::server {
+
+// Upper bounds of the latency histogram, in seconds.
+inline constexpr std::array<double, 12> kLatencyBuckets = {.0005, .001, .0025, .005, .01, .025,
+                                                           .05,   .1,   .25,   .5,   1,   2.5};
+// Method labels; anything else is "other".
+inline constexpr std::array<std::string_view, 8> kMethodLabels = {"GET",  "POST",    "DELETE", "PUT",
+                                                                  "PATCH", "HEAD", "OPTIONS", "other"};
+
+enum class Counter {
+  sessions_created,
+  sessions_validated,
+  sessions_revoked,
+  logins_failed,
+  logins_throttled,
+  store_errors,
+};
+inline constexpr std::size_t kCounterCount = 6;
+
+class Metrics {
+ public:
+  // routes: the route patterns ("/sessions/{id}"); index routes.size() is "other".
+  explicit Metrics(std::vector<std::string> routes);
+
+  std::size_t route_count() const noexcept { return routes_.size(); }
+  std::size_t other_route() const noexcept { return routes_.size() - 1; }
+  const std::string& route_label(std::size_t route) const noexcept {
+    return routes_[route < routes_.size() ? route : other_route()];
+  }
+  // Index of a pattern, or other_route().
+  std::size_t route_index(std::string_view pattern) const noexcept;
+
+  // One served request.
+  void observe(std::size_t route, std::string_view method, unsigned status, double seconds) noexcept;
+  void add(Counter c, std::uint64_t n = 1) noexcept;
+  void connection_opened() noexcept { connections_.fetch_add(1, std::memory_order_relaxed); }
+  void connection_closed() noexcept { connections_.fetch_sub(1, std::memory_order_relaxed); }
+
+  std::uint64_t requests(std::size_t route, std::string_view method, unsigned status) const noexcept;
+  std::uint64_t counter(Counter c) const noexcept;
+  std::int64_t connections() const noexcept { return connections_.load(std::memory_order_relaxed); }
+
+  // Prometheus text exposition format 0.0.4. Request counters and histograms appear once they
+  // have been observed; the other series always.
+  std::string exposition() const;
+
+ private:
+  static constexpr std::size_t kStatuses = 500;  // 100..599
+  static std::size_t method_index(std::string_view method) noexcept;
+  std::size_t slot(std::size_t route, std::size_t method, unsigned status) const noexcept;
+
+  struct Histogram {
+    std::array<std::atomic<std::uint64_t>, kLatencyBuckets.size()> buckets{};  // not cumulative
+    std::atomic<std::uint64_t> count{0};
+    std::atomic<std::uint64_t> sum_ns{0};
+  };
+
+  std::vector<std::string> routes_;  // the given patterns, then "other"
+  std::unique_ptr<std::atomic<std::uint64_t>[]> requests_;
+  std::unique_ptr<Histogram[]> latency_;
+  std::array<std::atomic<std::uint64_t>, kCounterCount> counters_{};
+  std::atomic<std::int64_t> connections_{0};
+};
+
+}  // namespace tessera::server

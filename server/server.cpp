@@ -1,0 +1,230 @@
+// tessera::server::run (server/server.hpp): opens keys and stores, wires AuthService, App and
+// HttpServer, runs the io_context on cfg.threads threads with a worker pool for blocking
+// calls, sweeps expired sessions every minute, and drains on SIGINT/SIGTERM.
+#include "server/server.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "server/app.hpp"
+#include "server/http.hpp"
+#include "server/keys_dir.hpp"
+#include "server/log.hpp"
+#include "tessera/auth_service.hpp"
+#include "tessera/clock.hpp"
+#include "tessera/session.hpp"
+#include "tessera/session_store.hpp"
+#include "tessera/user_store.hpp"
+
+namespace tessera::server {
+namespace {
+
+namespace json = boost::json;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::chrono::seconds kSweepEvery{60};
+constexpr std::chrono::seconds kDrainFor{10};
+
+int startup_failed(Logger& log, std::string_view what, const Error& e) {
+  log.log(LogLevel::error, "startup failed", json::object{{"step", what}, {"error", e.name()}, {"detail", e.message}});
+  std::fprintf(stderr, "tessera: %.*s: %s (%.*s)\n", static_cast<int>(what.size()), what.data(), e.message.c_str(),
+               static_cast<int>(e.name().size()), e.name().data());
+  return 1;
+}
+
+Result<void> setup_tls(asio::ssl::context& ctx, const ServerConfig& cfg) {
+  boost::system::error_code ec;
+  ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                      asio::ssl::context::single_dh_use,
+                  ec);
+  if (ec) return fail(Errc::invalid_argument, "TLS options: " + ec.message());
+  ctx.use_certificate_chain_file(cfg.tls_cert, ec);
+  if (ec) return fail(Errc::invalid_argument, "cannot load --tls-cert " + cfg.tls_cert + ": " + ec.message());
+  ctx.use_private_key_file(cfg.tls_key, asio::ssl::context::pem, ec);
+  if (ec) return fail(Errc::invalid_argument, "cannot load --tls-key " + cfg.tls_key + ": " + ec.message());
+  return {};
+}
+
+// The lines that tell a first-time user what to do next (standard error).
+void print_what_now(const ServerConfig& cfg, const tcp::endpoint& bound, bool tls, bool created) {
+  std::fprintf(stderr, "tessera: listening on %s\n", endpoint_url(bound, tls).c_str());
+  if (!created) return;
+  // A wildcard bind is reached on loopback from this machine.
+  tcp::endpoint local = bound;
+  if (local.address().is_unspecified())
+    local.address(local.address().is_v6() ? asio::ip::address(asio::ip::address_v6::loopback())
+                                          : asio::ip::address(asio::ip::address_v4::loopback()));
+  const std::string url = endpoint_url(local, tls);
+  std::string where = cfg.config_file.empty() ? "--data " + cfg.data : "--config " + cfg.config_file;
+  if (cfg.config_file.empty() && cfg.store != "sqlite") where += " --store " + cfg.store;
+  const std::string insecure = tls ? "-k " : "";
+  std::fprintf(stderr,
+               "tessera: first start: created %s (signing keys in %s/keys). Next:\n"
+               "  add a user:      printf '%%s\\n' 'correct horse battery staple' | tessera users add alice --password-stdin %s\n"
+               "  log in:          curl %s-si -c jar -H 'Content-Type: application/json' -d '{\"username\":\"alice\",\"password\":\"correct horse battery staple\"}' %s/login\n"
+               "  see the session: curl %s-s -b jar %s/session\n",
+               cfg.data.c_str(), cfg.data.c_str(), where.c_str(), insecure.c_str(), url.c_str(), insecure.c_str(),
+               url.c_str());
+}
+
+asio::awaitable<void> sweep_loop(asio::steady_timer& timer, const bool& stopping, asio::thread_pool& pool,
+                                 SessionStore& store, Logger& log) {
+  while (!stopping) {
+    timer.expires_after(kSweepEvery);
+    auto [ec] = co_await timer.async_wait(kTuple);
+    if (ec || stopping) co_return;
+    auto swept = co_await run_blocking(pool, [&store] { return store.sweep(SystemClock::instance().now()); });
+    if (!swept)
+      log.log(LogLevel::error, "store error",
+              json::object{{"op", "sweep"}, {"error", swept.error().name()}, {"detail", swept.error().message}});
+    else if (*swept > 0)
+      log.log(LogLevel::debug, "sessions swept", json::object{{"count", *swept}});
+  }
+}
+
+}  // namespace
+
+int run(const ServerConfig& cfg) {
+  Logger log(parse_log_level(cfg.log_level).value_or(LogLevel::info));
+  std::signal(SIGPIPE, SIG_IGN);
+
+  auto endpoint = resolve_listen_address(cfg.listen);
+  if (!endpoint) return startup_failed(log, "listen", endpoint.error());
+  if (cfg.tls_cert.empty() != cfg.tls_key.empty())
+    return startup_failed(log, "tls", Error(Errc::invalid_argument, "give both --tls-cert and --tls-key, or neither"));
+
+  auto data = open_data_dir(cfg.data);
+  if (!data) return startup_failed(log, "data directory", data.error());
+  const std::string uri = cfg.store_uri();
+  // Redis stores connect lazily: a Redis that is down now gives 503 store_unavailable per
+  // request until it comes back, not a failed start.
+  auto session_store = open_session_store(uri);
+  if (!session_store) return startup_failed(log, "session store", session_store.error());
+  auto user_store = open_user_store(uri);
+  if (!user_store) return startup_failed(log, "user store", user_store.error());
+
+  SessionOptions so;
+  so.idle_timeout = cfg.session_idle_timeout;
+  so.absolute_timeout = cfg.session_absolute_timeout;
+  so.max_sessions_per_user = cfg.max_sessions_per_user;
+  SessionManager sessions(**session_store, so);
+  AuthOptions ao;
+  ao.password.ops_limit = cfg.argon2_ops;
+  ao.password.mem_limit = cfg.argon2_mem_kib * 1024;
+  ao.account_free_failures = cfg.login_account_free_failures;
+  ao.ip_free_failures = cfg.login_ip_free_failures;
+  ao.backoff_max = cfg.login_backoff_max;
+  AuthService auth(sessions, **user_store, ao);
+
+  std::optional<asio::ssl::context> tls;
+  if (!cfg.tls_cert.empty()) {
+    tls.emplace(asio::ssl::context::tls_server);
+    if (auto t = setup_tls(*tls, cfg); !t) return startup_failed(log, "tls", t.error());
+  }
+
+  unsigned threads = cfg.threads != 0 ? cfg.threads : std::thread::hardware_concurrency();
+  if (threads == 0) threads = 1;
+  asio::io_context ioc(static_cast<int>(threads));
+  asio::thread_pool pool(cfg.worker_threads != 0 ? cfg.worker_threads : 1);
+
+  AppContext ctx;
+  ctx.cfg = &cfg;
+  ctx.auth = &auth;
+  ctx.sessions = &sessions;
+  ctx.session_store = session_store->get();
+  ctx.user_store = user_store->get();
+  ctx.jwks_json = data->jwks_json;
+  ctx.pool = &pool;
+  ctx.log = &log;
+  App app(std::move(ctx));
+
+  HttpLimits limits;
+  limits.max_header_bytes = cfg.max_header_bytes;
+  limits.max_body_bytes = cfg.max_body_bytes;
+  limits.request_timeout = std::chrono::seconds(cfg.request_timeout);
+  limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout);
+  limits.max_connections = cfg.max_connections;
+  HttpServer http(ioc, app, limits, tls ? &*tls : nullptr);
+  auto bound = http.listen(*endpoint);
+  if (!bound) return startup_failed(log, "listen", bound.error());
+
+  // Signals, the sweep timer and the shutdown sequence share one strand.
+  auto control = asio::make_strand(ioc);
+  asio::signal_set signals(control, SIGINT, SIGTERM);
+  asio::steady_timer sweep_timer(control);
+  bool stopping = false;  // on the control strand only
+
+  asio::co_spawn(control, sweep_loop(sweep_timer, stopping, pool, **session_store, log), asio::detached);
+  asio::co_spawn(
+      control,
+      [&]() -> asio::awaitable<void> {
+        auto [ec, signo] = co_await signals.async_wait(kTuple);
+        if (ec) co_return;
+        log.log(LogLevel::info, "shutdown", json::object{{"signal", signo == SIGINT ? "SIGINT" : "SIGTERM"},
+                                                         {"connections", http.connections()}});
+        stopping = true;
+        sweep_timer.cancel();
+        http.shutdown();
+        // In-flight requests finish (their responses say Connection: close); then whatever
+        // is left is closed.
+        asio::steady_timer wait(control);
+        const auto deadline = std::chrono::steady_clock::now() + kDrainFor;
+        while (http.connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+          wait.expires_after(std::chrono::milliseconds(20));
+          co_await wait.async_wait(kTuple);
+        }
+        if (http.connections() > 0) {
+          log.log(LogLevel::warn, "closing connections after the grace period",
+                  json::object{{"connections", http.connections()}});
+          http.close_all();
+        }
+      },
+      asio::detached);
+
+  http.start();
+  log.log(LogLevel::info, "listening",
+          json::object{{"url", endpoint_url(*bound, http.tls())},
+                       {"store", cfg.store},
+                       {"threads", threads},
+                       {"worker_threads", cfg.worker_threads}});
+  print_what_now(cfg, *bound, http.tls(), data->created);
+
+  // Every thread runs the one io_context until no work is left: the acceptor is closed, the
+  // connections are gone, the sweep timer cancelled and the pool's calls have come back.
+  auto run_loop = [&ioc, &log] {
+    for (;;) {
+      try {
+        ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        log.log(LogLevel::error, "internal error", json::object{{"detail", e.what()}});
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  workers.reserve(threads - 1);
+  for (unsigned i = 1; i < threads; ++i) workers.emplace_back(run_loop);
+  run_loop();
+  for (auto& t : workers) t.join();
+  pool.join();
+  log.log(LogLevel::info, "stopped");
+  return 0;
+}
+
+}  // namespace tessera::server

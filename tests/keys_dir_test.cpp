@@ -1,0 +1,176 @@
+// open_data_dir (server/keys_dir.hpp): first start creates DIR (0700), keys/ and two private JWK
+// files (0600); later starts load the same keys; the JWKS it returns is public only; a broken
+// or wrong key file is invalid_key.
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <boost/json.hpp>
+
+#include "server/keys_dir.hpp"
+#include "test_util.hpp"
+
+namespace tessera::server {
+namespace {
+
+class KeysDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/tessera-keysdir-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    root_ = dir;
+    data_ = root_ + "/data";
+  }
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(root_, ec);
+  }
+
+  static unsigned mode_of(const std::string& path) {
+    struct stat st {};
+    EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+    return st.st_mode & 07777;
+  }
+
+  void overwrite(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::trunc);
+    out << text;
+  }
+
+  std::string root_;
+  std::string data_;
+};
+
+TEST_F(KeysDirTest, FirstOpenCreatesKeys) {
+  auto dir = open_data_dir(data_);
+  ASSERT_TRUE(dir.has_value()) << dir.error().message;
+  EXPECT_TRUE(dir->created);
+  EXPECT_EQ(mode_of(data_), 0700u);
+  EXPECT_EQ(mode_of(data_ + "/keys"), 0700u);
+  EXPECT_EQ(mode_of(data_ + "/keys/ed25519.jwk"), 0600u);
+  EXPECT_EQ(mode_of(data_ + "/keys/es256.jwk"), 0600u);
+
+  ASSERT_EQ(dir->signing_keys.size(), 2u);
+  const Key& ed = dir->signing_keys.keys()[0];
+  const Key& es = dir->signing_keys.keys()[1];
+  EXPECT_EQ(dir->signing_keys.primary()->kid(), ed.kid());
+  EXPECT_EQ(ed.default_algorithm(), Algorithm::EdDSA);
+  EXPECT_EQ(es.default_algorithm(), Algorithm::ES256);
+  EXPECT_TRUE(ed.can_sign());
+  EXPECT_TRUE(es.can_sign());
+  EXPECT_EQ(ed.kid(), ed.thumbprint());
+  EXPECT_EQ(es.kid(), es.thumbprint());
+
+  // The files are private JWKs.
+  const auto file = boost::json::parse(test::read_file(data_ + "/keys/ed25519.jwk")).as_object();
+  EXPECT_TRUE(file.contains("d"));
+  EXPECT_EQ(file.at("kid").as_string(), ed.kid());
+  // No temporary files left behind.
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(data_ + "/keys")) ++entries;
+  EXPECT_EQ(entries, 2u);
+}
+
+TEST_F(KeysDirTest, SecondOpenLoadsTheSameKeys) {
+  auto first = open_data_dir(data_);
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  auto second = open_data_dir(data_);
+  ASSERT_TRUE(second.has_value()) << second.error().message;
+  EXPECT_FALSE(second->created);
+  ASSERT_EQ(second->signing_keys.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i)
+    EXPECT_EQ(second->signing_keys.keys()[i].kid(), first->signing_keys.keys()[i].kid());
+  EXPECT_EQ(second->jwks_json, first->jwks_json);
+}
+
+TEST_F(KeysDirTest, JwksIsPublicOnly) {
+  auto dir = open_data_dir(data_);
+  ASSERT_TRUE(dir.has_value()) << dir.error().message;
+  const auto jwks = boost::json::parse(dir->jwks_json).as_object();
+  const auto& keys = jwks.at("keys").as_array();
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0].as_object().at("kid").as_string(), dir->signing_keys.keys()[0].kid());
+  for (const auto& k : keys) {
+    EXPECT_FALSE(k.as_object().contains("d"));
+    EXPECT_TRUE(k.as_object().contains("kid"));
+  }
+  auto set = KeySet::from_jwks(dir->jwks_json);
+  ASSERT_TRUE(set.has_value());
+  EXPECT_FALSE(set->keys()[0].can_sign());
+}
+
+TEST_F(KeysDirTest, CreatesParents) {
+  auto dir = open_data_dir(root_ + "/a/b/c");
+  ASSERT_TRUE(dir.has_value()) << dir.error().message;
+  EXPECT_EQ(mode_of(root_ + "/a/b/c"), 0700u);
+}
+
+TEST_F(KeysDirTest, MissingKeyIsRegenerated) {
+  auto first = open_data_dir(data_);
+  ASSERT_TRUE(first.has_value());
+  ASSERT_EQ(::unlink((data_ + "/keys/es256.jwk").c_str()), 0);
+  auto second = open_data_dir(data_);
+  ASSERT_TRUE(second.has_value()) << second.error().message;
+  EXPECT_TRUE(second->created);
+  EXPECT_EQ(second->signing_keys.keys()[0].kid(), first->signing_keys.keys()[0].kid());
+  EXPECT_NE(second->signing_keys.keys()[1].kid(), first->signing_keys.keys()[1].kid());
+}
+
+TEST_F(KeysDirTest, CorruptedKeyFileIsInvalidKey) {
+  ASSERT_TRUE(open_data_dir(data_).has_value());
+  overwrite(data_ + "/keys/ed25519.jwk", "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"garbage");
+  auto dir = open_data_dir(data_);
+  ASSERT_FALSE(dir.has_value());
+  EXPECT_EQ(dir.error().code, Errc::invalid_key) << dir.error().message;
+  overwrite(data_ + "/keys/ed25519.jwk", "");
+  dir = open_data_dir(data_);
+  ASSERT_FALSE(dir.has_value());
+  EXPECT_EQ(dir.error().code, Errc::invalid_key);
+}
+
+TEST_F(KeysDirTest, PublicOrWrongKeyIsInvalidKey) {
+  ASSERT_TRUE(open_data_dir(data_).has_value());
+  const std::string es = data_ + "/keys/es256.jwk";
+  const std::string ed = data_ + "/keys/ed25519.jwk";
+  const std::string es_text = test::read_file(es);
+  const std::string ed_text = test::read_file(ed);
+
+  // The public half only.
+  auto key = Key::from_jwk(es_text);
+  ASSERT_TRUE(key.has_value());
+  overwrite(es, *key->to_jwk_json(false));
+  auto dir = open_data_dir(data_);
+  ASSERT_FALSE(dir.has_value());
+  EXPECT_EQ(dir.error().code, Errc::invalid_key);
+
+  // An Ed25519 key in es256.jwk.
+  overwrite(es, ed_text);
+  dir = open_data_dir(data_);
+  ASSERT_FALSE(dir.has_value());
+  EXPECT_EQ(dir.error().code, Errc::invalid_key);
+
+  // An HMAC secret.
+  auto hs = Key::generate(KeySpec::hs256);
+  ASSERT_TRUE(hs.has_value());
+  overwrite(ed, *hs->to_jwk_json(true));
+  overwrite(es, es_text);
+  dir = open_data_dir(data_);
+  ASSERT_FALSE(dir.has_value());
+  EXPECT_EQ(dir.error().code, Errc::invalid_key);
+}
+
+TEST_F(KeysDirTest, DataPathIsAFile) {
+  overwrite(data_, "not a directory");
+  auto dir = open_data_dir(data_);
+  ASSERT_FALSE(dir.has_value());
+  EXPECT_EQ(dir.error().code, Errc::io_error);
+}
+
+}  // namespace
+}  // namespace tessera::server
