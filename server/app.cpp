@@ -1,6 +1,6 @@
 // Router and handlers of `tessera serve` (server/app.hpp, docs/server.md "HTTP API").
-// Every AuthService / store call goes through run_blocking(): posted to the worker pool, its result
-// dispatched back to the awaiting coroutine's strand.
+// Every AuthService / store call goes through run_store() (the store pool, or inline) or, when
+// it hashes a password, run_blocking() on the password pool.
 #include "server/app.hpp"
 
 #include <algorithm>
@@ -401,7 +401,7 @@ asio::awaitable<std::expected<App::Authed, Response>> App::authenticate(Exchange
   if (!id || id->empty())
     co_return std::unexpected(error(x, http::status::unauthorized, "unauthenticated", message_for("unauthenticated")));
 
-  auto s = co_await run_blocking(*ctx_.pool, [this, &id] { return ctx_.auth->authenticate(*id); });
+  auto s = co_await run_store(ctx_, [this, &id] { return ctx_.auth->authenticate(*id); });
   if (!s) co_return std::unexpected(error(x, s.error()));
   metrics_.add(Counter::sessions_validated);
   x.session_hash = s->record.id_hash;
@@ -472,7 +472,7 @@ asio::awaitable<Response> App::login(Exchange& x) {
   if (!fields) co_return std::move(fields.error());
   const std::string& user = (*fields)[0];
   const std::string& password = (*fields)[1];
-  auto r = co_await run_blocking(*ctx_.pool, [this, &user, &password, &x] { return ctx_.auth->login(user, password, x.client); });
+  auto r = co_await run_blocking(*ctx_.password_pool, [this, &user, &password, &x] { return ctx_.auth->login(user, password, x.client); });
   if (!r) {
     if (r.error().code == Errc::invalid_credentials) metrics_.add(Counter::logins_failed);
     if (r.error().code == Errc::throttled) metrics_.add(Counter::logins_throttled);
@@ -494,7 +494,7 @@ asio::awaitable<Response> App::get_session(Exchange& x) {
 asio::awaitable<Response> App::logout(Exchange& x) {
   auto a = co_await authenticate(x, true);
   if (!a) co_return std::move(a.error());
-  auto r = co_await run_blocking(*ctx_.pool, [this, &a] { return ctx_.auth->logout(a->id); });
+  auto r = co_await run_store(ctx_, [this, &a] { return ctx_.auth->logout(a->id); });
   if (!r) co_return error(x, r.error());
   metrics_.add(Counter::sessions_revoked);
   Response res{http::status::no_content, 11};
@@ -506,7 +506,7 @@ asio::awaitable<Response> App::list_sessions(Exchange& x) {
   auto a = co_await authenticate(x, false);
   if (!a) co_return std::move(a.error());
   const std::string user = a->session.record.user;
-  auto r = co_await run_blocking(*ctx_.pool, [this, &user] { return ctx_.auth->sessions(user); });
+  auto r = co_await run_store(ctx_, [this, &user] { return ctx_.auth->sessions(user); });
   if (!r) co_return error(x, r.error());
   json::array list;
   list.reserve(r->size());
@@ -527,7 +527,7 @@ asio::awaitable<Response> App::revoke_session(Exchange& x) {
   if (!a) co_return std::move(a.error());
   const std::string user = a->session.record.user;
   const std::string& target = x.params.at(0);
-  auto r = co_await run_blocking(*ctx_.pool, [this, &user, &target] { return ctx_.auth->revoke_session(user, target); });
+  auto r = co_await run_store(ctx_, [this, &user, &target] { return ctx_.auth->revoke_session(user, target); });
   if (!r) {
     // Someone else's session or no session at all: one answer, 404.
     if (r.error().code == Errc::session_not_found)
@@ -544,7 +544,7 @@ asio::awaitable<Response> App::revoke_others(Exchange& x) {
   auto a = co_await authenticate(x, true);
   if (!a) co_return std::move(a.error());
   const std::string user = a->session.record.user;
-  auto r = co_await run_blocking(*ctx_.pool, [this, &user, &a] { return ctx_.auth->revoke_others(user, a->id); });
+  auto r = co_await run_store(ctx_, [this, &user, &a] { return ctx_.auth->revoke_others(user, a->id); });
   if (!r) co_return error(x, r.error());
   metrics_.add(Counter::sessions_revoked, *r);
   co_return json_response(http::status::ok, json::object{{"revoked", *r}});
@@ -554,7 +554,7 @@ asio::awaitable<Response> App::logout_everywhere(Exchange& x) {
   auto a = co_await authenticate(x, true);
   if (!a) co_return std::move(a.error());
   const std::string user = a->session.record.user;
-  auto r = co_await run_blocking(*ctx_.pool, [this, &user] { return ctx_.auth->logout_everywhere(user); });
+  auto r = co_await run_store(ctx_, [this, &user] { return ctx_.auth->logout_everywhere(user); });
   if (!r) co_return error(x, r.error());
   metrics_.add(Counter::sessions_revoked, *r);
   Response res = json_response(http::status::ok, json::object{{"revoked", *r}});
@@ -569,7 +569,7 @@ asio::awaitable<Response> App::change_password(Exchange& x) {
   if (!fields) co_return std::move(fields.error());
   const std::string& current = (*fields)[0];
   const std::string& next = (*fields)[1];
-  auto r = co_await run_blocking(*ctx_.pool,
+  auto r = co_await run_blocking(*ctx_.password_pool,
                             [this, &a, &current, &next] { return ctx_.auth->change_password(a->id, current, next); });
   if (!r) {
     if (r.error().code == Errc::invalid_credentials) metrics_.add(Counter::logins_failed);
@@ -593,7 +593,7 @@ asio::awaitable<Response> App::healthz(Exchange&) {
 }
 
 asio::awaitable<Response> App::readyz(Exchange& x) {
-  auto r = co_await run_blocking(*ctx_.pool, [this]() -> Result<void> {
+  auto r = co_await run_store(ctx_, [this]() -> Result<void> {
     if (auto s = ctx_.session_store->ping(); !s) return s;
     return ctx_.user_store->ping();
   });

@@ -3,8 +3,10 @@
 // metrics. New endpoints (/token, /introspect, /revoke) are new Router::add() calls in
 // App::routes().
 //
-// Handlers never block an I/O thread: every AuthService or store call runs on the worker pool
-// and its result is awaited back on the connection's strand.
+// Password hashing never runs on an I/O thread: login and password change run on the password
+// pool (one thread per core). Other store calls run on the store pool (--worker-threads) and
+// are awaited back on the connection's strand, or, with --worker-threads 0, inline on the I/O
+// thread (cheaper for SQLite and memory, whose reads take microseconds).
 // Thread safety: Router is immutable once built; App may serve many connections at once.
 #pragma once
 
@@ -117,9 +119,22 @@ struct AppContext {
   SessionStore* session_store = nullptr;
   UserStore* user_store = nullptr;
   std::string jwks_json;
-  asio::thread_pool* pool = nullptr;
+  asio::thread_pool* pool = nullptr;           // store calls; nullptr: inline on the I/O thread
+  asio::thread_pool* password_pool = nullptr;  // login and password change (Argon2id)
   Logger* log = nullptr;
 };
+
+// Runs a store call on ctx.pool, or inline when there is none (exceptions become internal).
+template <class F>
+asio::awaitable<std::invoke_result_t<F&>> run_store(const AppContext& ctx, F fn) {
+  using R = std::invoke_result_t<F&>;
+  if (ctx.pool) co_return co_await run_blocking(*ctx.pool, std::move(fn));
+  try {
+    co_return fn();
+  } catch (const std::exception& e) {
+    co_return R(std::unexpect, Error(Errc::internal, e.what()));
+  }
+}
 
 class App final : public Application {
  public:

@@ -3,6 +3,7 @@
 // calls, sweeps expired sessions every minute, and drains on SIGINT/SIGTERM.
 #include "server/server.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <optional>
@@ -141,7 +142,17 @@ int run(const ServerConfig& cfg) {
   unsigned threads = cfg.threads != 0 ? cfg.threads : std::thread::hardware_concurrency();
   if (threads == 0) threads = 1;
   asio::io_context ioc(static_cast<int>(threads));
-  asio::thread_pool pool(cfg.worker_threads != 0 ? cfg.worker_threads : 1);
+  // Store calls: a pool of cfg.worker_threads, or inline on the I/O threads when 0. Password
+  // hashing (and the periodic sweep): its own pool, one thread per core, so a burst of logins
+  // never queues session checks behind Argon2id.
+  // 0 (auto): SQLite and memory answer in microseconds, so inline; Redis calls wait on the
+  // network, so two threads per core (measured best of 0/4/16 on 2 cores: docs/benchmarks.md).
+  unsigned cores = std::thread::hardware_concurrency();
+  const bool networked = cfg.store.rfind("redis", 0) == 0;
+  const unsigned store_threads = cfg.worker_threads != 0 ? cfg.worker_threads : networked ? 2 * std::max(cores, 1u) : 0;
+  std::optional<asio::thread_pool> store_pool;
+  if (store_threads != 0) store_pool.emplace(store_threads);
+  asio::thread_pool password_pool(cores != 0 ? cores : 1);
 
   AppContext ctx;
   ctx.cfg = &cfg;
@@ -150,7 +161,8 @@ int run(const ServerConfig& cfg) {
   ctx.session_store = session_store->get();
   ctx.user_store = user_store->get();
   ctx.jwks_json = data->jwks_json;
-  ctx.pool = &pool;
+  ctx.pool = store_pool ? &*store_pool : nullptr;
+  ctx.password_pool = &password_pool;
   ctx.log = &log;
   App app(std::move(ctx));
 
@@ -170,7 +182,7 @@ int run(const ServerConfig& cfg) {
   asio::steady_timer sweep_timer(control);
   bool stopping = false;  // on the control strand only
 
-  asio::co_spawn(control, sweep_loop(sweep_timer, stopping, pool, **session_store, log), asio::detached);
+  asio::co_spawn(control, sweep_loop(sweep_timer, stopping, password_pool, **session_store, log), asio::detached);
   asio::co_spawn(
       control,
       [&]() -> asio::awaitable<void> {
@@ -202,7 +214,7 @@ int run(const ServerConfig& cfg) {
           json::object{{"url", endpoint_url(*bound, http.tls())},
                        {"store", cfg.store},
                        {"threads", threads},
-                       {"worker_threads", cfg.worker_threads}});
+                       {"worker_threads", store_threads}});
   print_what_now(cfg, *bound, http.tls(), data->created);
 
   // Every thread runs the one io_context until no work is left: the acceptor is closed, the
@@ -222,7 +234,8 @@ int run(const ServerConfig& cfg) {
   for (unsigned i = 1; i < threads; ++i) workers.emplace_back(run_loop);
   run_loop();
   for (auto& t : workers) t.join();
-  pool.join();
+  if (store_pool) store_pool->join();
+  password_pool.join();
   log.log(LogLevel::info, "stopped");
   return 0;
 }

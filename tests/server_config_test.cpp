@@ -93,7 +93,7 @@ TEST_F(ConfigTest, Defaults) {
   EXPECT_EQ(cfg->data, "./tessera-data");
   EXPECT_EQ(cfg->store, "sqlite");
   EXPECT_EQ(cfg->threads, 0u);
-  EXPECT_EQ(cfg->worker_threads, 16u);
+  EXPECT_EQ(cfg->worker_threads, 0u);
   EXPECT_TRUE(cfg->tls_cert.empty());
   EXPECT_TRUE(cfg->tls_key.empty());
   EXPECT_TRUE(cfg->public_origin.empty());
@@ -252,7 +252,7 @@ TEST_F(ConfigTest, StoreSyntax) {
 TEST_F(ConfigTest, WrongTypesAndRanges) {
   const std::vector<std::string> bad_toml = {
       "threads = \"4\"",        "threads = 4.5",          "threads = 1025",        "threads = -1",
-      "worker_threads = 0",     "trust_proxy = \"yes\"",  "trust_proxy = 1",       "listen = 8080",
+      "worker_threads = -1",    "trust_proxy = \"yes\"",  "trust_proxy = 1",       "listen = 8080",
       "max_body_bytes = 0",     "max_header_bytes = 10",  "request_timeout = 0",   "idle_timeout = -5",
       "max_connections = 0",    "session_idle_timeout = 0", "argon2_ops = 0",      "argon2_mem_kib = 7",
       "login_backoff_max = 0",  "log_level = \"verbose\"", "public_origin = \"auth.example.com\"",
