@@ -258,6 +258,16 @@ std::string App::deletion_cookie_value() const {
   return c ? *c : std::string();
 }
 
+Response App::login_outcome(Exchange& x, const Result<LoginResult>& r) {
+  if (!r) {
+    if (r.error().code == Errc::invalid_credentials) metrics_.add(Counter::logins_failed);
+    if (r.error().code == Errc::throttled) metrics_.add(Counter::logins_throttled);
+    return error(x, r.error());
+  }
+  metrics_.add(Counter::sessions_created);
+  return logged_in(x, *r);
+}
+
 Response App::logged_in(Exchange& x, const LoginResult& r) {
   const auto& rec = r.session.session.record;
   x.session_hash = rec.id_hash;
@@ -473,13 +483,7 @@ asio::awaitable<Response> App::login(Exchange& x) {
   const std::string& user = (*fields)[0];
   const std::string& password = (*fields)[1];
   auto r = co_await run_blocking(*ctx_.password_pool, [this, &user, &password, &x] { return ctx_.auth->login(user, password, x.client); });
-  if (!r) {
-    if (r.error().code == Errc::invalid_credentials) metrics_.add(Counter::logins_failed);
-    if (r.error().code == Errc::throttled) metrics_.add(Counter::logins_throttled);
-    co_return error(x, r.error());
-  }
-  metrics_.add(Counter::sessions_created);
-  co_return logged_in(x, *r);
+  co_return login_outcome(x, r);
 }
 
 asio::awaitable<Response> App::get_session(Exchange& x) {
@@ -571,13 +575,7 @@ asio::awaitable<Response> App::change_password(Exchange& x) {
   const std::string& next = (*fields)[1];
   auto r = co_await run_blocking(*ctx_.password_pool,
                             [this, &a, &current, &next] { return ctx_.auth->change_password(a->id, current, next); });
-  if (!r) {
-    if (r.error().code == Errc::invalid_credentials) metrics_.add(Counter::logins_failed);
-    if (r.error().code == Errc::throttled) metrics_.add(Counter::logins_throttled);
-    co_return error(x, r.error());
-  }
-  metrics_.add(Counter::sessions_created);
-  co_return logged_in(x, *r);
+  co_return login_outcome(x, r);
 }
 
 asio::awaitable<Response> App::jwks(Exchange&) {

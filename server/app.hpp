@@ -180,6 +180,8 @@ class App final : public Application {
   // The response for a library error (and its metrics and log line).
   Response error(Exchange& x, const Error& e);
   // {user, csrf_token, expires_at} + Set-Cookie, after login or password change.
+  // The response to /login and /password: counts failures and throttling, or sets the cookie.
+  Response login_outcome(Exchange& x, const Result<LoginResult>& r);
   Response logged_in(Exchange& x, const LoginResult& r);
   std::string cookie_for(const Session& s, std::string_view id) const;
   std::string deletion_cookie_value() const;
