@@ -318,6 +318,10 @@ class Server:
     def origin(self):
         return f"http://127.0.0.1:{self.port}"
 
+    def connect(self, timeout=15):
+        """A new connection to this server (TlsServer overrides it)."""
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
     def request(self, method, path, body=None, headers=None, cookie=None, csrf=None, json_body=None, form=None,
                 content_type=None, timeout=15, conn=None):
         hdrs = {"User-Agent": "tessera-e2e/1"}
@@ -339,7 +343,7 @@ class Server:
             hdrs.update(headers)
         own = conn is None
         if own:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+            conn = self.connect(timeout)
         t0 = time.time()
         try:
             conn.request(method, path, body=body, headers=hdrs)

@@ -10,33 +10,15 @@ import subprocess
 import unittest
 
 import harness
-from harness import E2ETest, Response, Server
+from harness import E2ETest, Server
 
 
 class TlsServer(Server):
     LISTEN_RE = re.compile(r"tessera: listening on https://127\.0\.0\.1:(\d+)")
 
-    def request(self, method, path, body=None, headers=None, cookie=None, csrf=None, json_body=None, timeout=15):
-        import json
-        hdrs = {"User-Agent": "tessera-e2e/1"}
-        if json_body is not None:
-            body = json.dumps(json_body).encode()
-            hdrs["Content-Type"] = "application/json"
-        if cookie is not None:
-            hdrs["Cookie"] = f"{harness.COOKIE_NAME}={cookie}"
-        if csrf is not None:
-            hdrs["X-CSRF-Token"] = csrf
-        if headers:
-            hdrs.update(headers)
+    def connect(self, timeout=15):
         ctx = ssl.create_default_context(cafile=self.cafile)
-        conn = http.client.HTTPSConnection("localhost", self.port, timeout=timeout, context=ctx)
-        try:
-            conn.request(method, path, body=body, headers=hdrs)
-            r = conn.getresponse()
-            data = r.read()
-            return Response(r.status, r.reason, r.msg, data, 0.0)
-        finally:
-            conn.close()
+        return http.client.HTTPSConnection("localhost", self.port, timeout=timeout, context=ctx)
 
 
 @unittest.skipUnless(shutil.which("openssl"), "openssl command not installed")
