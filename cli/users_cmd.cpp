@@ -41,8 +41,7 @@ struct UsersOptions {
 
 // The stores and the service over them, for one command.
 struct Accounts {
-  std::unique_ptr<SessionStore> session_store;
-  std::unique_ptr<UserStore> user_store;
+  std::unique_ptr<AccountStore> store;
   std::unique_ptr<SessionManager> sessions;
   std::unique_ptr<AuthService> auth;
 };
@@ -65,31 +64,25 @@ Accounts open_accounts(UsersOptions& o) {
   }
   Accounts a;
   const std::string uri = cfg.store_uri();
-  auto session_store = open_session_store(uri);
-  if (!session_store) {
-    if (session_store.error().code == Errc::store_unavailable) check_failed_verbose(session_store.error());
-    usage_error(session_store.error());
+  auto accounts = open_account_store(uri);
+  if (!accounts) {
+    if (accounts.error().code == Errc::store_unavailable) check_failed_verbose(accounts.error());
+    usage_error(accounts.error());
   }
-  a.session_store = std::move(*session_store);
-  auto user_store = open_user_store(uri);
-  if (!user_store) {
-    if (user_store.error().code == Errc::store_unavailable) check_failed_verbose(user_store.error());
-    usage_error(user_store.error());
-  }
-  a.user_store = std::move(*user_store);
+  a.store = std::move(*accounts);
 
   SessionOptions so;
   so.idle_timeout = cfg.session_idle_timeout;
   so.absolute_timeout = cfg.session_absolute_timeout;
   so.max_sessions_per_user = cfg.max_sessions_per_user;
-  a.sessions = std::make_unique<SessionManager>(*a.session_store, so);
+  a.sessions = std::make_unique<SessionManager>(a.store->sessions(), so);
 
   AuthOptions ao;
   ao.password = PasswordParams{cfg.argon2_ops, cfg.argon2_mem_kib * 1024};
   ao.account_free_failures = cfg.login_account_free_failures;
   ao.ip_free_failures = cfg.login_ip_free_failures;
   ao.backoff_max = cfg.login_backoff_max;
-  a.auth = std::make_unique<AuthService>(*a.sessions, *a.user_store, ao);
+  a.auth = std::make_unique<AuthService>(*a.sessions, *a.store, ao);
   return a;
 }
 

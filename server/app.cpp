@@ -221,6 +221,9 @@ Response App::error(Exchange& x, const Error& e) {
     case Errc::csrf_failed:
       status = http::status::forbidden;
       break;
+    case Errc::credentials_changed:  // a credential change raced this request; nothing was written
+      status = http::status::conflict;
+      break;
     case Errc::throttled:
       status = http::status::too_many_requests;
       break;

@@ -115,23 +115,26 @@ int run(const ServerConfig& cfg) {
   const std::string uri = cfg.store_uri();
   // Redis stores connect lazily: a Redis that is down now gives 503 store_unavailable per
   // request until it comes back, not a failed start.
-  auto session_store = open_session_store(uri);
-  if (!session_store) return startup_failed(log, "session store", session_store.error());
-  auto user_store = open_user_store(uri);
-  if (!user_store) return startup_failed(log, "user store", user_store.error());
+  auto accounts = open_account_store(uri);
+  if (!accounts) return startup_failed(log, "store", accounts.error());
 
   SessionOptions so;
   so.idle_timeout = cfg.session_idle_timeout;
   so.absolute_timeout = cfg.session_absolute_timeout;
   so.max_sessions_per_user = cfg.max_sessions_per_user;
-  SessionManager sessions(**session_store, so);
+  SessionManager sessions((*accounts)->sessions(), so);
   AuthOptions ao;
   ao.password.ops_limit = cfg.argon2_ops;
   ao.password.mem_limit = cfg.argon2_mem_kib * 1024;
   ao.account_free_failures = cfg.login_account_free_failures;
   ao.ip_free_failures = cfg.login_ip_free_failures;
   ao.backoff_max = cfg.login_backoff_max;
-  AuthService auth(sessions, **user_store, ao);
+  AuthService auth(sessions, **accounts, ao);
+  // Unknown users must cost what the stored hashes cost, also after an Argon2 parameter change.
+  if (auto learned = auth.learn_password_params(); !learned)
+    log.log(LogLevel::warn, "password parameters of the stored hashes unknown",
+            json::object{{"error", learned.error().name()},
+                           {"effect", "unknown users are verified with the configured parameters until a login"}});
 
   std::optional<asio::ssl::context> tls;
   if (!cfg.tls_cert.empty()) {
@@ -158,8 +161,8 @@ int run(const ServerConfig& cfg) {
   ctx.cfg = &cfg;
   ctx.auth = &auth;
   ctx.sessions = &sessions;
-  ctx.session_store = session_store->get();
-  ctx.user_store = user_store->get();
+  ctx.session_store = &(*accounts)->sessions();
+  ctx.user_store = &(*accounts)->users();
   ctx.jwks_json = data->jwks_json;
   ctx.pool = store_pool ? &*store_pool : nullptr;
   ctx.password_pool = &password_pool;
@@ -182,7 +185,7 @@ int run(const ServerConfig& cfg) {
   asio::steady_timer sweep_timer(control);
   bool stopping = false;  // on the control strand only
 
-  asio::co_spawn(control, sweep_loop(sweep_timer, stopping, password_pool, **session_store, log), asio::detached);
+  asio::co_spawn(control, sweep_loop(sweep_timer, stopping, password_pool, (*accounts)->sessions(), log), asio::detached);
   asio::co_spawn(
       control,
       [&]() -> asio::awaitable<void> {

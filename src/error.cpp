@@ -36,6 +36,7 @@ std::string_view code_name(Errc code) noexcept {
     case Errc::user_exists: return "user_exists";
     case Errc::user_not_found: return "user_not_found";
     case Errc::weak_password: return "weak_password";
+    case Errc::credentials_changed: return "credentials_changed";
     case Errc::store_unavailable: return "store_unavailable";
     case Errc::io_error: return "io_error";
     case Errc::invalid_argument: return "invalid_argument";

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "faulty_account_store.hpp"
 #include "store/stores.hpp"
 
 namespace tessera {
@@ -26,43 +27,11 @@ class AuthClock final : public Clock {
   std::atomic<std::int64_t> t_{kStart};
 };
 
-// A user store that can go away like an unreachable backend.
-class FlakyUserStore final : public UserStore {
- public:
-  explicit FlakyUserStore(UserStore& inner) : inner_(inner) {}
-  bool down = false;
-  Result<bool> add(const UserRecord& r) override { return gate([&] { return inner_.add(r); }); }
-  Result<std::optional<UserRecord>> get(std::string_view u) override { return gate([&] { return inner_.get(u); }); }
-  Result<bool> set_password_hash(std::string_view u, std::string_view h, std::int64_t t) override {
-    return gate([&] { return inner_.set_password_hash(u, h, t); });
-  }
-  Result<bool> set_disabled(std::string_view u, bool d, std::int64_t t) override {
-    return gate([&] { return inner_.set_disabled(u, d, t); });
-  }
-  Result<std::vector<UserRecord>> list() override { return gate([&] { return inner_.list(); }); }
-  Result<ThrottleRecord> throttle_get(std::string_view k, std::int64_t now) override {
-    return gate([&] { return inner_.throttle_get(k, now); });
-  }
-  Result<ThrottleRecord> throttle_fail(std::string_view k, std::int64_t now, std::int64_t w) override {
-    return gate([&] { return inner_.throttle_fail(k, now, w); });
-  }
-  Result<void> throttle_reset(std::string_view k) override { return gate([&] { return inner_.throttle_reset(k); }); }
-  Result<void> ping() override { return gate([&] { return inner_.ping(); }); }
-
- private:
-  template <class F>
-  auto gate(F f) -> decltype(f()) {
-    if (down) return fail(Errc::store_unavailable, "test: store down");
-    return f();
-  }
-  UserStore& inner_;
-};
-
 class AuthServiceTest : public ::testing::Test {
  protected:
   AuthServiceTest() {
     options_.password = kFast;
-    service_ = std::make_unique<AuthService>(sessions_, users_, options_, &clock_);
+    service_ = std::make_unique<AuthService>(sessions_, accounts_, options_, &clock_);
     EXPECT_TRUE(service_->add_user("alice", kPw));
     EXPECT_TRUE(service_->add_user("bob", kPw));
   }
@@ -81,10 +50,10 @@ class AuthServiceTest : public ::testing::Test {
   }
 
   AuthClock clock_;
-  std::unique_ptr<SessionStore> session_store_ = store::make_memory_store();
-  std::unique_ptr<UserStore> user_store_ = store::make_memory_user_store();
-  FlakyUserStore users_{*user_store_};
-  SessionManager sessions_{*session_store_, SessionOptions{}, &clock_};
+  std::unique_ptr<AccountStore> inner_ = store::combine(store::make_memory_halves());
+  UserStore* user_store_ = &inner_->users();
+  testing::FaultyAccountStore accounts_{*inner_};
+  SessionManager sessions_{accounts_.sessions(), SessionOptions{}, &clock_};
   AuthOptions options_;
   std::unique_ptr<AuthService> service_;
 };
@@ -205,7 +174,7 @@ TEST_F(AuthServiceTest, RehashOnLoginWhenParametersChange) {
   ASSERT_TRUE(before && *before);
   AuthOptions stronger = options_;
   stronger.password.ops_limit = 2;
-  AuthService upgraded(sessions_, users_, stronger, &clock_);
+  AuthService upgraded(sessions_, accounts_, stronger, &clock_);
   EXPECT_TRUE(password_needs_rehash((*before)->password_hash, stronger.password));
   ASSERT_TRUE(upgraded.login("alice", kPw, ClientInfo{"203.0.113.7", "", ""}));
   auto after = user_store_->get("alice");
@@ -325,11 +294,11 @@ TEST_F(AuthServiceTest, Administration) {
 
 TEST_F(AuthServiceTest, StoreDownFailsClosed) {
   auto l = must_login("alice");
-  users_.down = true;
+  accounts_.down = true;
   expect_error(login("alice", kPw), Errc::store_unavailable);
   expect_error(service_->change_password(l.session.id, kPw, "a brand new password"), Errc::store_unavailable);
   expect_error(service_->add_user("carol", kPw), Errc::store_unavailable);
-  users_.down = false;
+  accounts_.down = false;
   must_login("alice");
 }
 

@@ -140,6 +140,7 @@ struct ClusterFixture {
   test::RedisCluster* cluster = nullptr;
   std::shared_ptr<redis::ClusterRouter> router;
   std::unique_ptr<SessionStore> store;
+  std::unique_ptr<tessera::UserStore> users;
 
   bool init() {
     cluster = shared_cluster();
@@ -148,6 +149,7 @@ struct ClusterFixture {
     for (auto& [h, p] : cluster->seeds()) seeds.push_back({h, p});
     router = std::make_shared<redis::ClusterRouter>(seeds, RedisOptions{});
     store = tessera::store::make_redis_store_on(router, RedisOptions{});
+    users = tessera::store::make_redis_user_store_on(router, RedisOptions{});
     return true;
   }
   std::string node_id(int port) { return test::redis_text(port, {"CLUSTER", "MYID"}); }
@@ -225,13 +227,16 @@ TEST(RedisCluster, SlotMigrationAskThenMoved) {
   else EXPECT_EQ(n.error().code, Errc::store_unavailable);
   std::cout << "  [migration] torn slot: list " << (l ? "complete" : l.error().message) << "; revoke_all "
             << (n ? "ran" : n.error().message) << "; TRYAGAIN seen " << f.router->stats().tryagain << "\n";
-  // Single-record reads work mid-migration (record still on the source).
+  // Single-record reads work mid-migration (record still on the source; this user has no
+  // account key, so the get script meets TRYAGAIN and reads one key at a time).
   auto g = f.store->get(rs[0].id_hash);
   ASSERT_TRUE(g) << g.error().message;
   EXPECT_TRUE(*g);
 
-  // Everything moved, slot still MIGRATING: the source answers ASK for each key.
-  std::vector<std::string> rest;
+  // Everything moved, slot still MIGRATING: the source answers ASK for each key. The
+  // account key goes too (a server's users all have one), so scripts run on the target.
+  ASSERT_TRUE(f.users->add(tessera::UserRecord{user, "$argon2id$x", false, now, now}).value_or(false));
+  std::vector<std::string> rest{base + "user"};
   for (const auto& r : rs) rest.push_back(base + "s:" + r.id_hash);
   migrate(rest);
   const auto ask_before = f.router->stats().ask;

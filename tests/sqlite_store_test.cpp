@@ -135,7 +135,7 @@ std::string bulk_insert(int n, std::int64_t created_at) {
   const std::string c = std::to_string(created_at);
   return "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < " + std::to_string(n) +
          ") INSERT INTO sessions SELECT 'bulk-' || i, 'bulk-user', " + c + ", " + c + ", " + c + " + 1800, " + c +
-         " + 3600, 0, 'csrf', 'ip', 'ua', 'dl', '{}' FROM k";
+         " + 3600, 0, 'csrf', 'ip', 'ua', 'dl', '{}', 0 FROM k";
 }
 
 void expect_unavailable(const Result<std::unique_ptr<SessionStore>>& s, const std::string& what) {

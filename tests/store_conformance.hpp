@@ -48,7 +48,7 @@ struct ConformanceOptions {
 inline auto record_fields(const SessionRecord& r) {
   return std::make_tuple(r.id_hash, r.user, r.created_at, r.last_seen_at, r.idle_expires_at, r.absolute_expires_at,
                          r.revoked, r.csrf_secret, r.client.ip, r.client.user_agent, r.client.device_label,
-                         r.attributes_json);
+                         r.attributes_json, r.generation);
 }
 inline void expect_same_record(const SessionRecord& a, const SessionRecord& b) {
   EXPECT_EQ(record_fields(a), record_fields(b));

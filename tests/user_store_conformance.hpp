@@ -38,7 +38,7 @@ namespace tessera::test {
 using UserStoreFactory = std::function<std::unique_ptr<UserStore>()>;
 
 inline auto user_fields(const UserRecord& r) {
-  return std::make_tuple(r.username, r.password_hash, r.disabled, r.created_at, r.updated_at);
+  return std::make_tuple(r.username, r.password_hash, r.disabled, r.created_at, r.updated_at, r.generation);
 }
 
 class UserStoreConformanceTest : public ::testing::Test {
@@ -131,35 +131,30 @@ inline void unknown_user_is_nullopt_and_not_updatable(T& t) {
   const auto name = T::unique("ghost");
   EXPECT_FALSE(T::ok(t.store().get(name)));
   EXPECT_FALSE(T::ok(t.store().get("")));
-  EXPECT_FALSE(T::ok(t.store().set_password_hash(name, "$argon2id$x", t.base())));
-  EXPECT_FALSE(T::ok(t.store().set_disabled(name, true, t.base())));
+  EXPECT_FALSE(T::ok(t.store().rehash_password(name, 0, "$argon2id$x", t.base())));
   EXPECT_FALSE(T::ok(t.store().get(name)));  // updates never create a user
   EXPECT_TRUE(t.listed(name).empty());
 }
 
-inline void set_password_hash_changes_only_hash_and_updated_at(T& t) {
+inline void rehash_changes_only_hash_and_updated_at(T& t) {
   const auto a = t.user(T::unique("rehash"));
   ASSERT_TRUE(T::ok(t.store().add(a)));
+  EXPECT_EQ(t.must_get(a.username).generation, 0u);  // every account starts at generation 0
   auto want = a;
   want.password_hash = t.user("x").password_hash;
   want.updated_at = a.created_at + 60;
-  EXPECT_TRUE(T::ok(t.store().set_password_hash(a.username, want.password_hash, want.updated_at)));
+  EXPECT_TRUE(T::ok(t.store().rehash_password(a.username, 0, want.password_hash, want.updated_at)));
   EXPECT_EQ(user_fields(t.must_get(a.username)), user_fields(want));
   EXPECT_NE(t.must_get(a.username).password_hash, a.password_hash);
 }
 
-inline void set_disabled_toggles(T& t) {
-  const auto a = t.user(T::unique("toggle"));
+inline void rehash_refuses_another_generation(T& t) {
+  const auto a = t.user(T::unique("rehash-gen"));
   ASSERT_TRUE(T::ok(t.store().add(a)));
-  auto want = a;
-  want.disabled = true;
-  want.updated_at = a.created_at + 10;
-  EXPECT_TRUE(T::ok(t.store().set_disabled(a.username, true, want.updated_at)));
-  EXPECT_EQ(user_fields(t.must_get(a.username)), user_fields(want));
-  want.disabled = false;
-  want.updated_at = a.created_at + 20;
-  EXPECT_TRUE(T::ok(t.store().set_disabled(a.username, false, want.updated_at)));
-  EXPECT_EQ(user_fields(t.must_get(a.username)), user_fields(want));
+  // A login that read the account under generation 1 must not write over generation 0's hash
+  // (nor a generation-0 login over a later one: any other generation is refused).
+  EXPECT_FALSE(T::ok(t.store().rehash_password(a.username, 1, "$argon2id$stale", a.created_at + 5)));
+  EXPECT_EQ(user_fields(t.must_get(a.username)), user_fields(a));
 }
 
 inline void list_is_sorted_and_complete(T& t) {
@@ -191,9 +186,9 @@ inline void names_are_kept_apart(T& t) {
     EXPECT_EQ(u.username, names[i]);
     EXPECT_EQ(u.created_at, t.base() + static_cast<std::int64_t>(i));
   }
-  EXPECT_TRUE(T::ok(t.store().set_disabled(p + "}", true, t.base())));
-  EXPECT_FALSE(t.must_get(p).disabled);
-  EXPECT_TRUE(t.must_get(p + "}").disabled);
+  EXPECT_TRUE(T::ok(t.store().rehash_password(p + "}", 0, "$argon2id$other", t.base())));
+  EXPECT_NE(t.must_get(p).password_hash, "$argon2id$other");
+  EXPECT_EQ(t.must_get(p + "}").password_hash, "$argon2id$other");
 }
 
 inline void throttle_unknown_is_zero(T& t) {
@@ -309,8 +304,8 @@ inline bool register_user_store_conformance(const char* backend, UserStoreFactor
 #define TC(f) std::pair<const char*, UserStoreConformanceTest::Body>{#f, user_conformance::f}
   static constexpr std::pair<const char*, UserStoreConformanceTest::Body> kCases[] = {
       TC(add_get_round_trip), TC(duplicate_add_is_false_and_changes_nothing),
-      TC(unknown_user_is_nullopt_and_not_updatable), TC(set_password_hash_changes_only_hash_and_updated_at),
-      TC(set_disabled_toggles), TC(list_is_sorted_and_complete), TC(names_are_kept_apart),
+      TC(unknown_user_is_nullopt_and_not_updatable), TC(rehash_changes_only_hash_and_updated_at),
+      TC(rehash_refuses_another_generation), TC(list_is_sorted_and_complete), TC(names_are_kept_apart),
       TC(throttle_unknown_is_zero), TC(throttle_fail_counts_and_returns_state), TC(throttle_window_expiry_forgets),
       TC(throttle_reset_forgets), TC(throttle_rejects_bad_window), TC(concurrent_throttle_fail_is_atomic),
       TC(concurrent_add_creates_once), TC(ping_answers),

@@ -196,7 +196,7 @@ TEST(SqliteUserStore, UpgradesASessionsOnlyDatabase) {
   }
   auto users = must(store::make_sqlite_user_store(path), "users");
   ASSERT_TRUE(users);
-  EXPECT_EQ(sql_text(path, "PRAGMA user_version"), "3");
+  EXPECT_EQ(sql_text(path, "PRAGMA user_version"), std::to_string(store::sqlite::schema_version()));
   EXPECT_EQ(sql_text(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'login_throttle_by_expiry'"), "1");
   EXPECT_TRUE(users->add(make_user("bob", 1)).value_or(false));
   auto sessions = must(store::make_sqlite_store(path), "sessions");
@@ -262,7 +262,10 @@ TEST(RedisUserStore, KeyLayoutAndThrottleTtl) {
   const int port = shared_single()->server->port();
   const auto name = UserStoreConformanceTest::unique("layout");
   ASSERT_TRUE(store->add({name, "$argon2id$h", true, 5, 6}).value_or(false));
-  const auto key = "tessera:user:{" + name + "}";
+  // In the user's slot, beside their sessions (the session scripts read its generation).
+  const auto key = store::redis_user_base("tessera:", name) + "user";
+  EXPECT_EQ(test::redis_text(port, {"HGET", key, "name"}), name);
+  EXPECT_EQ(test::redis_text(port, {"HGET", key, "gen"}), "0");
   EXPECT_EQ(test::redis_text(port, {"HGET", key, "password_hash"}), "$argon2id$h");
   EXPECT_EQ(test::redis_text(port, {"HGET", key, "disabled"}), "1");
   EXPECT_EQ(test::redis_text(port, {"HGET", key, "updated_at"}), "6");
@@ -300,11 +303,18 @@ TEST(RedisUserStore, ListSkipsUnfinishedAddsAndCorruptRecordsFailClosed) {
   EXPECT_TRUE(store->add(make_user(ghost, 1)).value_or(false));  // the name can still be added
 
   const auto bad = UserStoreConformanceTest::unique("corrupt");
-  ASSERT_TRUE(test::redis_call(port, {"HSET", "tessera:user:{" + bad + "}", "password_hash", "x", "disabled", "2"}));
+  const auto bad_key = store::redis_user_base("tessera:", bad) + "user";
+  ASSERT_TRUE(test::redis_call(port, {"HSET", bad_key, "name", bad, "password_hash", "x", "disabled", "2"}));
   auto g = store->get(bad);
   ASSERT_FALSE(g);
   EXPECT_EQ(g.error().code, Errc::store_unavailable);
-  ASSERT_TRUE(test::redis_call(port, {"DEL", "tessera:user:{" + bad + "}"}));
+  // A record under another name (two names with one tag) is not this user's.
+  ASSERT_TRUE(test::redis_call(port, {"HSET", bad_key, "name", "someone-else", "disabled", "0", "created_at", "1",
+                                      "updated_at", "1", "gen", "0"}));
+  g = store->get(bad);
+  ASSERT_FALSE(g);
+  EXPECT_EQ(g.error().code, Errc::store_unavailable);
+  ASSERT_TRUE(test::redis_call(port, {"DEL", bad_key}));
 }
 
 // Redis SIGKILLed: every call is store_unavailable within about the timeout; after a restart
@@ -333,8 +343,7 @@ TEST(RedisUserStore, KilledServerFailsClosedThenRecovers) {
   };
   expect_down("add", [&] { return store->add(make_user("other", t)); });
   expect_down("get", [&] { return store->get("victim"); });
-  expect_down("set_password_hash", [&] { return store->set_password_hash("victim", "$argon2id$new", t); });
-  expect_down("set_disabled", [&] { return store->set_disabled("victim", true, t); });
+  expect_down("rehash_password", [&] { return store->rehash_password("victim", 0, "$argon2id$new", t); });
   expect_down("list", [&] { return store->list(); });
   expect_down("throttle_get", [&] { return store->throttle_get("user:victim", t); });
   expect_down("throttle_fail", [&] { return store->throttle_fail("user:victim", t, 60); });
@@ -353,7 +362,7 @@ TEST(RedisUserStore, KilledServerFailsClosedThenRecovers) {
   auto f = store->throttle_fail("user:victim", t + 1, 60);
   ASSERT_TRUE(f) << f.error().message;
   EXPECT_EQ(f->failures, 1);
-  EXPECT_TRUE(store->set_disabled("victim", true, t + 2).value_or(false));
+  EXPECT_TRUE(store->rehash_password("victim", 0, "$argon2id$again", t + 2).value_or(false));
 }
 
 // On the cluster, the set (list) and a user's hash sit in different slots, on purpose.
@@ -366,7 +375,7 @@ TEST(RedisUserStore, ClusterListSpansSlots) {
   for (int i = 0; i < 12; ++i) {
     const auto name = p + std::to_string(i);
     ASSERT_TRUE(store->add(make_user(name, i)).value_or(false));
-    slots.insert(store::redis::key_slot("tessera:user:{" + name + "}"));
+    slots.insert(store::redis::key_slot(store::redis_user_base("tessera:", name) + "user"));
   }
   EXPECT_GT(slots.size(), 3u);
   auto l = store->list();

@@ -1,10 +1,15 @@
-// AuthService: the login use cases over a SessionManager and a UserStore (DESIGN.md
+// AuthService: the login use cases over a SessionManager and an AccountStore (DESIGN.md
 // src/service/). Front ends (the HTTP server, the `tessera users` CLI) call this and never the
 // stores directly for these operations, so every rule lives in one place:
 //
 //  - Login verifies the Argon2id hash and takes the same time for an unknown user, a disabled
-//    user and a wrong password (a dummy hash with the same parameters is verified), and says
-//    only invalid_credentials for all three.
+//    user and a wrong password (a dummy hash is verified, made with the parameters the stored
+//    hashes use, also right after a parameter change), and says only invalid_credentials.
+//  - Credential generations (invariant 10): password change, reset, disable and logout
+//    everywhere advance the user's generation atomically with their own write and revoke the
+//    user's sessions in the same step (AccountStore::change_credentials). A login creates its
+//    session only if the generation is still the one its password check read, so a login in
+//    flight never outlives a credential change that raced it.
 //  - Login never adopts an existing session: it always creates a fresh id (fixation).
 //  - Brute force: a failed login counts against the account ("user:NAME") and the client IP
 //    ("ip:ADDR"). Past free_failures, each key is locked for backoff_base * 2^(excess-1)
@@ -12,9 +17,9 @@
 //    throttled with Error::retry_after and does not even check the password. A success resets
 //    the account counter (not the IP's: a valid account must not launder an IP's guesses).
 //  - A stored hash whose parameters differ from the configured ones is re-hashed on a
-//    successful login.
-//  - Changing a password revokes every other session of the user (ASVS 3.3.3); an
-//    administrator's password reset or disabling revokes all of them.
+//    successful login, unless a credential change happened meanwhile.
+//  - Changing a password revokes every other session of the user and rotates the current one
+//    (ASVS 3.3.3), all or nothing; an administrator's password reset or disabling revokes all.
 //  - Revoking "one of my sessions" checks that the session belongs to the caller.
 // Thread safety: all methods are thread-safe (the stores and manager are). Methods that hash
 // or verify passwords block for tens of milliseconds: call them off an event loop.
@@ -26,6 +31,9 @@
 #include <string_view>
 #include <vector>
 
+#include <memory>
+
+#include "tessera/account_store.hpp"
 #include "tessera/clock.hpp"
 #include "tessera/error.hpp"
 #include "tessera/password.hpp"
@@ -51,10 +59,17 @@ struct LoginResult {
 // Usernames: 1..64 bytes of [A-Za-z0-9._@+-], compared exactly (case-sensitive).
 bool valid_username(std::string_view username) noexcept;
 
+namespace service {
+class UnknownUserCost;
+}
+
 class AuthService {
  public:
-  // sessions and users must outlive the service; clock defaults to SystemClock.
-  AuthService(SessionManager& sessions, UserStore& users, AuthOptions options = {}, const Clock* clock = nullptr);
+  // sessions must be a manager over accounts.sessions() (or over a store that forwards to
+  // it); both must outlive the service. clock defaults to SystemClock.
+  AuthService(SessionManager& sessions, AccountStore& accounts, AuthOptions options = {},
+              const Clock* clock = nullptr);
+  ~AuthService();
 
   // Errors: invalid_credentials, throttled (retry_after set), store_unavailable.
   Result<LoginResult> login(std::string_view username, std::string_view password, const ClientInfo& client);
@@ -71,8 +86,11 @@ class AuthService {
   // Revokes every session of the user ("log out everywhere").
   Result<std::size_t> logout_everywhere(std::string_view user);
   // The user changes their own password: checks current_password (invalid_credentials, counted
-  // like a failed login), enforces the length bounds (weak_password), stores the new hash,
-  // revokes every other session and rotates the current one. Returns the rotated session.
+  // like a failed login), enforces the length bounds (weak_password), then in one atomic store
+  // step stores the new hash, advances the generation, revokes every other session and rotates
+  // the current one. Returns the rotated session. store_unavailable means nothing changed
+  // (on Redis the change carries a deadline, so a late execution cannot apply it); a
+  // credential change that raced this one gives session_revoked.
   Result<LoginResult> change_password(std::string_view current_session_id, std::string_view current_password,
                                       std::string_view new_password);
 
@@ -85,15 +103,30 @@ class AuthService {
   Result<std::size_t> disable_user(std::string_view username);
   Result<std::vector<UserRecord>> users();
 
+  // Makes the unknown-user dummy hash match the parameters most stored hashes use (call at
+  // start: after an Argon2 parameter change the stored hashes keep the old ones for a while).
+  Result<void> learn_password_params();
+  // The parameters an unknown user's login is verified with now.
+  PasswordParams unknown_user_params() const;
+
   const AuthOptions& options() const noexcept { return options_; }
 
  private:
   Result<void> check_throttle(std::string_view key, std::int64_t free_failures, std::int64_t now);
+  // The session of a login whose password matched rec: created under rec's generation; if a
+  // credential change raced the check, retried only while the stored hash and status are
+  // the ones checked (a logout everywhere does not undo a good password).
+  Result<NewSession> create_login_session(UserRecord rec, const ClientInfo& client);
+  Result<std::size_t> change(CredentialChange c);
+  // After an ambiguous failure of a password change: whether its rotated session exists.
+  bool applied(std::string_view replacement_id_hash);
+
   SessionManager& sessions_;
+  AccountStore& accounts_;
   UserStore& users_;
   AuthOptions options_;
   const Clock* clock_;
-  std::string dummy_hash_;  // verified for unknown users, so timing does not tell
+  std::unique_ptr<service::UnknownUserCost> unknown_;  // verified for unknown users
 };
 
 }  // namespace tessera

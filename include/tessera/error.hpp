@@ -50,6 +50,7 @@ enum class Errc {
   user_exists,
   user_not_found,
   weak_password,        // shorter than the minimum, or longer than the maximum
+  credentials_changed,  // the user's credentials changed while the call ran: nothing was written
   // environment
   store_unavailable,    // the store could not be reached or answered wrongly: fail closed
   io_error,

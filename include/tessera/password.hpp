@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,5 +33,13 @@ Result<bool> verify_password(std::string_view encoded, std::string_view password
 
 // true when encoded was made with parameters other than params (or is not readable).
 bool password_needs_rehash(std::string_view encoded, const PasswordParams& params);
+
+// The parameters encoded was made with; nullopt when it is not an Argon2id string libsodium
+// reads with exactly these parameters.
+std::optional<PasswordParams> password_params(std::string_view encoded);
+
+inline bool operator==(const PasswordParams& a, const PasswordParams& b) noexcept {
+  return a.ops_limit == b.ops_limit && a.mem_limit == b.mem_limit;
+}
 
 }  // namespace tessera

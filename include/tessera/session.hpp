@@ -9,6 +9,8 @@
 //  - revoke(), revoke_all(user, except) ("log out everywhere"), list(user).
 //  - Each session has its own CSRF secret; csrf_token() derives the synchronizer token from it.
 //  - A user's live sessions are bounded (max_sessions_per_user); the oldest is revoked first.
+//  - A session created under an older credential generation of its user (UserRecord::
+//    generation) is dead: validate() refuses it, list() leaves it out (invariant 10).
 //  - Store failures are store_unavailable and nothing is treated as valid (fail closed).
 // Logs (when a logger is added) carry id hashes only, never ids.
 // Thread safety: all methods are thread-safe if the store is (every Tessera store is).
@@ -43,13 +45,23 @@ struct NewSession {
   Session session;
 };
 
+// A rotation worked out but not written: for a store operation that writes it together with
+// other changes (AccountStore::change_credentials).
+struct PreparedRotation {
+  std::string old_id_hash;
+  NewSession next;
+};
+
 class SessionManager {
  public:
   // store must outlive the manager; clock defaults to SystemClock.
   SessionManager(SessionStore& store, SessionOptions options = {}, const Clock* clock = nullptr);
 
-  // attributes_json must be a JSON object (invalid_argument otherwise).
-  Result<NewSession> create(std::string_view user, std::string_view attributes_json, const ClientInfo& client);
+  // attributes_json must be a JSON object (invalid_argument otherwise). generation: the user's
+  // credential generation the caller checked the login under; if it has moved by the time the
+  // store writes, nothing is written and the error is credentials_changed.
+  Result<NewSession> create(std::string_view user, std::string_view attributes_json, const ClientInfo& client,
+                            std::uint64_t generation = 0);
 
   // The live session behind a cookie value. Errors: session_not_found (unknown or malformed
   // id), session_idle_expired, session_absolute_expired, session_revoked, store_unavailable.
@@ -57,6 +69,8 @@ class SessionManager {
 
   // New id, same user/data/CSRF secret/created_at, fresh idle window; the old id is dead.
   Result<NewSession> rotate(std::string_view id);
+  // The same rotation, checked against the live session but not written.
+  Result<PreparedRotation> prepare_rotation(std::string_view id);
 
   Result<void> revoke(std::string_view id);
   // By id hash, for "revoke one of my sessions" from a list.

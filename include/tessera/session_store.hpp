@@ -38,6 +38,12 @@ struct SessionRecord {
   std::string csrf_secret;           // base64url of 32 random bytes (server-side only)
   ClientInfo client;
   std::string attributes_json = "{}";  // application data, a JSON object
+  // The user's credential generation the session was created under (UserRecord::generation;
+  // 0 for a user without an account in the same backend).
+  std::uint64_t generation = 0;
+  // Read side only, filled by get() and list(): the user's generation when the record was read.
+  // A session whose generation differs is dead (SessionManager refuses it; invariant 10).
+  std::uint64_t user_generation = 0;
 };
 
 // Records are kept (and returned by get) until absolute_expires_at + kExpiredGrace, so the
@@ -49,12 +55,15 @@ class SessionStore {
  public:
   virtual ~SessionStore() = default;
 
-  // Inserts r. Then, if the user has more than max_per_user live (not revoked, not expired at
-  // r.created_at) sessions, revokes the oldest (by created_at) until max_per_user remain, and
-  // returns their id_hashes. Atomic. max_per_user == 0 means no bound.
+  // Inserts r if r.generation is still the user's generation; otherwise writes nothing and
+  // fails with credentials_changed (a login whose check raced a credential change). Then, if
+  // the user has more than max_per_user live (not revoked, not expired at r.created_at)
+  // sessions, revokes the oldest (by created_at) until max_per_user remain, and returns their
+  // id_hashes. Atomic, generation check included. max_per_user == 0 means no bound.
   virtual Result<std::vector<std::string>> create(const SessionRecord& r, std::size_t max_per_user) = 0;
 
-  // The record, tombstones included; nullopt when absent (never created, or swept).
+  // The record, tombstones included, with user_generation read in the same step (one round
+  // trip on Redis); nullopt when absent (never created, or swept).
   virtual Result<std::optional<SessionRecord>> get(std::string_view id_hash) = 0;
 
   // Slides the idle window: sets last_seen_at and idle_expires_at if the record exists and is

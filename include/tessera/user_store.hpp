@@ -26,6 +26,10 @@ struct UserRecord {
   bool disabled = false;
   std::int64_t created_at = 0;  // Unix seconds
   std::int64_t updated_at = 0;  // last password or status change
+  // The credential generation: every credential change (password, disable, logout everywhere)
+  // advances it atomically with its own write (AccountStore::change_credentials), and nothing
+  // created under an older one is accepted afterwards (DESIGN.md invariant 10).
+  std::uint64_t generation = 0;
 };
 
 // A failed-login counter. It forgets itself `window` seconds after its last failure.
@@ -37,12 +41,17 @@ struct ThrottleRecord {
 class UserStore {
  public:
   virtual ~UserStore() = default;
-  // Inserts r; false (and nothing changes) when the username exists.
+  // Inserts r at generation 0 (r.generation is ignored); false (and nothing changes) when the
+  // username exists.
   virtual Result<bool> add(const UserRecord& r) = 0;
   virtual Result<std::optional<UserRecord>> get(std::string_view username) = 0;
-  // false when the user does not exist.
-  virtual Result<bool> set_password_hash(std::string_view username, std::string_view hash, std::int64_t updated_at) = 0;
-  virtual Result<bool> set_disabled(std::string_view username, bool disabled, std::int64_t updated_at) = 0;
+  // Replaces the stored hash by another encoding of the same password (new Argon2 parameters)
+  // if the user's generation is still expected_generation; the generation does not move.
+  // false (and nothing changes) when the user does not exist or the generation moved, so a
+  // login that re-hashes never undoes a password change that raced it. Credential changes
+  // proper go through AccountStore::change_credentials.
+  virtual Result<bool> rehash_password(std::string_view username, std::uint64_t expected_generation,
+                                       std::string_view hash, std::int64_t updated_at) = 0;
   // Every user, sorted by username.
   virtual Result<std::vector<UserRecord>> list() = 0;
 

@@ -7,6 +7,8 @@
 
 #include <sodium.h>
 
+#include <charconv>
+#include <optional>
 #include <string>
 
 #include "crypto/pkey_impl.hpp"
@@ -53,6 +55,28 @@ Result<bool> verify_password(std::string_view encoded, std::string_view password
   if (password.size() > crypto_pwhash_PASSWD_MAX) return false;
   crypto::detail::ensure_sodium();
   return crypto_pwhash_str_verify(str->c_str(), password.data(), password.size()) == 0;
+}
+
+std::optional<PasswordParams> password_params(std::string_view encoded) {
+  // "$argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<hash>"
+  if (!encoded.starts_with(kArgon2idPrefix)) return std::nullopt;
+  std::string_view rest = encoded.substr(kArgon2idPrefix.size());
+  const auto field = [&rest](std::string_view name, char end) -> std::optional<std::uint64_t> {
+    if (!rest.starts_with(name)) return std::nullopt;
+    rest.remove_prefix(name.size());
+    std::uint64_t v = 0;
+    auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), v);
+    if (ec != std::errc{} || p == rest.data() + rest.size() || *p != end) return std::nullopt;
+    rest.remove_prefix(static_cast<std::size_t>(p - rest.data()) + 1);
+    return v;
+  };
+  const auto version = field("v=", '$');
+  const auto m = field("m=", ','), t = field("t=", ','), lanes = field("p=", '$');
+  if (!version || !m || !t || !lanes || *m > (std::uint64_t{1} << 42)) return std::nullopt;
+  PasswordParams out{*t, static_cast<std::size_t>(*m) * 1024u};
+  // libsodium must agree that these are the string's parameters (it decodes it whole).
+  if (password_needs_rehash(encoded, out)) return std::nullopt;
+  return out;
 }
 
 bool password_needs_rehash(std::string_view encoded, const PasswordParams& params) {

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "service/unknown_user.hpp"
 
 namespace tessera {
 
@@ -25,9 +29,8 @@ Result<void> check_new_password(std::string_view pw) {
 
 Error invalid_credentials() { return Error(Errc::invalid_credentials, "invalid username or password"); }
 
-// A fixed string, hashed once at construction with the configured parameters, so that an
-// unknown user costs one Argon2id verification like a known one.
-constexpr std::string_view kDummyPassword = "tessera: no such user, same cost";
+// How often a login retries its session after logouts everywhere raced it.
+constexpr int kLoginAttempts = 3;
 
 }  // namespace
 
@@ -35,15 +38,15 @@ bool valid_username(std::string_view username) noexcept {
   return !username.empty() && username.size() <= 64 && std::all_of(username.begin(), username.end(), username_char);
 }
 
-AuthService::AuthService(SessionManager& sessions, UserStore& users, AuthOptions options, const Clock* clock)
+AuthService::AuthService(SessionManager& sessions, AccountStore& accounts, AuthOptions options, const Clock* clock)
     : sessions_(sessions),
-      users_(users),
+      accounts_(accounts),
+      users_(accounts.users()),
       options_(options),
-      clock_(clock ? clock : &SystemClock::instance()) {
-  auto dummy = hash_password(kDummyPassword, options_.password);
-  if (!dummy) dummy = hash_password(kDummyPassword, PasswordParams{});
-  if (dummy) dummy_hash_ = std::move(*dummy);
-}
+      clock_(clock ? clock : &SystemClock::instance()),
+      unknown_(std::make_unique<service::UnknownUserCost>(options_.password)) {}
+
+AuthService::~AuthService() = default;
 
 Result<void> AuthService::check_throttle(std::string_view key, std::int64_t free_failures, std::int64_t now) {
   auto t = users_.throttle_get(key, now);
@@ -74,10 +77,11 @@ Result<LoginResult> AuthService::login(std::string_view username, std::string_vi
   if (!rec) return std::unexpected(rec.error());
   bool ok = false;
   if (*rec) {
+    unknown_->observe((*rec)->password_hash);
     auto v = verify_password((*rec)->password_hash, password);
     ok = v && *v && !(*rec)->disabled;
   } else {
-    (void)verify_password(dummy_hash_, password);  // same cost as a known user
+    unknown_->verify(password);  // same cost as a known user
   }
   if (!ok) {
     if (auto f = users_.throttle_fail(ukey, now, options_.throttle_window); !f) return std::unexpected(f.error());
@@ -86,14 +90,33 @@ Result<LoginResult> AuthService::login(std::string_view username, std::string_vi
   }
   if (auto r = users_.throttle_reset(ukey); !r) return std::unexpected(r.error());
   if (password_needs_rehash((*rec)->password_hash, options_.password)) {
-    // Upgrading the stored hash is best effort: the login itself has succeeded.
-    if (auto h = hash_password(password, options_.password)) (void)users_.set_password_hash(username, *h, now);
+    // Upgrading the stored hash is best effort: the login itself has succeeded. It applies
+    // only if no credential change came in between (rehash_password checks the generation).
+    if (auto h = hash_password(password, options_.password))
+      if (auto done = users_.rehash_password(username, (*rec)->generation, *h, now); done && *done)
+        (*rec)->password_hash = std::move(*h);
   }
-  auto created = sessions_.create(username, "{}", client);
+  auto created = create_login_session(std::move(**rec), client);
   if (!created) return std::unexpected(created.error());
   LoginResult out{std::move(*created), {}};
   out.csrf_token = sessions_.csrf_token(out.session.session);
   return out;
+}
+
+Result<NewSession> AuthService::create_login_session(UserRecord rec, const ClientInfo& client) {
+  for (int attempt = 1;; ++attempt) {
+    auto created = sessions_.create(rec.username, "{}", client, rec.generation);
+    if (created || created.error().code != Errc::credentials_changed) return created;
+    // The generation moved after the password was checked. Only if the account still holds
+    // the very hash that matched, and is enabled, was it something other than a credential
+    // change (a logout everywhere): then the login stands, under the new generation.
+    auto now_rec = users_.get(rec.username);
+    if (!now_rec) return std::unexpected(now_rec.error());
+    if (!*now_rec || (*now_rec)->disabled || (*now_rec)->password_hash != rec.password_hash ||
+        attempt >= kLoginAttempts)
+      return std::unexpected(invalid_credentials());
+    rec = std::move(**now_rec);
+  }
 }
 
 Result<Session> AuthService::authenticate(std::string_view session_id) { return sessions_.validate(session_id); }
@@ -115,7 +138,26 @@ Result<std::size_t> AuthService::revoke_others(std::string_view user, std::strin
   return sessions_.revoke_all(user, current_session_id);
 }
 
-Result<std::size_t> AuthService::logout_everywhere(std::string_view user) { return sessions_.revoke_all(user); }
+Result<std::size_t> AuthService::logout_everywhere(std::string_view user) {
+  CredentialChange c;
+  c.user = std::string(user);
+  auto n = change(std::move(c));
+  // A session user without an account (library use): there is no generation to advance.
+  if (!n && n.error().code == Errc::user_not_found) return sessions_.revoke_all(user);
+  return n;
+}
+
+bool AuthService::applied(std::string_view replacement_id_hash) {
+  auto r = accounts_.sessions().get(replacement_id_hash);
+  return r && *r && !(*r)->revoked;
+}
+
+Result<std::size_t> AuthService::change(CredentialChange c) {
+  c.updated_at = clock_->now();
+  auto r = accounts_.change_credentials(c);
+  if (!r) return std::unexpected(std::move(r.error()));
+  return r->revoked;
+}
 
 Result<LoginResult> AuthService::change_password(std::string_view current_session_id,
                                                  std::string_view current_password, std::string_view new_password) {
@@ -141,14 +183,27 @@ Result<LoginResult> AuthService::change_password(std::string_view current_sessio
   }
   auto hash = hash_password(new_password, options_.password);
   if (!hash) return std::unexpected(hash.error());
-  auto set = users_.set_password_hash(user, *hash, now);
-  if (!set) return std::unexpected(set.error());
-  if (!*set) return std::unexpected(invalid_credentials());
-  // Every other session goes (ASVS 3.3.3); this one gets a new id, as after any privilege change.
-  if (auto r = sessions_.revoke_all(user, current_session_id); !r) return std::unexpected(r.error());
-  auto rotated = sessions_.rotate(current_session_id);
-  if (!rotated) return std::unexpected(rotated.error());
-  LoginResult out{std::move(*rotated), {}};
+  // This session gets a new id, as after any privilege change; every other one goes (ASVS
+  // 3.3.3). One atomic step with the new hash and generation: all of it or none of it.
+  auto rotation = sessions_.prepare_rotation(current_session_id);
+  if (!rotation) return std::unexpected(rotation.error());
+  CredentialChange c;
+  c.user = user;
+  c.expected_generation = (*rec)->generation;
+  c.password_hash = std::move(*hash);
+  c.keep_id_hash = rotation->old_id_hash;
+  c.replacement = rotation->next.session.record;
+  auto changed = change(std::move(c));
+  if (!changed) {
+    Error e = std::move(changed.error());
+    if (e.code == Errc::credentials_changed || e.code == Errc::user_not_found)
+      return fail(Errc::session_revoked, "a credential change raced this one");
+    // An unavailable store may still have applied the change (a reply lost after the write):
+    // the rotated session exists only if it did. If the store cannot say, store_unavailable.
+    if (e.code != Errc::store_unavailable || !applied(rotation->next.session.record.id_hash))
+      return std::unexpected(std::move(e));
+  }
+  LoginResult out{std::move(rotation->next), {}};
   out.csrf_token = sessions_.csrf_token(out.session.session);
   return out;
 }
@@ -170,19 +225,35 @@ Result<std::size_t> AuthService::reset_password(std::string_view username, std::
   if (auto w = check_new_password(password); !w) return std::unexpected(w.error());
   auto hash = hash_password(password, options_.password);
   if (!hash) return std::unexpected(hash.error());
-  auto set = users_.set_password_hash(username, *hash, clock_->now());
-  if (!set) return std::unexpected(set.error());
-  if (!*set) return fail(Errc::user_not_found, "no user " + std::string(username));
-  return sessions_.revoke_all(username);
+  CredentialChange c;
+  c.user = std::string(username);
+  c.password_hash = std::move(*hash);
+  auto n = change(std::move(c));
+  if (!n && n.error().code == Errc::user_not_found) return fail(Errc::user_not_found, "no user " + std::string(username));
+  return n;
 }
 
 Result<std::size_t> AuthService::disable_user(std::string_view username) {
-  auto set = users_.set_disabled(username, true, clock_->now());
-  if (!set) return std::unexpected(set.error());
-  if (!*set) return fail(Errc::user_not_found, "no user " + std::string(username));
-  return sessions_.revoke_all(username);
+  CredentialChange c;
+  c.user = std::string(username);
+  c.disabled = true;
+  auto n = change(std::move(c));
+  if (!n && n.error().code == Errc::user_not_found) return fail(Errc::user_not_found, "no user " + std::string(username));
+  return n;
 }
 
 Result<std::vector<UserRecord>> AuthService::users() { return users_.list(); }
+
+Result<void> AuthService::learn_password_params() {
+  auto all = users_.list();
+  if (!all) return std::unexpected(all.error());
+  std::vector<std::string> hashes;
+  hashes.reserve(all->size());
+  for (auto& u : *all) hashes.push_back(std::move(u.password_hash));
+  unknown_->learn(hashes);
+  return {};
+}
+
+PasswordParams AuthService::unknown_user_params() const { return unknown_->params(); }
 
 }  // namespace tessera

@@ -51,6 +51,7 @@ Result<SessionRecord> load_live(SessionStore& store, std::string_view id, std::i
   if (!*got) return fail(Errc::session_not_found);
   SessionRecord& r = **got;
   if (r.revoked) return fail(Errc::session_revoked);
+  if (r.generation != r.user_generation) return fail(Errc::session_revoked, "created under an older credential generation");
   if (now >= r.absolute_expires_at) return fail(Errc::session_absolute_expired);
   if (now >= r.idle_expires_at) return fail(Errc::session_idle_expired);
   return std::move(r);
@@ -66,7 +67,7 @@ std::string SessionManager::hash_id(std::string_view id) {
 }
 
 Result<NewSession> SessionManager::create(std::string_view user, std::string_view attributes_json,
-                                          const ClientInfo& client) {
+                                          const ClientInfo& client, std::uint64_t generation) {
   if (options_.idle_timeout <= 0 || options_.absolute_timeout <= 0 || !(options_.touch_fraction >= 0.0) ||
       options_.touch_fraction > 1.0)
     return fail(Errc::invalid_argument, "session options: timeouts must be positive, touch_fraction in [0, 1]");
@@ -87,8 +88,11 @@ Result<NewSession> SessionManager::create(std::string_view user, std::string_vie
   r.csrf_secret = new_random_token();
   r.client = client;
   r.attributes_json = std::string(attributes_json);
+  r.generation = generation;
+  r.user_generation = generation;
 
   auto evicted = store_.create(r, options_.max_sessions_per_user);
+  if (!evicted && evicted.error().code == Errc::credentials_changed) return std::unexpected(std::move(evicted.error()));
   if (!evicted) return unavailable(evicted.error());
   return out;
 }
@@ -111,24 +115,30 @@ Result<Session> SessionManager::validate(std::string_view id) {
   return Session{std::move(*r)};
 }
 
-Result<NewSession> SessionManager::rotate(std::string_view id) {
+Result<PreparedRotation> SessionManager::prepare_rotation(std::string_view id) {
   const std::int64_t now = clock_->now();
   auto old = load_live(store_, id, now);
   if (!old) return std::unexpected(std::move(old.error()));
 
-  NewSession out;
-  out.id = new_random_token();
-  SessionRecord& r = out.session.record;
-  r = *old;  // same user, attributes, CSRF secret, created_at, client, absolute expiry
-  r.id_hash = hash_id(out.id);
+  PreparedRotation out;
+  out.old_id_hash = old->id_hash;
+  out.next.id = new_random_token();
+  SessionRecord& r = out.next.session.record;
+  r = std::move(*old);  // same user, attributes, CSRF secret, created_at, client, generation, absolute expiry
+  r.id_hash = hash_id(out.next.id);
   r.last_seen_at = now;
   r.idle_expires_at = std::min(now + options_.idle_timeout, r.absolute_expires_at);
   r.revoked = false;
+  return out;
+}
 
-  auto rotated = store_.rotate(old->id_hash, r);
+Result<NewSession> SessionManager::rotate(std::string_view id) {
+  auto p = prepare_rotation(id);
+  if (!p) return std::unexpected(std::move(p.error()));
+  auto rotated = store_.rotate(p->old_id_hash, p->next.session.record);
   if (!rotated) return unavailable(rotated.error());
   if (!*rotated) return fail(Errc::session_revoked, "session revoked concurrently");
-  return out;
+  return std::move(p->next);
 }
 
 Result<void> SessionManager::revoke(std::string_view id) {
@@ -157,7 +167,8 @@ Result<std::vector<Session>> SessionManager::list(std::string_view user) {
   if (!records) return unavailable(records.error());
   std::vector<Session> out;
   out.reserve(records->size());
-  for (auto& r : *records) out.push_back(Session{std::move(r)});
+  for (auto& r : *records)
+    if (r.generation == r.user_generation) out.push_back(Session{std::move(r)});
   return out;
 }
 

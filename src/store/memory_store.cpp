@@ -1,9 +1,13 @@
 // The in-memory SessionStore: one process, no persistence. For tests, development and
-// single-instance deployments that accept losing sessions on restart.
-// Thread safety: one mutex guards all state, so every operation (eviction, rotation,
-// revoke-all included) is atomic with respect to the others.
+// single-instance deployments that accept losing sessions on restart. The accounts
+// (MemoryUsers) are shared with the user half, so generations and credential changes are
+// atomic with sessions.
+// Thread safety: one mutex guards all session state, so every operation (eviction, rotation,
+// revoke-all included) is atomic with respect to the others; operations that read or write
+// accounts also hold MemoryUsers::mu (always taken second).
 #include <algorithm>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -12,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/memory_users.hpp"
 #include "store/stores.hpp"
 
 namespace tessera::store {
@@ -34,10 +39,14 @@ bool older(const SessionRecord* a, const SessionRecord* b) {
   return a->created_at != b->created_at ? a->created_at < b->created_at : a->id_hash < b->id_hash;
 }
 
-class MemoryStore final : public SessionStore {
+class MemoryStore final : public AccountSessions {
  public:
+  explicit MemoryStore(std::shared_ptr<MemoryUsers> users) : users_(std::move(users)) {}
+
   Result<std::vector<std::string>> create(const SessionRecord& r, std::size_t max_per_user) override {
-    std::lock_guard lock(mu_);
+    std::scoped_lock lock(mu_, users_->mu);
+    if (r.generation != users_->generation_of(r.user))
+      return fail(Errc::credentials_changed, "the user's credentials changed since the login was checked");
     // An existing id hash is never overwritten: that could bring a tombstone back to life.
     if (records_.contains(r.id_hash)) return fail(Errc::store_unavailable, "memory store: id hash already present");
     records_.emplace(r.id_hash, r);
@@ -55,10 +64,10 @@ class MemoryStore final : public SessionStore {
   }
 
   Result<std::optional<SessionRecord>> get(std::string_view id_hash) override {
-    std::lock_guard lock(mu_);
+    std::scoped_lock lock(mu_, users_->mu);
     auto it = records_.find(id_hash);
     if (it == records_.end()) return std::optional<SessionRecord>{};
-    return std::optional<SessionRecord>{it->second};
+    return std::optional<SessionRecord>{read(it->second)};
   }
 
   Result<bool> touch(std::string_view id_hash, std::int64_t last_seen_at, std::int64_t idle_expires_at) override {
@@ -106,9 +115,51 @@ class MemoryStore final : public SessionStore {
   }
 
   Result<std::vector<SessionRecord>> list(std::string_view user, std::int64_t now) override {
-    std::lock_guard lock(mu_);
+    std::scoped_lock lock(mu_, users_->mu);
     std::vector<SessionRecord> out;
-    for (const auto* r : live_of(user, now)) out.push_back(*r);
+    for (const auto* r : live_of(user, now)) out.push_back(read(*r));
+    return out;
+  }
+
+  Result<CredentialChangeResult> change_credentials(const CredentialChange& c) override {
+    std::scoped_lock lock(mu_, users_->mu);
+    if (past_deadline(c, unix_millis())) return fail(Errc::store_unavailable, "change_credentials: deadline passed");
+    auto u = users_->users.find(c.user);
+    if (u == users_->users.end()) return fail(Errc::user_not_found);
+    UserRecord& user = u->second;
+    if (c.expected_generation && *c.expected_generation != user.generation)
+      return fail(Errc::credentials_changed, "the user's credentials changed since they were checked");
+    SessionRecord* kept = nullptr;
+    if (c.keep_id_hash) {
+      auto it = records_.find(*c.keep_id_hash);
+      if (it == records_.end() || it->second.revoked || it->second.user != c.user)
+        return fail(Errc::session_revoked, "the session to keep is not a live session of the user");
+      if (records_.contains(c.replacement->id_hash))
+        return fail(Errc::store_unavailable, "memory store: id hash already present");
+      kept = &it->second;
+    }
+    // Everything checked; from here on nothing fails.
+    if (c.password_hash) user.password_hash = *c.password_hash;
+    if (c.disabled) user.disabled = *c.disabled;
+    user.updated_at = c.updated_at;
+    user.generation += 1;
+    CredentialChangeResult out{user.generation, 0};
+    if (kept) kept->revoked = true;
+    if (auto ids = by_user_.find(c.user); ids != by_user_.end()) {
+      for (const auto& h : ids->second) {
+        auto& r = records_.find(h)->second;
+        if (r.revoked) continue;
+        r.revoked = true;
+        ++out.revoked;
+      }
+    }
+    if (kept) {
+      SessionRecord n = *c.replacement;
+      n.generation = user.generation;
+      n.revoked = false;
+      by_user_[n.user].insert(n.id_hash);
+      records_.emplace(n.id_hash, std::move(n));
+    }
     return out;
   }
 
@@ -143,6 +194,13 @@ class MemoryStore final : public SessionStore {
     return out;
   }
 
+  // REQUIRES: mu_ and users_->mu held. A copy of r as get() and list() return it.
+  SessionRecord read(const SessionRecord& r) const {
+    SessionRecord out = r;
+    out.user_generation = users_->generation_of(r.user);
+    return out;
+  }
+
   // REQUIRES: mu_ held. Drops r from the per-user index (before r is replaced or erased).
   void unindex(const SessionRecord& r) {
     auto u = by_user_.find(r.user);
@@ -151,6 +209,7 @@ class MemoryStore final : public SessionStore {
     if (u->second.empty()) by_user_.erase(u);
   }
 
+  std::shared_ptr<MemoryUsers> users_;
   std::mutex mu_;
   StringMap<SessionRecord> records_;  // GUARDED_BY(mu_): id_hash -> record, tombstones included
   StringMap<StringSet> by_user_;      // GUARDED_BY(mu_): user -> id_hashes of records_ entries
@@ -158,6 +217,8 @@ class MemoryStore final : public SessionStore {
 
 }  // namespace
 
-std::unique_ptr<SessionStore> make_memory_store() { return std::make_unique<MemoryStore>(); }
+std::unique_ptr<AccountSessions> make_memory_sessions(std::shared_ptr<MemoryUsers> users) {
+  return std::make_unique<MemoryStore>(std::move(users));
+}
 
 }  // namespace tessera::store

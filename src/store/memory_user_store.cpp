@@ -1,14 +1,18 @@
 // The in-memory UserStore ("memory:"): one process, nothing persists. For tests, development
-// and single-instance deployments that accept losing accounts and counters on restart.
-// Thread safety: one mutex guards all state, so every operation is atomic with respect to the
-// others.
+// and single-instance deployments that accept losing accounts and counters on restart. The
+// accounts (MemoryUsers) are shared with the session half (memory_store.cpp), which changes
+// credentials; make_memory_halves() puts the two together.
+// Thread safety: MemoryUsers::mu guards the accounts, mu_ the throttle counters; every
+// operation is atomic with respect to the others.
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "store/memory_users.hpp"
 #include "store/stores.hpp"
 #include "store/throttle.hpp"
 
@@ -17,31 +21,37 @@ namespace {
 
 class MemoryUserStore final : public UserStore {
  public:
+  explicit MemoryUserStore(std::shared_ptr<MemoryUsers> users) : users_(std::move(users)) {}
+
   Result<bool> add(const UserRecord& r) override {
-    std::lock_guard lock(mu_);
-    return users_.try_emplace(r.username, r).second;
+    std::lock_guard lock(users_->mu);
+    auto [it, added] = users_->users.try_emplace(r.username, r);
+    if (added) it->second.generation = 0;  // every account starts at generation 0
+    return added;
   }
 
   Result<std::optional<UserRecord>> get(std::string_view username) override {
-    std::lock_guard lock(mu_);
-    auto it = users_.find(username);
-    if (it == users_.end()) return std::optional<UserRecord>{};
+    std::lock_guard lock(users_->mu);
+    auto it = users_->users.find(username);
+    if (it == users_->users.end()) return std::optional<UserRecord>{};
     return std::optional<UserRecord>(it->second);
   }
 
-  Result<bool> set_password_hash(std::string_view username, std::string_view hash, std::int64_t updated_at) override {
-    return update(username, updated_at, [&](UserRecord& r) { r.password_hash = hash; });
-  }
-
-  Result<bool> set_disabled(std::string_view username, bool disabled, std::int64_t updated_at) override {
-    return update(username, updated_at, [&](UserRecord& r) { r.disabled = disabled; });
+  Result<bool> rehash_password(std::string_view username, std::uint64_t expected_generation, std::string_view hash,
+                               std::int64_t updated_at) override {
+    std::lock_guard lock(users_->mu);
+    auto it = users_->users.find(username);
+    if (it == users_->users.end() || it->second.generation != expected_generation) return false;
+    it->second.password_hash = hash;
+    it->second.updated_at = updated_at;
+    return true;
   }
 
   Result<std::vector<UserRecord>> list() override {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(users_->mu);
     std::vector<UserRecord> out;
-    out.reserve(users_.size());
-    for (const auto& [name, r] : users_) out.push_back(r);  // std::map: sorted by username
+    out.reserve(users_->users.size());
+    for (const auto& [name, r] : users_->users) out.push_back(r);  // std::map: sorted by username
     return out;
   }
 
@@ -83,16 +93,6 @@ class MemoryUserStore final : public UserStore {
     std::int64_t expires_at = 0;
   };
 
-  template <class Change>
-  Result<bool> update(std::string_view username, std::int64_t updated_at, Change change) {
-    std::lock_guard lock(mu_);
-    auto it = users_.find(username);
-    if (it == users_.end()) return false;
-    change(it->second);
-    it->second.updated_at = updated_at;
-    return true;
-  }
-
   // Forgotten counters nobody asks about again (one-off IPs) go in a full pass now and then.
   static constexpr int kSweepEvery = 1024;
   void sweep(std::int64_t now) {  // REQUIRES: mu_ held
@@ -100,14 +100,19 @@ class MemoryUserStore final : public UserStore {
     std::erase_if(throttles_, [now](const auto& kv) { return throttle::expired(kv.second.expires_at, now); });
   }
 
+  std::shared_ptr<MemoryUsers> users_;
   std::mutex mu_;
-  std::map<std::string, UserRecord, std::less<>> users_;  // GUARDED_BY(mu_); sorted for list()
   std::map<std::string, Counter, std::less<>> throttles_;  // GUARDED_BY(mu_)
   int fails_since_sweep_ = 0;                              // GUARDED_BY(mu_)
 };
 
 }  // namespace
 
-std::unique_ptr<UserStore> make_memory_user_store() { return std::make_unique<MemoryUserStore>(); }
+std::unique_ptr<AccountSessions> make_memory_sessions(std::shared_ptr<MemoryUsers> users);
+
+Halves make_memory_halves() {
+  auto users = std::make_shared<MemoryUsers>();
+  return Halves{make_memory_sessions(users), std::make_unique<MemoryUserStore>(users)};
+}
 
 }  // namespace tessera::store

@@ -1,4 +1,4 @@
-// parse_store_uri() and open_session_store(): pick a store backend from a URI.
+// parse_store_uri(): which store backend a URI names (open_halves() opens it).
 //   "memory:"                                  in-process (tests, one instance)
 //   "sqlite:PATH"                              embedded file store
 //   "redis://HOST:PORT"                        one Redis server
@@ -75,10 +75,5 @@ Result<StoreUri> parse_store_uri(std::string_view uri) {
 }
 
 }  // namespace store
-
-Result<std::unique_ptr<SessionStore>> open_session_store(std::string_view uri) {
-  return store::open_by_uri<SessionStore>(uri, {store::make_memory_store, store::make_sqlite_store,
-                                                store::make_redis_store, store::make_redis_cluster_store});
-}
 
 }  // namespace tessera

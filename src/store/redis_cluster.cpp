@@ -228,8 +228,9 @@ Result<Reply> ClusterRouter::run(std::string_view key, const Op& op) {
     }
     return r;  // any other error reply is the caller's to read
   }
-  return fail(Errc::store_unavailable, "redis cluster: slot " + std::to_string(slot) + " not settled after " +
-                                           std::to_string(kMaxAttempts) + " attempts (MOVED/ASK/TRYAGAIN)");
+  return fail(Errc::store_unavailable, "redis cluster: slot " + std::to_string(slot) + " " +
+                                           std::string(kSlotNotSettled) + " after " + std::to_string(kMaxAttempts) +
+                                           " attempts (MOVED/ASK/TRYAGAIN)");
 }
 
 Result<void> ClusterRouter::ping() {

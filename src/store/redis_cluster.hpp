@@ -22,6 +22,10 @@
 
 namespace tessera::store::redis {
 
+// In the message of the store_unavailable a call gets when its slot kept moving (MOVED, ASK,
+// TRYAGAIN) beyond the attempts: a caller with a fallback for migrations looks for it.
+inline constexpr std::string_view kSlotNotSettled = "not settled";
+
 inline constexpr std::size_t kSlots = 16384;
 
 // CRC16-CCITT (XMODEM): poly 0x1021, init 0, no reflection; "123456789" → 0x31C3.
@@ -80,9 +84,12 @@ class ClusterRouter final : public Router {
 }  // namespace tessera::store::redis
 
 namespace tessera::store {
-// The Redis SessionStore over any router (redis_store.cpp); make_redis_store and
-// make_redis_cluster_store use it, tests use it to keep a handle on the router.
-std::unique_ptr<SessionStore> make_redis_store_on(std::shared_ptr<redis::Router> router, RedisOptions options);
+// The Redis session half and user half over any router (redis_store.cpp,
+// redis_user_store.cpp); make_redis_halves and make_redis_cluster_halves use them, tests use
+// them to keep a handle on the router.
+std::unique_ptr<AccountSessions> make_redis_store_on(std::shared_ptr<redis::Router> router, RedisOptions options);
+std::unique_ptr<UserStore> make_redis_user_store_on(std::shared_ptr<redis::Router> router, const RedisOptions& options);
+Halves make_redis_halves_on(std::shared_ptr<redis::Router> router, RedisOptions options);
 // "P{u:<32 hex>}": the hash-tagged key base every key of user shares (P = key_prefix).
 std::string redis_user_base(std::string_view key_prefix, std::string_view user);
 }  // namespace tessera::store

@@ -3,8 +3,10 @@
 // Key layout (P = RedisOptions::key_prefix, default "tessera:"; T = "u:" + the first 32 hex
 // digits of SHA-256(user)):
 //   P{T}:s:<id_hash>  hash: one session record (fields below)       ┐ one hash slot per user:
-//   P{T}:idx          sorted set: the user's non-revoked id_hashes,  ┘ create/rotate/revoke_all
-//                     scored by created_at                             are single-slot scripts
+//   P{T}:idx          sorted set: the user's non-revoked id_hashes,  │ create/rotate/revoke_all/
+//                     scored by created_at                           │ change_credentials are
+//   P{T}:user         hash: the account (redis_user_store.cpp), with ┘ single-slot scripts
+//                     its generation "gen"
 //   P{h:<id_hash>}    string: T, the pointer get/touch/revoke/rotate follow from an id_hash
 // Expiry is Redis's: every record and pointer gets TTL = absolute_expires_at + kExpiredGrace
 // - created_at (the caller's clock at insertion, so app/Redis clock skew does not matter);
@@ -45,17 +47,22 @@ using redis::Reply;
 using redis::Router;
 using redis::Script;
 
-// Record hash fields, in the order every script and parser uses.
-constexpr std::array<std::string_view, 11> kFields = {"user", "c", "l", "i", "a", "r",
-                                                      "csrf", "ip", "ua", "dev", "attrs"};
+// Record hash fields, in the order every script and parser uses. "g" is the generation the
+// session was created under (absent in records written before generations: 0).
+constexpr std::array<std::string_view, 12> kFields = {"user", "c", "l", "i", "a", "r",
+                                                      "csrf", "ip", "ua", "dev", "attrs", "g"};
 
-// Shared Lua prologue: field names, and put(key, base) = HSET key from ARGV[base+1..base+11].
+// Shared Lua prologue: field names, put(key, base) = HSET key from ARGV[base+1..base+12], and
+// gen_of(user key) = the account's generation ("0" without an account).
 constexpr std::string_view kLuaPrologue = R"lua(
-local F = {'user','c','l','i','a','r','csrf','ip','ua','dev','attrs'}
+local F = {'user','c','l','i','a','r','csrf','ip','ua','dev','attrs','g'}
 local function put(key, base)
   local t = {}
-  for j = 1, 11 do t[2*j-1] = F[j]; t[2*j] = ARGV[base+j] end
+  for j = 1, 12 do t[2*j-1] = F[j]; t[2*j] = ARGV[base+j] end
   redis.call('HSET', key, unpack(t))
+end
+local function gen_of(ukey)
+  return redis.call('HGET', ukey, 'gen') or '0'
 end
 local function declared_set(from)
   local d = {}
@@ -64,15 +71,16 @@ local function declared_set(from)
 end
 )lua";
 
-// create. KEYS: idx, new record, snapshot member records...
-// ARGV: rec prefix, id, ttl, max, 11 fields (user=5 c=6 l=7 i=8 a=9 r=10).
+// create. KEYS: idx, new record, user, snapshot member records...
+// ARGV: rec prefix, id, ttl, max, 12 fields (user=5 c=6 l=7 i=8 a=9 r=10 g=16).
 constexpr std::string_view kCreateLua = R"lua(
 local idx, rec = KEYS[1], KEYS[2]
 local prefix, id, ttl, max = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+if gen_of(KEYS[3]) ~= ARGV[16] then return redis.error_reply('TESSERA_GENERATION') end
 local c = tonumber(ARGV[6])
 local live, prune = {}, {}
 if max > 0 then
-  local declared = declared_set(3)
+  local declared = declared_set(4)
   local m = redis.call('ZRANGE', idx, 0, -1, 'WITHSCORES')
   for j = 1, #m, 2 do
     local mid = m[j]
@@ -115,7 +123,7 @@ if cur < ttl then redis.call('EXPIRE', idx, ttl) end
 return evicted
 )lua";
 
-// rotate. KEYS: idx, old record, new record. ARGV: old id, new id, ttl, 11 fields (user=4 c=5 r=9).
+// rotate. KEYS: idx, old record, new record. ARGV: old id, new id, ttl, 12 fields (user=4 c=5 r=9).
 constexpr std::string_view kRotateLua = R"lua(
 local v = redis.call('HMGET', KEYS[2], 'r', 'user')
 if v[1] ~= '0' then return 0 end
@@ -169,13 +177,14 @@ for _, mid in ipairs(prune) do redis.call('ZREM', KEYS[1], mid) end
 return #todo
 )lua";
 
-// list (read-only). KEYS: idx, snapshot member records... ARGV: rec prefix, user, now.
-// Returns id followed by the 11 fields, per live record, oldest first.
+// list (read-only). KEYS: idx, user, snapshot member records... ARGV: rec prefix, user, now.
+// Returns the user's generation, then id followed by the 12 fields per live record, oldest
+// first (a missing "g" comes back as nil).
 constexpr std::string_view kListLua = R"lua(
-local declared = declared_set(2)
+local declared = declared_set(3)
 local now = tonumber(ARGV[3])
 local m = redis.call('ZRANGE', KEYS[1], 0, -1)
-local out = {}
+local out = {gen_of(KEYS[2])}
 for _, mid in ipairs(m) do
   local k = ARGV[1] .. mid
   local v = redis.call('HMGET', k, unpack(F))
@@ -183,10 +192,78 @@ for _, mid in ipairs(m) do
     if not declared[k] then return redis.error_reply('TESSERA_STALE') end
   elseif v[1] == ARGV[2] and v[6] == '0' and tonumber(v[4]) > now and tonumber(v[5]) > now then
     out[#out+1] = mid
-    for j = 1, 11 do out[#out+1] = v[j] end
+    for j = 1, 12 do out[#out+1] = v[j] end
   end
 end
 return out
+)lua";
+
+// get (read-only). KEYS: record, user. The 12 fields (nil when absent), then the user's
+// generation: one round trip for a session and the generation it must match.
+constexpr std::string_view kGetLua = R"lua(
+local v = redis.call('HMGET', KEYS[1], unpack(F))
+local out = {}
+for j = 1, 12 do out[j] = v[j] end
+out[13] = gen_of(KEYS[2])
+return out
+)lua";
+
+// change_credentials. KEYS: idx, user, [old record, new record,] snapshot member records...
+// ARGV: 1 rec prefix, 2 user, 3 expected generation ('' = any), 4 deadline ms ('0' = none),
+// 5 new password hash ('' = unchanged), 6 disabled ('' = unchanged, '0', '1'), 7 updated_at,
+// 8 kept id ('' = none), 9 new id, 10 ttl, 11.. the replacement's 12 fields (c = 12).
+// Returns {new generation, revoked}; errors TESSERA_DEADLINE / NO_USER / GENERATION / KEEP /
+// STALE before any write.
+constexpr std::string_view kChangeLua = R"lua(
+local idx, ukey = KEYS[1], KEYS[2]
+local keep = ARGV[8]
+local declared = declared_set(keep ~= '' and 5 or 3)
+if tonumber(ARGV[4]) > 0 then
+  local t = redis.call('TIME')
+  if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[4]) then
+    return redis.error_reply('TESSERA_DEADLINE')
+  end
+end
+if redis.call('EXISTS', ukey) == 0 then return redis.error_reply('TESSERA_NO_USER') end
+if ARGV[3] ~= '' and gen_of(ukey) ~= ARGV[3] then return redis.error_reply('TESSERA_GENERATION') end
+if keep ~= '' then
+  local k = redis.call('HMGET', KEYS[3], 'r', 'user')
+  if k[1] ~= '0' or k[2] ~= ARGV[2] then return redis.error_reply('TESSERA_KEEP') end
+end
+local m = redis.call('ZRANGE', idx, 0, -1)
+local todo, prune = {}, {}
+for _, mid in ipairs(m) do
+  local k = ARGV[1] .. mid
+  local v = redis.call('HMGET', k, 'r', 'user')
+  if not v[1] then
+    if not declared[k] then return redis.error_reply('TESSERA_STALE') end
+    prune[#prune+1] = mid
+  elseif v[1] == '0' and v[2] == ARGV[2] then
+    todo[#todo+1] = mid
+  end
+end
+-- writes from here on
+local gen = redis.call('HINCRBY', ukey, 'gen', 1)
+if ARGV[5] ~= '' then redis.call('HSET', ukey, 'password_hash', ARGV[5]) end
+if ARGV[6] ~= '' then redis.call('HSET', ukey, 'disabled', ARGV[6]) end
+redis.call('HSET', ukey, 'updated_at', ARGV[7])
+local revoked = 0
+for _, mid in ipairs(todo) do
+  redis.call('HSET', ARGV[1] .. mid, 'r', '1')
+  redis.call('ZREM', idx, mid)
+  if mid ~= keep then revoked = revoked + 1 end
+end
+for _, mid in ipairs(prune) do redis.call('ZREM', idx, mid) end
+if keep ~= '' then
+  local ttl = tonumber(ARGV[10])
+  local cur = redis.call('TTL', idx)
+  put(KEYS[4], 10)
+  redis.call('HSET', KEYS[4], 'g', gen, 'r', '0')
+  redis.call('EXPIRE', KEYS[4], ttl)
+  redis.call('ZADD', idx, tonumber(ARGV[12]), ARGV[9])
+  if cur < ttl then redis.call('EXPIRE', idx, ttl) end
+end
+return {gen, revoked}
 )lua";
 
 std::string lua(std::string_view body) { return std::string(kLuaPrologue) + std::string(body); }
@@ -212,13 +289,27 @@ void append_fields(std::vector<std::string>& args, const SessionRecord& r) {
   args.push_back(r.client.user_agent);
   args.push_back(r.client.device_label);
   args.push_back(r.attributes_json);
+  args.push_back(std::to_string(r.generation));
 }
 
-// A record from the 11 field replies (elements[from..from+10]); nullopt when absent.
-Result<std::optional<SessionRecord>> parse_record(std::string id_hash, redisReply* const* v) {
+// A generation as Redis holds it (decimal digits).
+std::optional<std::uint64_t> parse_generation(const redisReply& r) {
+  if (r.type != REDIS_REPLY_STRING && r.type != REDIS_REPLY_INTEGER) return std::nullopt;
+  auto v = r.type == REDIS_REPLY_INTEGER ? redis::integer(r) : redis::parse_int(redis::text(r));
+  if (!v || *v < 0) return std::nullopt;
+  return static_cast<std::uint64_t>(*v);
+}
+
+// A record from the 12 field replies (v[0..11]) and the user's generation; nullopt when
+// absent. A record without "g" was written before generations: generation 0.
+Result<std::optional<SessionRecord>> parse_record(std::string id_hash, redisReply* const* v,
+                                                  const redisReply& user_generation) {
   if (v[0]->type == REDIS_REPLY_NIL) return std::optional<SessionRecord>{};
-  for (std::size_t j = 0; j < kFields.size(); ++j)
+  for (std::size_t j = 0; j + 1 < kFields.size(); ++j)
     if (v[j]->type != REDIS_REPLY_STRING) return redis::bad_reply("a session field", *v[j]);
+  const auto g = v[11]->type == REDIS_REPLY_NIL ? std::optional<std::uint64_t>(0) : parse_generation(*v[11]);
+  const auto ug = parse_generation(user_generation);
+  if (!g || !ug) return fail(Errc::store_unavailable, "redis: corrupt generation in session " + std::string(id_hash));
   SessionRecord r;
   r.id_hash = std::move(id_hash);
   r.user = redis::text(*v[0]);
@@ -237,6 +328,8 @@ Result<std::optional<SessionRecord>> parse_record(std::string id_hash, redisRepl
   r.client.user_agent = redis::text(*v[8]);
   r.client.device_label = redis::text(*v[9]);
   r.attributes_json = redis::text(*v[10]);
+  r.generation = *g;
+  r.user_generation = *ug;
   return std::optional<SessionRecord>(std::move(r));
 }
 
@@ -258,17 +351,34 @@ bool valid_tag(std::string_view t) {
   return std::all_of(t.begin() + 2, t.end(), [](char ch) { return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'); });
 }
 
-class RedisStore final : public SessionStore {
+// Our scripts' refusals as errors (nothing was written when a script says one of these).
+std::optional<Error> script_refusal(const redisReply& r) {
+  if (!redis::is_error(r)) return std::nullopt;
+  const auto t = redis::text(r);
+  if (t.find("TESSERA_GENERATION") != std::string_view::npos)
+    return Error(Errc::credentials_changed, "the user's credentials changed since they were checked");
+  if (t.find("TESSERA_NO_USER") != std::string_view::npos) return Error(Errc::user_not_found);
+  if (t.find("TESSERA_KEEP") != std::string_view::npos)
+    return Error(Errc::session_revoked, "the session to keep is not a live session of the user");
+  if (t.find("TESSERA_DEADLINE") != std::string_view::npos)
+    return Error(Errc::store_unavailable, "change_credentials: deadline passed; nothing written");
+  return std::nullopt;
+}
+
+class RedisStore final : public AccountSessions {
  public:
   RedisStore(std::shared_ptr<Router> router, RedisOptions options)
       : router_(std::move(router)),
         prefix_(std::move(options.key_prefix)),
+        deadline_after_(options.command_timeout / 2),
         create_(lua(kCreateLua)),
         rotate_(lua(kRotateLua)),
         touch_(lua(kTouchLua)),
         revoke_(lua(kRevokeLua)),
         revoke_all_(lua(kRevokeAllLua)),
-        list_(lua(kListLua)) {}
+        list_(lua(kListLua)),
+        get_(lua(kGetLua)),
+        change_(lua(kChangeLua)) {}
 
   Result<std::vector<std::string>> create(const SessionRecord& r, std::size_t max_per_user) override {
     const auto tag = user_tag(r.user);
@@ -279,10 +389,11 @@ class RedisStore final : public SessionStore {
     std::vector<std::string> args{base + "s:", r.id_hash, ttl, std::to_string(max_per_user)};
     append_fields(args, r);
     auto reply = max_per_user == 0
-                     ? eval(create_, base + "idx", {base + "idx", base + "s:" + r.id_hash}, args)
-                     : eval_with_snapshot(create_, base, {base + "s:" + r.id_hash}, args);
+                     ? eval(create_, base + "idx", {base + "idx", base + "s:" + r.id_hash, base + "user"}, args)
+                     : eval_with_snapshot(create_, base, {base + "s:" + r.id_hash, base + "user"}, args);
     if (!reply) return std::unexpected(std::move(reply.error()));
     const redisReply& rep = **reply;
+    if (auto refused = script_refusal(rep)) return std::unexpected(std::move(*refused));
     if (rep.type != REDIS_REPLY_ARRAY) return redis::bad_reply("the create script", rep);
     std::vector<std::string> evicted;
     evicted.reserve(rep.elements);
@@ -297,14 +408,34 @@ class RedisStore final : public SessionStore {
     auto tag = lookup(id_hash);
     if (!tag) return std::unexpected(std::move(tag.error()));
     if (!*tag) return std::optional<SessionRecord>{};
-    const auto key = base_of(**tag) + "s:" + std::string(id_hash);
-    std::vector<std::string> argv{"HMGET", key};
-    argv.insert(argv.end(), kFields.begin(), kFields.end());
-    auto reply = router_->run(key, redis::command_op(std::move(argv)));
+    const auto base = base_of(**tag);
+    const auto key = base + "s:" + std::string(id_hash);
+    auto reply = eval(get_, key, {key, base + "user"}, {});
+    if (!reply && reply.error().message.find(redis::kSlotNotSettled) != std::string::npos)
+      return get_one_key_at_a_time(id_hash, key, base + "user");
     if (!reply) return std::unexpected(std::move(reply.error()));
     const redisReply& rep = **reply;
-    if (rep.type != REDIS_REPLY_ARRAY || rep.elements != kFields.size()) return redis::bad_reply("HMGET", rep);
-    return parse_record(std::string(id_hash), rep.element);
+    if (rep.type != REDIS_REPLY_ARRAY || rep.elements != kFields.size() + 1) return redis::bad_reply("the get script", rep);
+    return parse_record(std::string(id_hash), rep.element, *rep.element[kFields.size()]);
+  }
+
+  // While the user's slot migrates and their keys are split (or one is absent: a session user
+  // without an account), Redis refuses multi-key scripts (TRYAGAIN). A read needs no script:
+  // the record, then the generation, each following ASK on its own. Reading the record first
+  // keeps it safe: a change that lands between the two reads shows as a newer generation.
+  Result<std::optional<SessionRecord>> get_one_key_at_a_time(std::string_view id_hash, const std::string& key,
+                                                             const std::string& user_key) {
+    std::vector<std::string> argv{"HMGET", key};
+    argv.insert(argv.end(), kFields.begin(), kFields.end());
+    auto rec = router_->run(key, redis::command_op(std::move(argv)));
+    if (!rec) return std::unexpected(std::move(rec.error()));
+    if ((*rec)->type != REDIS_REPLY_ARRAY || (*rec)->elements != kFields.size()) return redis::bad_reply("HMGET", **rec);
+    auto gen = router_->run(user_key, redis::command_op({"HGET", user_key, "gen"}));
+    if (!gen) return std::unexpected(std::move(gen.error()));
+    redisReply zero{};
+    zero.type = REDIS_REPLY_INTEGER;
+    const redisReply& g = (*gen)->type == REDIS_REPLY_NIL ? zero : **gen;
+    return parse_record(std::string(id_hash), (*rec)->element, g);
   }
 
   Result<bool> touch(std::string_view id_hash, std::int64_t last_seen_at, std::int64_t idle_expires_at) override {
@@ -365,21 +496,59 @@ class RedisStore final : public SessionStore {
 
   Result<std::vector<SessionRecord>> list(std::string_view user, std::int64_t now) override {
     const auto base = base_of(user_tag(user));
-    auto reply = eval_with_snapshot(list_, base, {}, {base + "s:", std::string(user), std::to_string(now)});
+    auto reply =
+        eval_with_snapshot(list_, base, {base + "user"}, {base + "s:", std::string(user), std::to_string(now)});
     if (!reply) return std::unexpected(std::move(reply.error()));
     const redisReply& rep = **reply;
     constexpr std::size_t kStride = 1 + kFields.size();
-    if (rep.type != REDIS_REPLY_ARRAY || rep.elements % kStride != 0) return redis::bad_reply("the list script", rep);
+    if (rep.type != REDIS_REPLY_ARRAY || rep.elements % kStride != 1) return redis::bad_reply("the list script", rep);
     std::vector<SessionRecord> out;
     out.reserve(rep.elements / kStride);
-    for (std::size_t i = 0; i < rep.elements; i += kStride) {
+    for (std::size_t i = 1; i < rep.elements; i += kStride) {
       if (rep.element[i]->type != REDIS_REPLY_STRING) return redis::bad_reply("the list script", rep);
-      auto r = parse_record(std::string(redis::text(*rep.element[i])), rep.element + i + 1);
+      auto r = parse_record(std::string(redis::text(*rep.element[i])), rep.element + i + 1, *rep.element[0]);
       if (!r) return std::unexpected(std::move(r.error()));
       if (!*r) return redis::bad_reply("the list script", rep);
       out.push_back(std::move(**r));
     }
     return out;
+  }
+
+  Result<CredentialChangeResult> change_credentials(const CredentialChange& c) override {
+    const auto tag = user_tag(c.user);
+    const auto base = base_of(tag);
+    std::vector<std::string> keys{base + "user"};
+    std::vector<std::string> args{base + "s:",
+                                  c.user,
+                                  c.expected_generation ? std::to_string(*c.expected_generation) : "",
+                                  std::to_string(deadline_of(c)),
+                                  c.password_hash.value_or(""),
+                                  c.disabled ? (*c.disabled ? "1" : "0") : "",
+                                  std::to_string(c.updated_at),
+                                  c.keep_id_hash.value_or(""),
+                                  c.replacement ? c.replacement->id_hash : "",
+                                  c.replacement ? std::to_string(ttl_of(*c.replacement)) : "0"};
+    if (c.keep_id_hash) {
+      // The kept session must be in this user's slot; its pointer says so if it exists at all.
+      auto kept_tag = lookup(*c.keep_id_hash);
+      if (!kept_tag) return std::unexpected(std::move(kept_tag.error()));
+      if (!*kept_tag || **kept_tag != tag)
+        return fail(Errc::session_revoked, "the session to keep is not a live session of the user");
+      if (auto p = set_pointer(c.replacement->id_hash, tag, args[9]); !p) return std::unexpected(std::move(p.error()));
+      remember(c.replacement->id_hash, tag);
+      keys.push_back(base + "s:" + *c.keep_id_hash);
+      keys.push_back(base + "s:" + c.replacement->id_hash);
+      append_fields(args, *c.replacement);
+    }
+    auto reply = eval_with_snapshot(change_, base, std::move(keys), args);
+    if (!reply) return std::unexpected(std::move(reply.error()));
+    const redisReply& rep = **reply;
+    if (auto refused = script_refusal(rep)) return std::unexpected(std::move(*refused));
+    if (rep.type != REDIS_REPLY_ARRAY || rep.elements != 2) return redis::bad_reply("the change script", rep);
+    auto gen = parse_generation(*rep.element[0]);
+    auto n = redis::integer(*rep.element[1]);
+    if (!gen || !n || *n < 0) return redis::bad_reply("the change script", rep);
+    return CredentialChangeResult{*gen, static_cast<std::size_t>(*n)};
   }
 
   // Key TTLs do the deleting; the round trip keeps "unreachable → store_unavailable" true here too.
@@ -391,6 +560,14 @@ class RedisStore final : public SessionStore {
   Result<void> ping() override { return router_->ping(); }
 
  private:
+  // A change Redis executes after we gave up waiting for its reply must not apply (the caller
+  // has answered "nothing changed"): unless the caller set a deadline, half the command
+  // timeout from now, on Redis's clock (TIME), which leaves room for app/Redis clock skew.
+  std::int64_t deadline_of(const CredentialChange& c) const {
+    if (c.deadline_ms > 0) return c.deadline_ms;
+    return unix_millis() + std::chrono::duration_cast<std::chrono::milliseconds>(deadline_after_).count();
+  }
+
   std::string base_of(std::string_view tag) const { return prefix_ + "{" + std::string(tag) + "}:"; }
   std::string pointer_key(std::string_view id_hash) const { return prefix_ + "{h:" + std::string(id_hash) + "}"; }
 
@@ -464,7 +641,8 @@ class RedisStore final : public SessionStore {
 
   std::shared_ptr<Router> router_;
   std::string prefix_;
-  Script create_, rotate_, touch_, revoke_, revoke_all_, list_;
+  std::chrono::milliseconds deadline_after_;
+  Script create_, rotate_, touch_, revoke_, revoke_all_, list_, get_, change_;
   std::mutex cache_mu_;
   std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> tag_cache_;
 };
@@ -489,8 +667,13 @@ std::string redis_user_base(std::string_view key_prefix, std::string_view user) 
   return std::string(key_prefix) + "{" + user_tag(user) + "}:";
 }
 
-std::unique_ptr<SessionStore> make_redis_store_on(std::shared_ptr<redis::Router> router, RedisOptions options) {
+std::unique_ptr<AccountSessions> make_redis_store_on(std::shared_ptr<redis::Router> router, RedisOptions options) {
   return std::make_unique<RedisStore>(std::move(router), std::move(options));
+}
+
+Halves make_redis_halves_on(std::shared_ptr<redis::Router> router, RedisOptions options) {
+  auto users = make_redis_user_store_on(router, options);
+  return Halves{make_redis_store_on(std::move(router), std::move(options)), std::move(users)};
 }
 
 Result<std::shared_ptr<redis::Router>> make_redis_router(std::string host, int port, const RedisOptions& options) {
@@ -511,17 +694,16 @@ Result<std::shared_ptr<redis::Router>> make_redis_cluster_router(std::vector<std
   return std::make_shared<redis::ClusterRouter>(std::move(eps), options);
 }
 
-Result<std::unique_ptr<SessionStore>> make_redis_store(std::string host, int port, RedisOptions options) {
+Result<Halves> make_redis_halves(std::string host, int port, RedisOptions options) {
   auto router = make_redis_router(std::move(host), port, options);
   if (!router) return std::unexpected(std::move(router.error()));
-  return make_redis_store_on(std::move(*router), std::move(options));
+  return make_redis_halves_on(std::move(*router), std::move(options));
 }
 
-Result<std::unique_ptr<SessionStore>> make_redis_cluster_store(std::vector<std::pair<std::string, int>> seeds,
-                                                               RedisOptions options) {
+Result<Halves> make_redis_cluster_halves(std::vector<std::pair<std::string, int>> seeds, RedisOptions options) {
   auto router = make_redis_cluster_router(std::move(seeds), options);
   if (!router) return std::unexpected(std::move(router.error()));
-  return make_redis_store_on(std::move(*router), std::move(options));
+  return make_redis_halves_on(std::move(*router), std::move(options));
 }
 
 }  // namespace tessera::store

@@ -1,13 +1,16 @@
 // UserStore on Redis or a Redis Cluster, on the plumbing of the session store (redis_conn.hpp:
 // pools, EVALSHA scripts; redis_cluster.hpp: slot routing). See docs/redis.md.
 //
-// Key layout (P = RedisOptions::key_prefix, default "tessera:"):
-//   P user:{<username>}     hash: password_hash, disabled ("0"/"1"), created_at, updated_at
+// Key layout (P = RedisOptions::key_prefix, default "tessera:"; T = the user tag of
+// redis_store.cpp, "u:" + 32 hex digits of SHA-256(username)):
+//   P{T}:user               hash: name, password_hash, disabled ("0"/"1"), created_at,
+//                           updated_at, gen — in the user's slot, beside their sessions, so
+//                           that the session scripts read and change it atomically
 //   P users                 set: every username, for list()
 //   P throttle:{<key>}      hash: failures, last_failure_at, expires_at; TTL = window
-// Each command or script touches one key, so on a cluster every call is single-slot (the set
-// and the user hashes live in different slots). Keys are P + fixed text + the name + "}", so
-// two names never share a key, whatever bytes they hold (a '}' in a name only moves its slot).
+// Each command or script here touches one key, so on a cluster every call is single-slot.
+// The account hash holds its name, and a read whose name differs (two names with one tag:
+// 2^-128) fails closed. Credential changes are the session half's (kChangeLua).
 //
 // add: SADD to the set first, then a script creates the hash only if it does not exist (so a
 // user is never created twice). A crash in between leaves a name in the set without a hash;
@@ -20,6 +23,7 @@
 #include <string>
 #include <utility>
 
+#include "store/redis_cluster.hpp"
 #include "store/redis_conn.hpp"
 #include "store/stores.hpp"
 #include "store/throttle.hpp"
@@ -36,19 +40,19 @@ using redis::Script;
 // millisecond clock); a longer window is still honoured by expires_at while the key lives.
 constexpr std::int64_t kMaxTtl = 100LL * 365 * 24 * 3600;
 
-// add. KEYS: user hash. ARGV: password_hash, disabled, created_at, updated_at. 1 if created.
+// add. KEYS: user hash. ARGV: name, password_hash, disabled, created_at, updated_at. 1 if created.
 constexpr std::string_view kAddLua = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'password_hash', ARGV[1], 'disabled', ARGV[2], 'created_at', ARGV[3],
-           'updated_at', ARGV[4])
+redis.call('HSET', KEYS[1], 'name', ARGV[1], 'password_hash', ARGV[2], 'disabled', ARGV[3],
+           'created_at', ARGV[4], 'updated_at', ARGV[5], 'gen', '0')
 return 1
 )lua";
 
-// set_password_hash / set_disabled. KEYS: user hash. ARGV: field, value, field, value...
-// 1 if the user exists (and was changed), else 0 (and nothing is created).
-constexpr std::string_view kUpdateLua = R"lua(
+// rehash_password. KEYS: user hash. ARGV: expected generation, hash, updated_at. 1 if changed.
+constexpr std::string_view kRehashLua = R"lua(
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV))
+if (redis.call('HGET', KEYS[1], 'gen') or '0') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'password_hash', ARGV[2], 'updated_at', ARGV[3])
 return 1
 )lua";
 
@@ -63,7 +67,8 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 return f
 )lua";
 
-constexpr std::array<std::string_view, 4> kUserFields = {"password_hash", "disabled", "created_at", "updated_at"};
+constexpr std::array<std::string_view, 6> kUserFields = {"password_hash", "disabled", "created_at",
+                                                         "updated_at",    "gen",      "name"};
 
 // A user from the HMGET of kUserFields; nullopt when the hash does not exist.
 Result<std::optional<UserRecord>> parse_user(std::string_view username, const redisReply& rep) {
@@ -75,10 +80,12 @@ Result<std::optional<UserRecord>> parse_user(std::string_view username, const re
     if (v[j]->type != REDIS_REPLY_STRING) return redis::bad_reply("a user field", *v[j]);
   const auto disabled = redis::text(*v[1]);
   const auto created = redis::parse_int(redis::text(*v[2])), updated = redis::parse_int(redis::text(*v[3]));
-  if (!created || !updated || (disabled != "0" && disabled != "1"))
+  const auto gen = redis::parse_int(redis::text(*v[4]));
+  if (!created || !updated || !gen || *gen < 0 || (disabled != "0" && disabled != "1"))
     return fail(Errc::store_unavailable, "redis: corrupt user record");
-  return std::optional<UserRecord>(
-      UserRecord{std::string(username), std::string(redis::text(*v[0])), disabled == "1", *created, *updated});
+  if (redis::text(*v[5]) != username) return fail(Errc::store_unavailable, "redis: user record under another name");
+  return std::optional<UserRecord>(UserRecord{std::string(username), std::string(redis::text(*v[0])), disabled == "1",
+                                              *created, *updated, static_cast<std::uint64_t>(*gen)});
 }
 
 class RedisUserStore final : public UserStore {
@@ -87,7 +94,7 @@ class RedisUserStore final : public UserStore {
       : router_(std::move(router)),
         prefix_(std::move(options.key_prefix)),
         add_(std::string(kAddLua)),
-        update_(std::string(kUpdateLua)),
+        rehash_(std::string(kRehashLua)),
         fail_(std::string(kFailLua)) {}
 
   Result<bool> add(const UserRecord& r) override {
@@ -96,7 +103,7 @@ class RedisUserStore final : public UserStore {
     if (!s) return std::unexpected(std::move(s.error()));
     if ((*s)->type != REDIS_REPLY_INTEGER) return redis::bad_reply("SADD", **s);
     auto reply = eval(add_, user_key(r.username),
-                      {r.password_hash, r.disabled ? "1" : "0", std::to_string(r.created_at),
+                      {r.username, r.password_hash, r.disabled ? "1" : "0", std::to_string(r.created_at),
                        std::to_string(r.updated_at)});
     return redis::as_bool(reply, "the add script");
   }
@@ -110,16 +117,11 @@ class RedisUserStore final : public UserStore {
     return parse_user(username, **reply);
   }
 
-  Result<bool> set_password_hash(std::string_view username, std::string_view hash, std::int64_t updated_at) override {
-    auto reply = eval(update_, user_key(username),
-                      {"password_hash", std::string(hash), "updated_at", std::to_string(updated_at)});
-    return redis::as_bool(reply, "the update script");
-  }
-
-  Result<bool> set_disabled(std::string_view username, bool disabled, std::int64_t updated_at) override {
-    auto reply = eval(update_, user_key(username),
-                      {"disabled", disabled ? "1" : "0", "updated_at", std::to_string(updated_at)});
-    return redis::as_bool(reply, "the update script");
+  Result<bool> rehash_password(std::string_view username, std::uint64_t expected_generation, std::string_view hash,
+                               std::int64_t updated_at) override {
+    auto reply = eval(rehash_, user_key(username),
+                      {std::to_string(expected_generation), std::string(hash), std::to_string(updated_at)});
+    return redis::as_bool(reply, "the rehash script");
   }
 
   Result<std::vector<UserRecord>> list() override {
@@ -176,7 +178,7 @@ class RedisUserStore final : public UserStore {
 
  private:
   std::string users_key() const { return prefix_ + "users"; }
-  std::string user_key(std::string_view username) const { return prefix_ + "user:{" + std::string(username) + "}"; }
+  std::string user_key(std::string_view username) const { return redis_user_base(prefix_, username) + "user"; }
   std::string throttle_key(std::string_view key) const { return prefix_ + "throttle:{" + std::string(key) + "}"; }
 
   // Runs script s on the one key it touches.
@@ -187,23 +189,13 @@ class RedisUserStore final : public UserStore {
 
   std::shared_ptr<Router> router_;
   std::string prefix_;
-  Script add_, update_, fail_;
+  Script add_, rehash_, fail_;
 };
-
-Result<std::unique_ptr<UserStore>> on_router(Result<std::shared_ptr<Router>> router, const RedisOptions& options) {
-  if (!router) return std::unexpected(std::move(router.error()));
-  return std::make_unique<RedisUserStore>(std::move(*router), options);
-}
 
 }  // namespace
 
-Result<std::unique_ptr<UserStore>> make_redis_user_store(std::string host, int port, RedisOptions options) {
-  return on_router(make_redis_router(std::move(host), port, options), options);
-}
-
-Result<std::unique_ptr<UserStore>> make_redis_cluster_user_store(std::vector<std::pair<std::string, int>> seeds,
-                                                                 RedisOptions options) {
-  return on_router(make_redis_cluster_router(std::move(seeds), options), options);
+std::unique_ptr<UserStore> make_redis_user_store_on(std::shared_ptr<Router> router, const RedisOptions& options) {
+  return std::make_unique<RedisUserStore>(std::move(router), options);
 }
 
 }  // namespace tessera::store

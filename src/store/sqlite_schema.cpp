@@ -59,6 +59,12 @@ constexpr std::array kMigrations{
       ) STRICT;
       CREATE INDEX login_throttle_by_expiry ON login_throttle (expires_at);
     )sql"},
+    // v4: credential generations (DESIGN.md invariant 10): each account's, advanced by every
+    // credential change, and the one each session was created under. Existing rows start at 0.
+    Migration{4, R"sql(
+      ALTER TABLE users ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE sessions ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+    )sql"},
 };
 
 constexpr int kBusyTimeoutMs = 5000;

@@ -4,8 +4,10 @@
 //    fsynced into the WAL, so it survives kill -9 and power loss alike (revocations must not
 //    come back to life after a crash).
 //  - Schema migrations (sqlite_schema.cpp) run at open, in one transaction.
-//  - Multi-row operations (create with eviction, rotate) run in BEGIN IMMEDIATE transactions;
-//    revoke_all is one UPDATE statement, which SQLite already runs atomically.
+//  - Multi-row operations (create with its generation check and eviction, rotate,
+//    change_credentials over the users and sessions tables) run in BEGIN IMMEDIATE
+//    transactions; revoke_all is one UPDATE statement, which SQLite already runs atomically.
+//  - get() and list() read the user's generation (users table) in the same statement.
 //  - Every SQLite error (busy beyond busy_timeout, I/O, corruption) is store_unavailable.
 // Thread safety: one connection and its cached prepared statements, used under one mutex;
 // busy_timeout (5 s) covers other processes (or other stores) on the same file.
@@ -28,15 +30,19 @@ constexpr std::int64_t kSweepBatch = 512;  // rows per sweep transaction: writer
 // Column order shared by every statement that reads or writes a whole record.
 #define TESSERA_SESSION_COLUMNS                                                                   \
   "id_hash, user, created_at, last_seen_at, idle_expires_at, absolute_expires_at, revoked, "   \
-  "csrf_secret, client_ip, client_user_agent, client_device_label, attributes_json"
+  "csrf_secret, client_ip, client_user_agent, client_device_label, attributes_json, generation"
+// Read with every record: the user's generation now (0 without an account).
+#define TESSERA_USER_GENERATION \
+  ", COALESCE((SELECT u.generation FROM users u WHERE u.username = sessions.user), 0)"
 
 constexpr const char* kInsertSql = "INSERT INTO sessions (" TESSERA_SESSION_COLUMNS
-                                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
-constexpr const char* kGetSql = "SELECT " TESSERA_SESSION_COLUMNS " FROM sessions WHERE id_hash = ?1";
+                                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+constexpr const char* kGetSql =
+    "SELECT " TESSERA_SESSION_COLUMNS TESSERA_USER_GENERATION " FROM sessions WHERE id_hash = ?1";
 // Live at t: !revoked && t < idle_expires_at && t < absolute_expires_at. Ties on created_at
 // go by insertion order (rowid), so a session created in the same second as an older one is
 // not evicted before it.
-constexpr const char* kListSql = "SELECT " TESSERA_SESSION_COLUMNS
+constexpr const char* kListSql = "SELECT " TESSERA_SESSION_COLUMNS TESSERA_USER_GENERATION
                                  " FROM sessions WHERE user = ?1 AND revoked = 0 AND idle_expires_at > ?2"
                                  " AND absolute_expires_at > ?2 ORDER BY created_at, rowid";
 constexpr const char* kLiveIdsSql =
@@ -50,7 +56,14 @@ constexpr const char* kRevokeAllSql =
 constexpr const char* kSweepSql =
     "DELETE FROM sessions WHERE rowid IN"
     " (SELECT rowid FROM sessions WHERE absolute_expires_at <= ?1 LIMIT ?2)";
+constexpr const char* kUserGenerationSql = "SELECT COALESCE((SELECT generation FROM users WHERE username = ?1), 0)";
+constexpr const char* kUserExistsGenerationSql = "SELECT generation FROM users WHERE username = ?1";
+// ?2 password hash or NULL (unchanged), ?3 disabled or NULL (unchanged), ?4 updated_at.
+constexpr const char* kChangeUserSql =
+    "UPDATE users SET password_hash = COALESCE(?2, password_hash), disabled = COALESCE(?3, disabled),"
+    " updated_at = ?4, generation = generation + 1 WHERE username = ?1";
 #undef TESSERA_SESSION_COLUMNS
+#undef TESSERA_USER_GENERATION
 
 // A whole SessionRecord from a row of any statement that selects its columns in that order.
 SessionRecord record_of(const Call& q) {
@@ -67,15 +80,18 @@ SessionRecord record_of(const Call& q) {
   r.client.user_agent = q.column_text(9);
   r.client.device_label = q.column_text(10);
   r.attributes_json = q.column_text(11);
+  r.generation = static_cast<std::uint64_t>(q.column_int(12));
+  r.user_generation = static_cast<std::uint64_t>(q.column_int(13));
   return r;
 }
 
 struct Statements {
   Stmt begin, commit, rollback;
   Stmt insert, get, list, live_ids, touch, revoke, revoke_all, sweep, ping;
+  Stmt user_generation, user_exists_generation, change_user;
 };
 
-class SqliteStore final : public SessionStore {
+class SqliteStore final : public AccountSessions {
  public:
   SqliteStore(sqlite::Db db, Statements st) : db_(std::move(db)), st_(std::move(st)) {}
 
@@ -83,6 +99,14 @@ class SqliteStore final : public SessionStore {
     std::lock_guard lock(mu_);
     auto txn = begin();
     if (!txn) return std::unexpected(txn.error());
+    {
+      Call q(db_.get(), st_.user_generation, "create: user generation");
+      auto row = q.text(1, r.user).step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) return fail(Errc::store_unavailable, "sqlite: create: no generation row");
+      if (static_cast<std::uint64_t>(q.column_int(0)) != r.generation)
+        return fail(Errc::credentials_changed, "the user's credentials changed since the login was checked");
+    }
     if (auto ins = insert(r); !ins) return std::unexpected(ins.error());
 
     std::vector<std::string> evicted;
@@ -169,6 +193,61 @@ class SqliteStore final : public SessionStore {
     }
   }
 
+  Result<CredentialChangeResult> change_credentials(const CredentialChange& c) override {
+    std::lock_guard lock(mu_);
+    auto txn = begin();
+    if (!txn) return std::unexpected(txn.error());
+    // The write lock is held from here: the deadline is checked once we own the data.
+    if (past_deadline(c, unix_millis())) return fail(Errc::store_unavailable, "change_credentials: deadline passed");
+    std::uint64_t generation = 0;
+    {
+      Call q(db_.get(), st_.user_exists_generation, "change_credentials: user");
+      auto row = q.text(1, c.user).step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) return fail(Errc::user_not_found);
+      generation = static_cast<std::uint64_t>(q.column_int(0));
+    }
+    if (c.expected_generation && *c.expected_generation != generation)
+      return fail(Errc::credentials_changed, "the user's credentials changed since they were checked");
+    if (c.keep_id_hash) {
+      Call q(db_.get(), st_.get, "change_credentials: kept session");
+      auto row = q.text(1, *c.keep_id_hash).step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row || q.column_int(6) != 0 || q.column_text(1) != c.user)
+        return fail(Errc::session_revoked, "the session to keep is not a live session of the user");
+    }
+    {
+      Call u(db_.get(), st_.change_user, "change_credentials: user");
+      u.text(1, c.user);
+      if (c.password_hash) u.text(2, *c.password_hash);
+      else u.null(2);
+      if (c.disabled) u.integer(3, *c.disabled ? 1 : 0);
+      else u.null(3);
+      auto n = u.integer(4, c.updated_at).run();
+      if (!n) return std::unexpected(n.error());
+    }
+    CredentialChangeResult out{generation + 1, 0};
+    {
+      Call u(db_.get(), st_.revoke_all, "change_credentials: revoke");
+      u.text(1, c.user);
+      if (c.keep_id_hash) u.text(2, *c.keep_id_hash);
+      else u.null(2);
+      auto n = u.run();
+      if (!n) return std::unexpected(n.error());
+      out.revoked = static_cast<std::size_t>(*n);
+    }
+    if (c.keep_id_hash) {
+      auto n = Call(db_.get(), st_.revoke, "change_credentials: rotate").text(1, *c.keep_id_hash).run();
+      if (!n) return std::unexpected(n.error());
+      SessionRecord r = *c.replacement;
+      r.generation = out.generation;
+      r.revoked = false;
+      if (auto ins = insert(r); !ins) return std::unexpected(ins.error());
+    }
+    if (auto cm = txn->commit(); !cm) return std::unexpected(cm.error());
+    return out;
+  }
+
   Result<std::size_t> sweep(std::int64_t now) override {
     // absolute_expires_at + grace <= now, rearranged so that nothing overflows.
     const std::int64_t cutoff = now < std::numeric_limits<std::int64_t>::min() + kExpiredGrace
@@ -227,7 +306,7 @@ class SqliteStore final : public SessionStore {
     c.text(1, r.id_hash).text(2, r.user).integer(3, r.created_at).integer(4, r.last_seen_at);
     c.integer(5, r.idle_expires_at).integer(6, r.absolute_expires_at).integer(7, r.revoked ? 1 : 0);
     c.text(8, r.csrf_secret).text(9, r.client.ip).text(10, r.client.user_agent).text(11, r.client.device_label);
-    c.text(12, r.attributes_json);
+    c.text(12, r.attributes_json).integer(13, static_cast<std::int64_t>(r.generation));
     auto n = c.run();
     if (!n) return std::unexpected(n.error());
     return {};
@@ -247,6 +326,8 @@ Result<Statements> prepare_all(sqlite3* db) {
       {&st.insert, kInsertSql},        {&st.get, kGetSql},             {&st.list, kListSql},
       {&st.live_ids, kLiveIdsSql},     {&st.touch, kTouchSql},         {&st.revoke, kRevokeSql},
       {&st.revoke_all, kRevokeAllSql}, {&st.sweep, kSweepSql},         {&st.ping, "PRAGMA user_version"},
+      {&st.user_generation, kUserGenerationSql}, {&st.user_exists_generation, kUserExistsGenerationSql},
+      {&st.change_user, kChangeUserSql},
   };
   if (auto ok = sqlite::prepare_into(db, all); !ok) return std::unexpected(std::move(ok.error()));
   return st;
@@ -254,8 +335,10 @@ Result<Statements> prepare_all(sqlite3* db) {
 
 }  // namespace
 
-Result<std::unique_ptr<SessionStore>> make_sqlite_store(const std::string& path) {
-  return sqlite::open_store<SqliteStore>(path, prepare_all);
+Result<std::unique_ptr<AccountSessions>> make_sqlite_sessions(const std::string& path) {
+  auto s = sqlite::open_store<SqliteStore>(path, prepare_all);
+  if (!s) return std::unexpected(std::move(s.error()));
+  return std::unique_ptr<AccountSessions>(std::move(*s));
 }
 
 }  // namespace tessera::store

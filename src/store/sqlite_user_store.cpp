@@ -3,8 +3,10 @@
 // synchronous=FULL, busy_timeout 5 s), so both stores may be open at once, in either order.
 //
 //  - Every operation is one statement, which SQLite runs as its own atomic transaction:
-//    add is INSERT ... ON CONFLICT DO NOTHING; throttle_fail is one UPSERT whose CASE restarts
-//    a counter whose window has passed (throttle.hpp), RETURNING the new state.
+//    add is INSERT ... ON CONFLICT DO NOTHING (generation 0); rehash_password an UPDATE
+//    conditional on the generation (credential changes are the session half's, in one
+//    transaction with the sessions); throttle_fail is one UPSERT whose CASE restarts a
+//    counter whose window has passed (throttle.hpp), RETURNING the new state.
 //  - Forgotten counters are deleted lazily: by get when it meets one, and in small batches by
 //    expiry (index login_throttle_by_expiry) every kSweepEvery failures.
 //  - Every SQLite error is store_unavailable.
@@ -30,11 +32,11 @@ constexpr const char* kAddSql =
     "INSERT INTO users (username, password_hash, disabled, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)"
     " ON CONFLICT (username) DO NOTHING";
 constexpr const char* kGetSql =
-    "SELECT username, password_hash, disabled, created_at, updated_at FROM users WHERE username = ?1";
+    "SELECT username, password_hash, disabled, created_at, updated_at, generation FROM users WHERE username = ?1";
 constexpr const char* kListSql =
-    "SELECT username, password_hash, disabled, created_at, updated_at FROM users ORDER BY username";
-constexpr const char* kSetHashSql = "UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE username = ?1";
-constexpr const char* kSetDisabledSql = "UPDATE users SET disabled = ?2, updated_at = ?3 WHERE username = ?1";
+    "SELECT username, password_hash, disabled, created_at, updated_at, generation FROM users ORDER BY username";
+constexpr const char* kRehashSql =
+    "UPDATE users SET password_hash = ?3, updated_at = ?4 WHERE username = ?1 AND generation = ?2";
 // ?2 = now, ?3 = now + window. The counter restarts when the stored one expired at or before now.
 constexpr const char* kFailSql =
     "INSERT INTO login_throttle (key, failures, last_failure_at, expires_at) VALUES (?1, 1, ?2, ?3)"
@@ -50,11 +52,12 @@ constexpr const char* kThrottleSweepSql =
     " WHERE (?1 IS NULL OR key = ?1) AND expires_at <= ?2 LIMIT ?3)";
 
 struct Statements {
-  Stmt add, get, list, set_hash, set_disabled, fail, throttle_get, throttle_reset, throttle_sweep, ping;
+  Stmt add, get, list, rehash, fail, throttle_get, throttle_reset, throttle_sweep, ping;
 };
 
 UserRecord user_of(const Call& q) {
-  return {q.column_text(0), q.column_text(1), q.column_int(2) != 0, q.column_int(3), q.column_int(4)};
+  return {q.column_text(0), q.column_text(1), q.column_int(2) != 0, q.column_int(3), q.column_int(4),
+          static_cast<std::uint64_t>(q.column_int(5))};
 }
 
 class SqliteUserStore final : public UserStore {
@@ -79,18 +82,12 @@ class SqliteUserStore final : public UserStore {
     return std::optional<UserRecord>(user_of(q));
   }
 
-  Result<bool> set_password_hash(std::string_view username, std::string_view hash, std::int64_t updated_at) override {
+  Result<bool> rehash_password(std::string_view username, std::uint64_t expected_generation, std::string_view hash,
+                               std::int64_t updated_at) override {
     std::lock_guard lock(mu_);
-    Call u(db_.get(), st_.set_hash, "users: set_password_hash");
-    auto n = u.text(1, username).text(2, hash).integer(3, updated_at).run();
-    if (!n) return std::unexpected(n.error());
-    return *n > 0;
-  }
-
-  Result<bool> set_disabled(std::string_view username, bool disabled, std::int64_t updated_at) override {
-    std::lock_guard lock(mu_);
-    Call u(db_.get(), st_.set_disabled, "users: set_disabled");
-    auto n = u.text(1, username).integer(2, disabled ? 1 : 0).integer(3, updated_at).run();
+    Call u(db_.get(), st_.rehash, "users: rehash_password");
+    u.text(1, username).integer(2, static_cast<std::int64_t>(expected_generation));
+    auto n = u.text(3, hash).integer(4, updated_at).run();
     if (!n) return std::unexpected(n.error());
     return *n > 0;
   }
@@ -170,8 +167,7 @@ Result<Statements> prepare_all(sqlite3* db) {
       {&st.add, kAddSql},
       {&st.get, kGetSql},
       {&st.list, kListSql},
-      {&st.set_hash, kSetHashSql},
-      {&st.set_disabled, kSetDisabledSql},
+      {&st.rehash, kRehashSql},
       {&st.fail, kFailSql},
       {&st.throttle_get, kThrottleGetSql},
       {&st.throttle_reset, kThrottleResetSql},
@@ -184,8 +180,15 @@ Result<Statements> prepare_all(sqlite3* db) {
 
 }  // namespace
 
-Result<std::unique_ptr<UserStore>> make_sqlite_user_store(const std::string& path) {
-  return sqlite::open_store<SqliteUserStore>(path, prepare_all);
+Result<std::unique_ptr<AccountSessions>> make_sqlite_sessions(const std::string& path);
+
+// The session half first: it creates the file and runs the migrations.
+Result<Halves> make_sqlite_halves(const std::string& path) {
+  auto sessions = make_sqlite_sessions(path);
+  if (!sessions) return std::unexpected(std::move(sessions.error()));
+  auto users = sqlite::open_store<SqliteUserStore>(path, prepare_all);
+  if (!users) return std::unexpected(std::move(users.error()));
+  return Halves{std::move(*sessions), std::move(*users)};
 }
 
 }  // namespace tessera::store

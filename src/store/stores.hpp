@@ -1,14 +1,19 @@
-// Internal: constructors of the SessionStore and UserStore backends, dispatched by
-// open_session_store() and open_user_store() from one URI syntax (parse_store_uri).
+// Internal: constructors of the store backends, dispatched by open_account_store() (and
+// open_session_store() / open_user_store(), which are views of it) from one URI syntax
+// (parse_store_uri). Each backend is an AccountStore: its SessionStore half (AccountSessions,
+// which reads user generations and runs change_credentials) and its UserStore half over the
+// same data, put together by combine().
 #pragma once
 
 #include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "tessera/account_store.hpp"
 #include "tessera/session_store.hpp"
 #include "tessera/user_store.hpp"
 
@@ -29,10 +34,31 @@ struct StoreUri {
 };
 Result<StoreUri> parse_store_uri(std::string_view uri);
 
-std::unique_ptr<SessionStore> make_memory_store();
+// The session half of a backend: reads each user's generation from the user half's data
+// (same SQLite file, same Redis slot, same memory state) and changes credentials atomically.
+class AccountSessions : public SessionStore {
+ public:
+  virtual Result<CredentialChangeResult> change_credentials(const CredentialChange& change) = 0;
+};
 
-// SQLite file at path (created if missing): WAL, schema migrations, see sqlite_store.cpp.
-Result<std::unique_ptr<SessionStore>> make_sqlite_store(const std::string& path);
+// A backend's two halves over shared data, and the AccountStore they make.
+struct Halves {
+  std::unique_ptr<AccountSessions> sessions;
+  std::unique_ptr<UserStore> users;
+};
+std::unique_ptr<AccountStore> combine(Halves halves);
+// The halves a store URI names (parse_store_uri, then the backend).
+Result<Halves> open_halves(std::string_view uri);
+
+// The checks of a CredentialChange that need no data (invalid_argument): a replacement needs
+// keep_id_hash and the same user.
+Result<void> check_change(const CredentialChange& c);
+
+// Unix milliseconds now, and whether a change's deadline has passed at that instant.
+std::int64_t unix_millis();
+inline bool past_deadline(const CredentialChange& c, std::int64_t now_ms) noexcept {
+  return c.deadline_ms > 0 && now_ms > c.deadline_ms;
+}
 
 struct RedisOptions {
   std::chrono::milliseconds connect_timeout{500};
@@ -40,47 +66,48 @@ struct RedisOptions {
   std::size_t pool_size = 8;
   std::string key_prefix = "tessera:";
 };
-// One Redis server. Connects lazily; reconnects on failure.
-Result<std::unique_ptr<SessionStore>> make_redis_store(std::string host, int port, RedisOptions options = {});
-// A Redis Cluster, from one or more seed nodes.
-Result<std::unique_ptr<SessionStore>> make_redis_cluster_store(std::vector<std::pair<std::string, int>> seeds,
-                                                               RedisOptions options = {});
 
-// Routers with validated options and endpoints (redis_store.cpp), shared by the Redis stores.
+// Backends. Memory: one process, nothing persists. SQLite: the file at path (created if
+// missing): WAL, schema migrations (sqlite_schema.cpp), sessions and users on a connection
+// each. Redis: one server, or a cluster from seed nodes; connects lazily, reconnects.
+Halves make_memory_halves();
+Result<Halves> make_sqlite_halves(const std::string& path);
+Result<Halves> make_redis_halves(std::string host, int port, RedisOptions options = {});
+Result<Halves> make_redis_cluster_halves(std::vector<std::pair<std::string, int>> seeds, RedisOptions options = {});
+
+// Routers with validated options and endpoints (redis_store.cpp), shared by both Redis halves.
 Result<std::shared_ptr<redis::Router>> make_redis_router(std::string host, int port, const RedisOptions& options);
 Result<std::shared_ptr<redis::Router>> make_redis_cluster_router(std::vector<std::pair<std::string, int>> seeds,
                                                                  const RedisOptions& options);
 
-// UserStore backends (same URIs and files as the session stores above).
-std::unique_ptr<UserStore> make_memory_user_store();
-// The same file as make_sqlite_store (one more migration), on a connection of its own.
-Result<std::unique_ptr<UserStore>> make_sqlite_user_store(const std::string& path);
-Result<std::unique_ptr<UserStore>> make_redis_user_store(std::string host, int port, RedisOptions options = {});
-Result<std::unique_ptr<UserStore>> make_redis_cluster_user_store(std::vector<std::pair<std::string, int>> seeds,
-                                                                 RedisOptions options = {});
-
-// The four backend constructors of one store interface, for open_by_uri().
-template <class Store>
-struct Backends {
-  std::unique_ptr<Store> (*memory)();
-  Result<std::unique_ptr<Store>> (*sqlite)(const std::string& path);
-  Result<std::unique_ptr<Store>> (*redis)(std::string host, int port, RedisOptions options);
-  Result<std::unique_ptr<Store>> (*redis_cluster)(std::vector<std::pair<std::string, int>> seeds,
-                                                  RedisOptions options);
-};
-
-// open_session_store() and open_user_store(): parse_store_uri, then the backend it names.
-template <class Store>
-Result<std::unique_ptr<Store>> open_by_uri(std::string_view uri, const Backends<Store>& backends) {
-  auto u = parse_store_uri(uri);
-  if (!u) return std::unexpected(std::move(u.error()));
-  switch (u->kind) {
-    case StoreUri::Kind::memory: return backends.memory();
-    case StoreUri::Kind::sqlite: return backends.sqlite(u->path);
-    case StoreUri::Kind::redis: return backends.redis(std::move(u->nodes[0].first), u->nodes[0].second, {});
-    case StoreUri::Kind::redis_cluster: return backends.redis_cluster(std::move(u->nodes), {});
-  }
-  return fail(Errc::internal, "store URI: unknown kind");
+// One half of a backend (tests and tools that need only one).
+template <class Half>
+Result<std::unique_ptr<Half>> half(Result<Halves> h) {
+  if (!h) return std::unexpected(std::move(h.error()));
+  if constexpr (std::is_same_v<Half, UserStore>) return std::move(h->users);
+  else return std::unique_ptr<SessionStore>(std::move(h->sessions));
+}
+inline std::unique_ptr<SessionStore> make_memory_store() { return std::move(make_memory_halves().sessions); }
+inline std::unique_ptr<UserStore> make_memory_user_store() { return std::move(make_memory_halves().users); }
+inline Result<std::unique_ptr<SessionStore>> make_sqlite_store(const std::string& path) {
+  return half<SessionStore>(make_sqlite_halves(path));
+}
+inline Result<std::unique_ptr<UserStore>> make_sqlite_user_store(const std::string& path) {
+  return half<UserStore>(make_sqlite_halves(path));
+}
+inline Result<std::unique_ptr<SessionStore>> make_redis_store(std::string host, int port, RedisOptions options = {}) {
+  return half<SessionStore>(make_redis_halves(std::move(host), port, std::move(options)));
+}
+inline Result<std::unique_ptr<UserStore>> make_redis_user_store(std::string host, int port, RedisOptions options = {}) {
+  return half<UserStore>(make_redis_halves(std::move(host), port, std::move(options)));
+}
+inline Result<std::unique_ptr<SessionStore>> make_redis_cluster_store(std::vector<std::pair<std::string, int>> seeds,
+                                                                      RedisOptions options = {}) {
+  return half<SessionStore>(make_redis_cluster_halves(std::move(seeds), std::move(options)));
+}
+inline Result<std::unique_ptr<UserStore>> make_redis_cluster_user_store(std::vector<std::pair<std::string, int>> seeds,
+                                                                        RedisOptions options = {}) {
+  return half<UserStore>(make_redis_cluster_halves(std::move(seeds), std::move(options)));
 }
 
 }  // namespace tessera::store
