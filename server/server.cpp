@@ -27,6 +27,7 @@
 #include "server/http.hpp"
 #include "server/keys_dir.hpp"
 #include "server/log.hpp"
+#include "server/tls.hpp"
 #include "tessera/auth_service.hpp"
 #include "tessera/clock.hpp"
 #include "tessera/session.hpp"
@@ -46,20 +47,6 @@ int startup_failed(Logger& log, std::string_view what, const Error& e) {
   std::fprintf(stderr, "tessera: %.*s: %s (%.*s)\n", static_cast<int>(what.size()), what.data(), e.message.c_str(),
                static_cast<int>(e.name().size()), e.name().data());
   return 1;
-}
-
-Result<void> setup_tls(asio::ssl::context& ctx, const ServerConfig& cfg) {
-  boost::system::error_code ec;
-  ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
-                      asio::ssl::context::single_dh_use,
-                  ec);
-  if (ec) return fail(Errc::invalid_argument, "TLS options: " + ec.message());
-  ctx.use_certificate_chain_file(cfg.tls_cert, ec);
-  if (ec) return fail(Errc::invalid_argument, "cannot load --tls-cert " + cfg.tls_cert + ": " + ec.message());
-  ctx.use_private_key_file(cfg.tls_key, asio::ssl::context::pem, ec);
-  if (ec) return fail(Errc::invalid_argument, "cannot load --tls-key " + cfg.tls_key + ": " + ec.message());
-  return {};
 }
 
 // The lines that tell a first-time user what to do next (standard error).
@@ -136,7 +123,7 @@ int run(const ServerConfig& cfg) {
   std::optional<asio::ssl::context> tls;
   if (!cfg.tls_cert.empty()) {
     tls.emplace(asio::ssl::context::tls_server);
-    if (auto t = setup_tls(*tls, cfg); !t) return startup_failed(log, "tls", t.error());
+    if (auto t = setup_tls(*tls, cfg.tls_cert, cfg.tls_key); !t) return startup_failed(log, "tls", t.error());
   }
 
   unsigned threads = cfg.threads != 0 ? cfg.threads : std::thread::hardware_concurrency();
