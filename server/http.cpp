@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstdint>
 #include <exception>
+#include <iterator>
 #include <limits>
 #include <type_traits>
 #include <utility>
@@ -50,6 +51,10 @@ std::string peer_address(const tcp::socket& s) {
   if (addr.is_v6() && addr.to_v6().is_v4_mapped())
     addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
   return addr.to_string();
+}
+
+std::size_t field_count(const Request& msg) {
+  return static_cast<std::size_t>(std::distance(msg.begin(), msg.end()));
 }
 
 template <class Stream>
@@ -211,15 +216,19 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       parser.body_limit(static_cast<std::uint64_t>(limits().max_body_bytes));
       arm(limits().request_timeout);
       auto ec = co_await read_header(parser);
+      // Fields past this count arrived in a chunked trailer (Beast appends them to the header).
+      const std::size_t header_fields = !ec && !closed_ ? field_count(parser.get()) : 0;
+      const bool announces_trailer = !ec && !closed_ && parser.get().count(http::field::trailer) > 0;
       std::size_t n = 0;
-      if (!ec && !closed_ && parser.get().version() >= 11 &&
+      if (!ec && !closed_ && !announces_trailer && parser.get().version() >= 11 &&
           beast::iequals(parser.get()[http::field::expect], "100-continue") && !parser.is_done()) {
         http::response<http::empty_body> cont{http::status::continue_, 11};
         auto [wec, wn] = co_await http::async_write(stream_, cont, kTuple);
         (void)wn;
         ec = wec;
       }
-      if (!ec && !closed_ && !parser.is_done()) std::tie(ec, n) = co_await http::async_read(stream_, buffer_, parser, kTuple);
+      if (!ec && !closed_ && !parser.is_done() && !announces_trailer)
+        std::tie(ec, n) = co_await http::async_read(stream_, buffer_, parser, kTuple);
       const bool timed_out = timed_out_;
       disarm();
       if (closed_) co_return;
@@ -236,6 +245,10 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
           co_await refuse_and_close(http::status::bad_request, "malformed", method);
         }
         co_return;  // otherwise the peer went away mid-request: nobody to answer
+      }
+      if (announces_trailer || field_count(parser.get()) != header_fields) {
+        co_await refuse_and_close(http::status::bad_request, "malformed", parser.get().method_string());
+        co_return;
       }
 
       Incoming in{parser.release(), peer_ip_, kTls};

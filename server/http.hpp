@@ -6,6 +6,9 @@
 //   idle keep-alive connection  -> closed silently
 //   over max connections        -> 503 overloaded, then close
 //   anything unparseable        -> 400 malformed, then close
+//   chunked trailer fields, or a `Trailer` header announcing them -> 400 malformed, then close
+//     (Beast's parser would merge trailer fields into the header, where a Cookie, CSRF token,
+//     Sec-Fetch-Site or X-Forwarded-For sent after the body would count as if sent before it)
 // What a request means is the Application's business (server/app.hpp); this file only moves
 // bytes. Every connection runs on its own strand of the one io_context.
 // Thread safety: HttpServer's methods may be called from any thread.
