@@ -15,6 +15,7 @@
 #include <boost/url/parse_query.hpp>
 
 #include "codec/json.hpp"
+#include "server/client_ip.hpp"
 #include "tessera/clock.hpp"
 #include "tessera/cookie.hpp"
 
@@ -317,10 +318,7 @@ ClientInfo App::client_info(const Incoming& in) const {
     for (auto it = in.msg.begin(); it != in.msg.end(); ++it)
       if (beast::iequals(it->name_string(), "X-Forwarded-For")) last = it->value();
     if (const auto comma = last.rfind(','); comma != std::string_view::npos) last = last.substr(comma + 1);
-    last = trim(last);
-    boost::system::error_code ec;
-    const auto addr = asio::ip::make_address(std::string(last), ec);
-    if (!last.empty() && !ec) c.ip = addr.to_string();
+    if (auto ip = normalize_ip(trim(last))) c.ip = std::move(*ip);
   }
   if (auto ua = header(in.msg, http::field::user_agent)) c.user_agent = std::string(ua->substr(0, kMaxUserAgent));
   return c;

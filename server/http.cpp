@@ -3,6 +3,8 @@
 // so the connection is still open to send 408 (Beast's own stream timeouts close it first).
 #include "server/http.hpp"
 
+#include "server/client_ip.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
@@ -47,10 +49,7 @@ std::string peer_address(const tcp::socket& s) {
   error_code ec;
   const auto ep = s.remote_endpoint(ec);
   if (ec) return {};
-  auto addr = ep.address();
-  if (addr.is_v6() && addr.to_v6().is_v4_mapped())
-    addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
-  return addr.to_string();
+  return normalize_ip(ep.address().to_string()).value_or(std::string());
 }
 
 std::size_t field_count(const Request& msg) {

@@ -46,7 +46,7 @@ using Response = http::response<http::string_body>;
 // A request read in full, and where it came from.
 struct Incoming {
   Request msg;
-  std::string peer_ip;  // the TCP peer's address
+  std::string peer_ip;  // the TCP peer's address (normalize_ip, server/client_ip.hpp)
   bool tls = false;
 };
 
