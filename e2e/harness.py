@@ -217,9 +217,10 @@ class Server:
 
     LISTEN_RE = re.compile(r"tessera: listening on http://127\.0\.0\.1:(\d+)")
 
-    def __init__(self, env, extra_args=()):
+    def __init__(self, env, extra_args=(), preexec_fn=None):
         self.env = env
         self.extra_args = list(extra_args)
+        self.preexec_fn = preexec_fn  # runs in the child before exec (e.g. resource limits)
         self.proc = None
         self.port = None
         self.stdout_lines = []
@@ -234,7 +235,8 @@ class Server:
     def start(self, timeout=20):
         self.stdout_lines = []
         self.stderr_lines = []
-        self.proc = _spawn(self.argv(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        self.proc = _spawn(self.argv(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                           preexec_fn=self.preexec_fn)
         q = queue.Queue()
 
         def drain(stream, sink, notify):

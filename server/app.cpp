@@ -309,6 +309,14 @@ void App::on_connection(int delta) noexcept {
   else metrics_.connection_closed();
 }
 
+void App::on_accept_error(std::string_view error, std::uint64_t suppressed) noexcept {
+  try {
+    ctx_.log->log(LogLevel::warn, "accept failed",
+                  json::object{{"listener", "public"}, {"error", error}, {"suppressed", suppressed}});
+  } catch (...) {
+  }
+}
+
 ClientInfo App::client_info(const Incoming& in) const {
   ClientInfo c;
   c.ip = in.peer_ip;

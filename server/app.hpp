@@ -143,6 +143,7 @@ class App final : public Application {
   asio::awaitable<Response> handle(Incoming& in) override;
   Response refuse(const Refused& r) override;
   void on_connection(int delta) noexcept override;
+  void on_accept_error(std::string_view error, std::uint64_t suppressed) noexcept override;
 
   Metrics& metrics() noexcept { return metrics_; }
   const Router& router() const noexcept { return router_; }

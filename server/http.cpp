@@ -44,6 +44,7 @@ using TlsStream = asio::ssl::stream<tcp::socket>;
 constexpr std::size_t kReadChunk = 4096;
 constexpr std::chrono::seconds kLinger{1};            // how long a closing connection drains input
 constexpr std::size_t kLingerBytes = 1024 * 1024;   // and how much of it
+constexpr std::chrono::milliseconds kAcceptBackoff{100};  // after accept() ran out of resources
 
 std::string peer_address(const tcp::socket& s) {
   error_code ec;
@@ -54,6 +55,13 @@ std::string peer_address(const tcp::socket& s) {
 
 std::size_t field_count(const Request& msg) {
   return static_cast<std::size_t>(std::distance(msg.begin(), msg.end()));
+}
+
+// accept() errors that mean "out of something" (descriptors, buffers, memory): worth a log
+// line and a pause. Others concern the one connection being accepted.
+bool out_of_resources(const error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system ||
+         ec == asio::error::no_buffer_space || ec == asio::error::no_memory;
 }
 
 template <class Stream>
@@ -369,8 +377,12 @@ asio::awaitable<void> HttpServer::accept_loop() {
     auto [ec] = co_await acceptor_.async_accept(socket, kTuple);
     if (stopping() || !acceptor_.is_open()) co_return;
     if (ec) {
-      // Out of descriptors and the like: wait a little instead of spinning.
-      backoff.expires_after(std::chrono::milliseconds(50));
+      if (ec == asio::error::connection_aborted) continue;  // that peer gave up; nothing to report
+      if (auto suppressed = accept_errors_.admit(std::chrono::steady_clock::now()))
+        app_.on_accept_error(ec.message(), *suppressed);
+      // Out of descriptors and the like: wait a little instead of spinning (the pending
+      // connections stay in the listen backlog); the open connections run on their own strands.
+      backoff.expires_after(out_of_resources(ec) ? kAcceptBackoff : kAcceptBackoff / 10);
       auto [wec] = co_await backoff.async_wait(kTuple);
       (void)wec;
       continue;

@@ -24,6 +24,7 @@
 #include <fmt/format.h>
 
 #include "server/app.hpp"
+#include "server/fd_limit.hpp"
 #include "server/http.hpp"
 #include "server/keys_dir.hpp"
 #include "server/log.hpp"
@@ -94,6 +95,18 @@ int run(const ServerConfig& cfg) {
 
   auto endpoint = resolve_listen_address(cfg.listen);
   if (!endpoint) return startup_failed(log, "listen", endpoint.error());
+
+  // Every descriptor the hard limit allows, and never more connections than descriptors to
+  // spare for them (server/fd_limit.hpp keeps a reserve for stores, listeners and logs).
+  auto fds = raise_fd_limit();
+  if (!fds) return startup_failed(log, "file descriptors", fds.error());
+  const std::size_t max_connections = connection_cap(cfg.max_connections, fds->soft);
+  if (max_connections < cfg.max_connections)
+    log.log(LogLevel::warn, "max_connections capped",
+            json::object{{"configured", cfg.max_connections},
+                         {"effective", max_connections},
+                         {"nofile", fds->soft},
+                         {"reserve", fd_reserve(fds->soft)}});
   if (cfg.tls_cert.empty() != cfg.tls_key.empty())
     return startup_failed(log, "tls", Error(Errc::invalid_argument, "give both --tls-cert and --tls-key, or neither"));
 
@@ -158,7 +171,7 @@ int run(const ServerConfig& cfg) {
   limits.max_body_bytes = cfg.max_body_bytes;
   limits.request_timeout = std::chrono::seconds(cfg.request_timeout);
   limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout);
-  limits.max_connections = cfg.max_connections;
+  limits.max_connections = max_connections;
   HttpServer http(ioc, app, limits, tls ? &*tls : nullptr);
   auto bound = http.listen(*endpoint);
   if (!bound) return startup_failed(log, "listen", bound.error());
@@ -201,7 +214,9 @@ int run(const ServerConfig& cfg) {
           json::object{{"url", endpoint_url(*bound, http.tls())},
                        {"store", cfg.store},
                        {"threads", threads},
-                       {"worker_threads", store_threads}});
+                       {"worker_threads", store_threads},
+                       {"max_connections", max_connections},
+                       {"nofile", fds->soft}});
   print_what_now(cfg, *bound, http.tls(), data->created);
 
   // Every thread runs the one io_context until no work is left: the acceptor is closed, the
