@@ -237,6 +237,9 @@ class Headers(E2ETest):
         self.req("GET", "/healthz")
         self.req("GET", "/readyz")
         self.req("GET", "/metrics")
+        self.req("GET", "/metrics", metrics=True)
+        self.req("GET", "/healthz", metrics=True)
+        self.req("GET", "/login", metrics=True)
         self.req("GET", "/.well-known/jwks.json", jwks=True)
         self.req("POST", "/logout", cookie=s.cookie, csrf=s.csrf)
 

@@ -177,7 +177,9 @@ Response json_response(http::status status, const json::value& body) {
   return res;
 }
 
-void App::finalize(Response& res, bool tls) {
+void App::finalize(Response& res, bool tls) { add_security_headers(res, tls); }
+
+void add_security_headers(Response& res, bool tls) {
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Referrer-Policy", "no-referrer");
   res.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
@@ -300,7 +302,6 @@ Router App::routes() {
   r.add(http::verb::get, "/.well-known/jwks.json", bind(&App::jwks));
   r.add(http::verb::get, "/healthz", bind(&App::healthz));
   r.add(http::verb::get, "/readyz", bind(&App::readyz));
-  r.add(http::verb::get, "/metrics", bind(&App::metrics_page));
   return r;
 }
 
@@ -609,11 +610,5 @@ asio::awaitable<Response> App::readyz(Exchange& x) {
   co_return json_response(http::status::ok, json::object{{"status", "ok"}});
 }
 
-asio::awaitable<Response> App::metrics_page(Exchange&) {
-  Response res{http::status::ok, 11};
-  res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-  res.body() = metrics_.exposition();
-  co_return res;
-}
 
 }  // namespace tessera::server
