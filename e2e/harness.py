@@ -213,15 +213,19 @@ def check_security_headers(tc, resp, jwks=False):
 
 
 class Server:
-    """One `tessera serve` process on 127.0.0.1:0."""
+    """One `tessera serve` process on 127.0.0.1:0, with its metrics listener on another
+    127.0.0.1:0 (unless extra_args set --metrics-listen)."""
 
     LISTEN_RE = re.compile(r"tessera: listening on http://127\.0\.0\.1:(\d+)")
+    METRICS_RE = re.compile(r"tessera: metrics on http://127\.0\.0\.1:(\d+)/metrics")
 
-    def __init__(self, env, extra_args=()):
+    def __init__(self, env, extra_args=(), preexec_fn=None):
         self.env = env
         self.extra_args = list(extra_args)
+        self.preexec_fn = preexec_fn  # runs in the child before exec (e.g. resource limits)
         self.proc = None
         self.port = None
+        self.metrics_port = None
         self.stdout_lines = []
         self.stderr_lines = []
         self._threads = []
@@ -229,12 +233,16 @@ class Server:
     def argv(self):
         a = [TESSERA, "serve", "--listen", "127.0.0.1:0", "--data", self.env.data] + ARGON2
         a += ["--store", self.env.store_arg()]
+        if "--metrics-listen" not in self.extra_args:
+            a += ["--metrics-listen", "127.0.0.1:0"]
         return a + self.extra_args
 
     def start(self, timeout=20):
         self.stdout_lines = []
         self.stderr_lines = []
-        self.proc = _spawn(self.argv(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        self.metrics_port = None
+        self.proc = _spawn(self.argv(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                           preexec_fn=self.preexec_fn)
         q = queue.Queue()
 
         def drain(stream, sink, notify):
@@ -265,6 +273,10 @@ class Server:
                 self.proc.wait(5)
                 raise RuntimeError(f"tessera serve exited with {self.proc.returncode} before listening:\n"
                                    + "\n".join(self.stderr_lines) + "\n" + "\n".join(self.stdout_lines))
+            m = self.METRICS_RE.search(line)
+            if m:
+                self.metrics_port = int(m.group(1))  # printed before the listening line
+                continue
             m = self.LISTEN_RE.search(line)
             if m:
                 self.port = int(m.group(1))
@@ -322,8 +334,21 @@ class Server:
         """A new connection to this server (TlsServer overrides it)."""
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
 
+    def metrics_connect(self, timeout=15):
+        """A new connection to the metrics listener (plain HTTP, also for a TLS server)."""
+        if self.metrics_port is None:
+            raise AssertionError("this server has no metrics listener")
+        return http.client.HTTPConnection("127.0.0.1", self.metrics_port, timeout=timeout)
+
+    def scrape(self):
+        """GET /metrics on the metrics listener, parsed (see parse_metrics)."""
+        r = self.request("GET", "/metrics", metrics=True)
+        if r.status != 200:
+            raise AssertionError(f"GET /metrics: {r!r}")
+        return parse_metrics(r.body.decode())
+
     def request(self, method, path, body=None, headers=None, cookie=None, csrf=None, json_body=None, form=None,
-                content_type=None, timeout=15, conn=None):
+                content_type=None, timeout=15, conn=None, metrics=False):
         hdrs = {"User-Agent": "tessera-e2e/1"}
         if json_body is not None:
             body = json.dumps(json_body).encode()
@@ -343,7 +368,7 @@ class Server:
             hdrs.update(headers)
         own = conn is None
         if own:
-            conn = self.connect(timeout)
+            conn = self.metrics_connect(timeout) if metrics else self.connect(timeout)
         t0 = time.time()
         try:
             conn.request(method, path, body=body, headers=hdrs)

@@ -349,7 +349,7 @@ class Endpoints(E2ETest):
                  ("GET", "/logout", {"POST"}), ("DELETE", "/sessions", {"GET"}),
                  ("GET", "/sessions/" + "A" * 43, {"DELETE"}), ("GET", "/password", {"POST"}),
                  ("POST", "/healthz", {"GET"}), ("DELETE", "/.well-known/jwks.json", {"GET"}),
-                 ("POST", "/metrics", {"GET"}), ("GET", "/sessions/revoke-others", {"POST"}),
+                 ("GET", "/sessions/revoke-others", {"POST"}),
                  ("GET", "/logout-everywhere", {"POST"})]
         for method, path, allow in cases:
             with self.subTest(method=method, path=path):
@@ -381,7 +381,7 @@ class Endpoints(E2ETest):
 
     def test_metrics(self):
         def scrape():
-            r = self.req("GET", "/metrics")
+            r = self.req("GET", "/metrics", metrics=True)
             self.assertEqual(r.status, 200, r)
             ct = r.header("Content-Type") or ""
             self.assertTrue(ct.startswith("text/plain"), ct)
@@ -428,8 +428,8 @@ class Endpoints(E2ETest):
             if "route" in labels:
                 self.assertIn(labels["route"], {"/login", "/session", "/logout", "/sessions", "/sessions/{id}",
                                                 "/sessions/revoke-others", "/logout-everywhere", "/password",
-                                                "/.well-known/jwks.json", "/healthz", "/readyz", "/metrics",
-                                                "other"}, (n, labels))
+                                                "/.well-known/jwks.json", "/healthz", "/readyz", "other"},
+                              (n, labels))
 
 
 class CliWhileServing(E2ETest):
@@ -495,3 +495,50 @@ class CliWhileServing(E2ETest):
         self.assertEqual(r_disabled.json(), r_wrong.json())
         self.assertIsNone(r_disabled.session_cookie())
 
+
+
+class MetricsListener(E2ETest):
+    """/metrics lives on its own listener (--metrics-listen); the public one never serves it."""
+
+    def test_public_listener_never_serves_metrics(self):
+        for method, path in (("GET", "/metrics"), ("POST", "/metrics"), ("GET", "/metrics?format=text"),
+                             ("HEAD", "/metrics"), ("GET", "/metrics/")):
+            with self.subTest(method=method, path=path):
+                r = self.req(method, path)
+                self.assertEqual(r.status, 404, r)
+                if method != "HEAD":
+                    self.assertError(r, 404, "not_found")
+                self.assertNotIn(b"tessera_http_requests_total", r.body)
+
+    def test_metrics_listener_serves_metrics_and_healthz_only(self):
+        r = self.req("GET", "/metrics", metrics=True)
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue((r.header("Content-Type") or "").startswith("text/plain"), r)
+        self.assertIn("tessera_http_connections", r.body.decode())
+        self.assertEqual(self.assertJSON(self.req("GET", "/healthz", metrics=True), 200), {"status": "ok"})
+        for method, path in (("GET", "/session"), ("GET", "/sessions"), ("GET", "/readyz"),
+                             ("GET", "/.well-known/jwks.json"), ("POST", "/logout"), ("GET", "/")):
+            with self.subTest(method=method, path=path):
+                self.assertError(self.req(method, path, metrics=True), 404, "not_found")
+        u, p = self.env.add_user()
+        r = self.req("POST", "/login", metrics=True, json_body={"username": u, "password": p})
+        self.assertError(r, 404, "not_found")
+        self.assertIsNone(r.session_cookie())
+        r = self.req("POST", "/metrics", metrics=True)
+        self.assertError(r, 405, "method_not_allowed")
+        self.assertEqual(r.header("Allow"), "GET")
+
+    def test_metrics_listener_off(self):
+        srv = self.env.server("--metrics-listen", "off")
+        try:
+            self.assertIsNone(srv.metrics_port)
+            line = srv.wait_log(lambda o: o.get("msg") == "listening")
+            self.assertIsNotNone(line)
+            self.assertIsNone(line.get("metrics_url"), line)
+            self.assertError(self.req("GET", "/metrics", srv=srv), 404, "not_found")
+        finally:
+            srv.stop()
+
+    def test_listening_line_names_the_metrics_url(self):
+        line = self.srv.wait_log(lambda o: o.get("msg") == "listening")
+        self.assertEqual(line.get("metrics_url"), f"http://127.0.0.1:{self.srv.metrics_port}/metrics", line)

@@ -56,7 +56,7 @@ class RedisFaults(E2ETest):
         self.assertEqual(self.assertJSON(self.req("GET", "/healthz"), 200), {"status": "ok"})
         self.assertError(self.req("GET", "/readyz"), 503, "store_unavailable")
         self.assertEqual(self.req("GET", "/.well-known/jwks.json", jwks=True).status, 200)
-        r = self.req("GET", "/metrics")
+        r = self.req("GET", "/metrics", metrics=True)
         self.assertEqual(r.status, 200)
         self.assertGreaterEqual(metric(parse_metrics(r.body.decode()), "tessera_store_errors_total") or 0, 1)
         # A fresh, empty redis-server on the same port: tessera reconnects by itself.

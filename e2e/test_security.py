@@ -1,8 +1,9 @@
 # Session fixation, CSRF (synchronizer token + Origin / Sec-Fetch-Site), logout invalidation,
 # cross-user isolation, security headers (docs/server.md "Cookie", "CSRF").
+import json
 import time
 
-from harness import COOKIE_NAME, E2ETest, remember_secret
+from harness import COOKIE_NAME, E2ETest, parse_responses, raw_connect, read_until_close, remember_secret
 
 NO_THROTTLE = ("--login-account-free-failures", "1000", "--login-ip-free-failures", "1000")
 
@@ -236,6 +237,9 @@ class Headers(E2ETest):
         self.req("GET", "/healthz")
         self.req("GET", "/readyz")
         self.req("GET", "/metrics")
+        self.req("GET", "/metrics", metrics=True)
+        self.req("GET", "/healthz", metrics=True)
+        self.req("GET", "/login", metrics=True)
         self.req("GET", "/.well-known/jwks.json", jwks=True)
         self.req("POST", "/logout", cookie=s.cookie, csrf=s.csrf)
 
@@ -256,3 +260,86 @@ class Headers(E2ETest):
         self.assertNotIn(p, r.body.decode())
         self.assertEqual(len(r.headers.get_all("Set-Cookie")), 1)
         self.assertTrue(r.headers.get_all("Set-Cookie")[0].startswith(COOKIE_NAME + "="))
+
+
+class Trailers(E2ETest):
+    """Chunked trailer fields are never merged into the header (docs/server.md "Details a client
+    may meet"): a request that carries any, or announces them with `Trailer`, is 400 malformed
+    and nothing it asked for happens."""
+    server_args = NO_THROTTLE
+    user_pool = 6
+
+    def chunked(self, path, head_fields, trailer_fields, announce=False, body=b"{}"):
+        """Sends POST path with a chunked body; returns the first response (status, headers, body)."""
+        head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.srv.port}\r\n".encode()
+        head += b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n"
+        for k, v in head_fields:
+            head += f"{k}: {v}\r\n".encode()
+        if announce:
+            head += ("Trailer: " + ", ".join(k for k, _ in trailer_fields) + "\r\n").encode()
+        msg = head + b"\r\n" + b"%x\r\n" % len(body) + body + b"\r\n0\r\n"
+        for k, v in trailer_fields:
+            msg += f"{k}: {v}\r\n".encode()
+        msg += b"\r\n"
+        s = raw_connect(self.srv.port)
+        try:
+            s.sendall(msg)
+            data, _, _ = read_until_close(s, timeout=5)
+        finally:
+            s.close()
+        rs = parse_responses(data)
+        self.assertTrue(rs, f"no response: {data[:300]!r}")
+        return rs[0]
+
+    def assertRefused(self, resp):
+        status, hdrs, body = resp
+        self.assertEqual(status, 400, (status, hdrs, body))
+        self.assertEqual(json.loads(body)["error"], "malformed")
+
+    def test_cookie_and_csrf_only_in_trailer(self):
+        u, p = self.env.add_user()
+        a, b = self.login(u, p), self.login(u, p)
+        for announce in (False, True):
+            with self.subTest(announce=announce):
+                self.assertRefused(self.chunked("/sessions/revoke-others", [],
+                                                [("Cookie", f"{COOKIE_NAME}={a.cookie}"), ("X-CSRF-Token", a.csrf)],
+                                                announce=announce))
+                self.assertRefused(self.chunked("/logout", [],
+                                                [("Cookie", f"{COOKIE_NAME}={a.cookie}"), ("X-CSRF-Token", a.csrf)],
+                                                announce=announce))
+        self.assertAlive(a)
+        self.assertAlive(b)
+
+    def test_csrf_token_only_in_trailer(self):
+        s = self.new_login()
+        self.assertRefused(self.chunked("/logout", [("Cookie", f"{COOKIE_NAME}={s.cookie}")],
+                                        [("X-CSRF-Token", s.csrf)]))
+        self.assertAlive(s)
+
+    def test_sec_fetch_site_in_trailer_does_not_override_evil_origin(self):
+        u, p = self.env.add_user()
+        a, b = self.login(u, p), self.login(u, p)
+        head = [("Cookie", f"{COOKIE_NAME}={a.cookie}"), ("X-CSRF-Token", a.csrf), ("Origin", "https://evil.example")]
+        self.assertRefused(self.chunked("/sessions/revoke-others", head, [("Sec-Fetch-Site", "same-origin")]))
+        self.assertRefused(self.chunked("/logout", head, [("Sec-Fetch-Site", "same-origin")]))
+        # Without the trailer, the evil Origin alone is what it always was: 403.
+        status, _, body = self.chunked("/logout", head, [])
+        self.assertEqual(status, 403, body)
+        self.assertAlive(a)
+        self.assertAlive(b)
+
+    def test_harmless_trailer_field_and_announcement_refused(self):
+        # A login that would succeed without them.
+        u, p = self.env.add_user()
+        body = json.dumps({"username": u, "password": p}).encode()
+        self.assertRefused(self.chunked("/login", [], [("X-Anything", "1")], body=body))
+        self.assertRefused(self.chunked("/login", [("Trailer", "X-Anything")], [], body=body))
+
+    def test_chunked_without_trailer_still_works(self):
+        u, p = self.env.add_user()
+        body = json.dumps({"username": u, "password": p}).encode()
+        status, hdrs, resp = self.chunked("/login", [], [], body=body)
+        self.assertEqual(status, 200, resp)
+        remember_secret(json.loads(resp)["csrf_token"])
+        for c in hdrs.get("set-cookie", "").split(";")[:1]:
+            remember_secret(c.partition("=")[2])

@@ -4,7 +4,7 @@
 import re
 import time
 
-from harness import E2ETest, align_to_second_start, metric, parse_metrics
+from harness import E2ETest, align_to_second_start, metric
 
 
 class ThrottleCase(E2ETest):
@@ -32,7 +32,7 @@ class AccountThrottle(ThrottleCase):
     def test_account_lockout_and_recovery(self):
         u, p = self.env.add_user()
         v, vp = self.env.add_user()
-        m0 = parse_metrics(self.req("GET", "/metrics").body.decode())
+        m0 = self.srv.scrape()
         align_to_second_start()
         for _ in range(3):
             self.fail_login(u)
@@ -41,7 +41,7 @@ class AccountThrottle(ThrottleCase):
         self.assertThrottled(self.req("POST", "/login", form={"username": u, "password": p}))
         # Another account from the same IP is not locked.
         self.login(v, vp)
-        m1 = parse_metrics(self.req("GET", "/metrics").body.decode())
+        m1 = self.srv.scrape()
         self.assertGreaterEqual((metric(m1, "tessera_logins_throttled_total") or 0)
                                 - (metric(m0, "tessera_logins_throttled_total") or 0), 2)
         self.assertGreaterEqual((metric(m1, "tessera_logins_failed_total") or 0)
@@ -126,6 +126,31 @@ class TrustedProxy(ThrottleCase):
         # Another client behind the same proxy is not locked.
         self.login(ok_u, ok_p, headers={"X-Forwarded-For": "10.9.9.2"})
         self.login(ok_u, ok_p, headers={"X-Forwarded-For": "10.9.9.1, 10.9.9.3"})
+
+    def test_ip_spellings_share_one_throttle_key(self):
+        # IPv4-mapped IPv6, zone ids and IPv6 spellings are normalised before they key anything
+        # (docs/server.md "Login throttling"): each group is one client; 4 failures lock it.
+        for spellings, canonical in ((["10.7.7.7", "::ffff:10.7.7.7", "::FFFF:10.7.7.7", "0:0:0:0:0:ffff:a07:707"],
+                                      "10.7.7.7"),
+                                     (["fe80::7%eth0", "FE80::7", "fe80:0:0:0:0:0:0:7%25lo", "fe80::0:7"],
+                                      "fe80::7")):
+            with self.subTest(canonical=canonical):
+                users = [self.env.add_user() for _ in range(4)]
+                ok_u, ok_p = self.env.add_user()
+                align_to_second_start()
+                for (u, _), ip in zip(users, spellings):
+                    self.fail_login(u, headers={"X-Forwarded-For": ip})
+                for ip in spellings:
+                    self.assertThrottled(self.req("POST", "/login", json_body={"username": ok_u, "password": ok_p},
+                                                  headers={"X-Forwarded-For": ip}))
+
+    def test_session_records_the_normalised_ip(self):
+        u, p = self.env.add_user()
+        s = self.login(u, p, headers={"X-Forwarded-For": "::ffff:192.0.2.33"})
+        s2 = self.login(u, p, headers={"X-Forwarded-For": "2001:0DB8:0000::0001%eth0"})
+        ips = sorted(x["ip"] for x in self.assertJSON(self.req("GET", "/sessions", cookie=s.cookie), 200)["sessions"])
+        self.assertEqual(ips, ["192.0.2.33", "2001:db8::1"])
+        self.assertAlive(s2)
 
     def test_public_origin(self):
         s = self.new_login(headers={"Origin": "https://auth.example.com"})

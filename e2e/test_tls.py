@@ -53,6 +53,53 @@ class Tls(E2ETest):
         self.assertEqual(self.assertJSON(s, 200)["user"], user)
         self.assertEqual(s.header("Strict-Transport-Security"), "max-age=31536000")
 
+    def handshake(self, ciphers=None, tls12_only=True):
+        """A TLS handshake with the server; returns (version, cipher name) or raises ssl.SSLError."""
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.load_verify_locations(self.cert)
+        if tls12_only:
+            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        if ciphers:
+            # @SECLEVEL=0: the client must really offer the suite, so that only the server refuses.
+            ctx.set_ciphers(ciphers + ":@SECLEVEL=0")
+            offered = [c["name"] for c in ctx.get_ciphers() if not c["name"].startswith("TLS_")]
+            self.assertEqual(offered, [ciphers], "the client cannot offer the suite")
+        with socket.create_connection(("127.0.0.1", self.srv.port), timeout=10) as raw:
+            with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+                return s.version(), s.cipher()[0]
+
+    def test_tls12_cbc_suites_refused(self):
+        # The harness certificate is ECDSA P-256, so these are the CBC suites it could use.
+        for suite in ("ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA", "ECDHE-ECDSA-AES128-SHA256",
+                      "ECDHE-ECDSA-AES256-SHA384"):
+            with self.subTest(suite=suite):
+                with self.assertRaises(ssl.SSLError):
+                    self.handshake(suite)
+        self.assertTrue(self.srv.alive())
+
+    def test_tls12_ecdhe_aead_suites_accepted(self):
+        for suite in ("ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305"):
+            with self.subTest(suite=suite):
+                self.assertEqual(self.handshake(suite), ("TLSv1.2", suite))
+
+    def test_tls13_accepted(self):
+        version, _ = self.handshake(tls12_only=False)
+        self.assertEqual(version, "TLSv1.3")
+
+    def test_tls11_refused(self):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.load_verify_locations(self.cert)
+        try:
+            ctx.set_ciphers("ALL:@SECLEVEL=0")
+            ctx.minimum_version = ssl.TLSVersion.TLSv1_1
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_1
+        except (ValueError, ssl.SSLError):
+            self.skipTest("this OpenSSL cannot speak TLS 1.1")
+        with socket.create_connection(("127.0.0.1", self.srv.port), timeout=10) as raw:
+            with self.assertRaises(ssl.SSLError):
+                ctx.wrap_socket(raw, server_hostname="localhost").close()
+
     def test_plain_http_on_the_tls_port_is_refused(self):
         sock = socket.create_connection(("127.0.0.1", self.srv.port), timeout=5)
         try:

@@ -307,7 +307,7 @@ run_tessera() {
     "${store_args[@]}" >"$work/$name-useradd.log" 2>&1 \
     || { cat "$work/$name-useradd.log" >&2; die "$name: tessera users add failed"; }
   # stdout is the request log (one JSON line per request): discarded, but still produced.
-  spawn /dev/null "$work/$name.err" "$TESSERA_BIN" serve --listen "127.0.0.1:$port" --data "$data" "${store_args[@]}"
+  spawn /dev/null "$work/$name.err" "$TESSERA_BIN" serve --listen "127.0.0.1:$port" --metrics-listen off --data "$data" "${store_args[@]}"
   pid=$spawned
   wait_http "$pid" "http://127.0.0.1:$port/healthz" "$work/$name.err" "$name"
   bench_target "$name" "http://127.0.0.1:$port" "$pid" "$([ -n "$store" ] && echo 1 || echo 0)"

@@ -15,6 +15,7 @@
 #include <boost/url/parse_query.hpp>
 
 #include "codec/json.hpp"
+#include "server/client_ip.hpp"
 #include "tessera/clock.hpp"
 #include "tessera/cookie.hpp"
 
@@ -176,7 +177,9 @@ Response json_response(http::status status, const json::value& body) {
   return res;
 }
 
-void App::finalize(Response& res, bool tls) {
+void App::finalize(Response& res, bool tls) { add_security_headers(res, tls); }
+
+void add_security_headers(Response& res, bool tls) {
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Referrer-Policy", "no-referrer");
   res.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
@@ -302,13 +305,20 @@ Router App::routes() {
   r.add(http::verb::get, "/.well-known/jwks.json", bind(&App::jwks));
   r.add(http::verb::get, "/healthz", bind(&App::healthz));
   r.add(http::verb::get, "/readyz", bind(&App::readyz));
-  r.add(http::verb::get, "/metrics", bind(&App::metrics_page));
   return r;
 }
 
 void App::on_connection(int delta) noexcept {
   if (delta > 0) metrics_.connection_opened();
   else metrics_.connection_closed();
+}
+
+void App::on_accept_error(std::string_view error, std::uint64_t suppressed) noexcept {
+  try {
+    ctx_.log->log(LogLevel::warn, "accept failed",
+                  json::object{{"listener", "public"}, {"error", error}, {"suppressed", suppressed}});
+  } catch (...) {
+  }
 }
 
 ClientInfo App::client_info(const Incoming& in) const {
@@ -320,10 +330,7 @@ ClientInfo App::client_info(const Incoming& in) const {
     for (auto it = in.msg.begin(); it != in.msg.end(); ++it)
       if (beast::iequals(it->name_string(), "X-Forwarded-For")) last = it->value();
     if (const auto comma = last.rfind(','); comma != std::string_view::npos) last = last.substr(comma + 1);
-    last = trim(last);
-    boost::system::error_code ec;
-    const auto addr = asio::ip::make_address(std::string(last), ec);
-    if (!last.empty() && !ec) c.ip = addr.to_string();
+    if (auto ip = normalize_ip(trim(last))) c.ip = std::move(*ip);
   }
   if (auto ua = header(in.msg, http::field::user_agent)) c.user_agent = std::string(ua->substr(0, kMaxUserAgent));
   return c;
@@ -606,11 +613,5 @@ asio::awaitable<Response> App::readyz(Exchange& x) {
   co_return json_response(http::status::ok, json::object{{"status", "ok"}});
 }
 
-asio::awaitable<Response> App::metrics_page(Exchange&) {
-  Response res{http::status::ok, 11};
-  res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-  res.body() = metrics_.exposition();
-  co_return res;
-}
 
 }  // namespace tessera::server

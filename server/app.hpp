@@ -1,7 +1,7 @@
 // The application behind `tessera serve` (docs/server.md "HTTP API"): a router from (method,
 // path pattern) to handler coroutines, and the handlers for login, sessions, JWKS, health and
-// metrics. New endpoints (/token, /introspect, /revoke) are new Router::add() calls in
-// App::routes().
+// metrics (served on the metrics listener, server/metrics_app.hpp). New endpoints (/token,
+// /introspect, /revoke) are new Router::add() calls in App::routes().
 //
 // Password hashing never runs on an I/O thread: login and password change run on the password
 // pool (one thread per core). Other store calls run on the store pool (--worker-threads) and
@@ -143,6 +143,7 @@ class App final : public Application {
   asio::awaitable<Response> handle(Incoming& in) override;
   Response refuse(const Refused& r) override;
   void on_connection(int delta) noexcept override;
+  void on_accept_error(std::string_view error, std::uint64_t suppressed) noexcept override;
 
   Metrics& metrics() noexcept { return metrics_; }
   const Router& router() const noexcept { return router_; }
@@ -161,7 +162,6 @@ class App final : public Application {
   asio::awaitable<Response> jwks(Exchange& x);
   asio::awaitable<Response> healthz(Exchange& x);
   asio::awaitable<Response> readyz(Exchange& x);
-  asio::awaitable<Response> metrics_page(Exchange& x);
 
   struct Authed {
     std::string id;  // the cookie value
@@ -198,5 +198,8 @@ class App final : public Application {
 
 // A JSON response with Content-Type application/json.
 Response json_response(http::status status, const boost::json::value& body);
+// The headers every response carries (docs/server.md "HTTP API"): nosniff, no referrer, CSP,
+// no framing, Cache-Control: no-store unless set; HSTS over TLS.
+void add_security_headers(Response& res, bool tls);
 
 }  // namespace tessera::server

@@ -107,6 +107,13 @@ Result<void> check_listen(std::string_view v) {
   return {};
 }
 
+Result<void> check_metrics_listen(std::string_view v) {
+  if (v.empty() || v == "off") return {};
+  if (!valid_host_port(v, 0))
+    return fail(Errc::invalid_argument, fmt::format("\"{}\" is not HOST:PORT, [IPv6]:PORT or off", v));
+  return {};
+}
+
 Result<void> check_store(std::string_view v) {
   if (v == "sqlite" || v == "memory") return {};
   const auto bad = [&] {
@@ -177,6 +184,9 @@ constexpr std::int64_t kMaxUint32 = std::numeric_limits<std::uint32_t>::max();
 using C = ServerConfig;
 const std::array kSettings = {
     text("listen", "HOST:PORT", "Address and port to listen on ([::1]:8080 for IPv6)", &C::listen, check_listen),
+    text("metrics_listen", "HOST:PORT",
+         "Address and port of the metrics listener (GET /metrics and /healthz only, plain HTTP; keep it off the public network); off = none. The main listener never serves /metrics",
+         &C::metrics_listen, check_metrics_listen),
     text("data", "DIR", "Data directory: the SQLite file and keys/ (created 0700 if missing)", &C::data,
          check_not_empty),
     text("store", "STORE", "sqlite, memory, redis://HOST:PORT or redis-cluster://HOST:PORT[,...]", &C::store,

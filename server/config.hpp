@@ -16,6 +16,8 @@ namespace tessera::server {
 struct ServerConfig {
   std::string config_file;  // --config (empty: none)
   std::string listen = "127.0.0.1:8080";
+  // GET /metrics (and /healthz) on their own plain-HTTP listener; "off" (or empty): none.
+  std::string metrics_listen = "127.0.0.1:9464";
   std::string data = "./tessera-data";
   std::string store = "sqlite";
   unsigned threads = 0;          // 0: std::thread::hardware_concurrency()
@@ -42,6 +44,8 @@ struct ServerConfig {
   // The store URI the library opens: "sqlite" -> "sqlite:<data>/tessera.db", "memory" ->
   // "memory:", redis URIs unchanged.
   std::string store_uri() const;
+  // Whether metrics_listen names a listener (not "off" or empty).
+  bool metrics_enabled() const { return !metrics_listen.empty() && metrics_listen != "off"; }
 };
 
 // Registers every setting as a flag on cmd (with its env name and default in the help), and

@@ -3,10 +3,13 @@
 // so the connection is still open to send 408 (Beast's own stream timeouts close it first).
 #include "server/http.hpp"
 
+#include "server/client_ip.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <exception>
+#include <iterator>
 #include <limits>
 #include <type_traits>
 #include <utility>
@@ -41,15 +44,24 @@ using TlsStream = asio::ssl::stream<tcp::socket>;
 constexpr std::size_t kReadChunk = 4096;
 constexpr std::chrono::seconds kLinger{1};            // how long a closing connection drains input
 constexpr std::size_t kLingerBytes = 1024 * 1024;   // and how much of it
+constexpr std::chrono::milliseconds kAcceptBackoff{100};  // after accept() ran out of resources
 
 std::string peer_address(const tcp::socket& s) {
   error_code ec;
   const auto ep = s.remote_endpoint(ec);
   if (ec) return {};
-  auto addr = ep.address();
-  if (addr.is_v6() && addr.to_v6().is_v4_mapped())
-    addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
-  return addr.to_string();
+  return normalize_ip(ep.address().to_string()).value_or(std::string());
+}
+
+std::size_t field_count(const Request& msg) {
+  return static_cast<std::size_t>(std::distance(msg.begin(), msg.end()));
+}
+
+// accept() errors that mean "out of something" (descriptors, buffers, memory): worth a log
+// line and a pause. Others concern the one connection being accepted.
+bool out_of_resources(const error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system ||
+         ec == asio::error::no_buffer_space || ec == asio::error::no_memory;
 }
 
 template <class Stream>
@@ -211,15 +223,19 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       parser.body_limit(static_cast<std::uint64_t>(limits().max_body_bytes));
       arm(limits().request_timeout);
       auto ec = co_await read_header(parser);
+      // Fields past this count arrived in a chunked trailer (Beast appends them to the header).
+      const std::size_t header_fields = !ec && !closed_ ? field_count(parser.get()) : 0;
+      const bool announces_trailer = !ec && !closed_ && parser.get().count(http::field::trailer) > 0;
       std::size_t n = 0;
-      if (!ec && !closed_ && parser.get().version() >= 11 &&
+      if (!ec && !closed_ && !announces_trailer && parser.get().version() >= 11 &&
           beast::iequals(parser.get()[http::field::expect], "100-continue") && !parser.is_done()) {
         http::response<http::empty_body> cont{http::status::continue_, 11};
         auto [wec, wn] = co_await http::async_write(stream_, cont, kTuple);
         (void)wn;
         ec = wec;
       }
-      if (!ec && !closed_ && !parser.is_done()) std::tie(ec, n) = co_await http::async_read(stream_, buffer_, parser, kTuple);
+      if (!ec && !closed_ && !parser.is_done() && !announces_trailer)
+        std::tie(ec, n) = co_await http::async_read(stream_, buffer_, parser, kTuple);
       const bool timed_out = timed_out_;
       disarm();
       if (closed_) co_return;
@@ -236,6 +252,10 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
           co_await refuse_and_close(http::status::bad_request, "malformed", method);
         }
         co_return;  // otherwise the peer went away mid-request: nobody to answer
+      }
+      if (announces_trailer || field_count(parser.get()) != header_fields) {
+        co_await refuse_and_close(http::status::bad_request, "malformed", parser.get().method_string());
+        co_return;
       }
 
       Incoming in{parser.release(), peer_ip_, kTls};
@@ -357,8 +377,12 @@ asio::awaitable<void> HttpServer::accept_loop() {
     auto [ec] = co_await acceptor_.async_accept(socket, kTuple);
     if (stopping() || !acceptor_.is_open()) co_return;
     if (ec) {
-      // Out of descriptors and the like: wait a little instead of spinning.
-      backoff.expires_after(std::chrono::milliseconds(50));
+      if (ec == asio::error::connection_aborted) continue;  // that peer gave up; nothing to report
+      if (auto suppressed = accept_errors_.admit(std::chrono::steady_clock::now()))
+        app_.on_accept_error(ec.message(), *suppressed);
+      // Out of descriptors and the like: wait a little instead of spinning (the pending
+      // connections stay in the listen backlog); the open connections run on their own strands.
+      backoff.expires_after(out_of_resources(ec) ? kAcceptBackoff : kAcceptBackoff / 10);
       auto [wec] = co_await backoff.async_wait(kTuple);
       (void)wec;
       continue;

@@ -6,6 +6,12 @@
 //   idle keep-alive connection  -> closed silently
 //   over max connections        -> 503 overloaded, then close
 //   anything unparseable        -> 400 malformed, then close
+//   chunked trailer fields, or a `Trailer` header announcing them -> 400 malformed, then close
+//     (Beast's parser would merge trailer fields into the header, where a Cookie, CSRF token,
+//     Sec-Fetch-Site or X-Forwarded-For sent after the body would count as if sent before it)
+//   accept() failing (EMFILE, ENFILE, ...) -> the acceptor waits 100 ms and tries again; the
+//     application hears of it at most once a second (with the count of failures held back),
+//     and the connections already open go on being served
 // What a request means is the Application's business (server/app.hpp); this file only moves
 // bytes. Every connection runs on its own strand of the one io_context.
 // Thread safety: HttpServer's methods may be called from any thread.
@@ -14,6 +20,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,6 +35,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "server/log_throttle.hpp"
 #include "tessera/error.hpp"
 
 namespace tessera::server {
@@ -43,7 +51,7 @@ using Response = http::response<http::string_body>;
 // A request read in full, and where it came from.
 struct Incoming {
   Request msg;
-  std::string peer_ip;  // the TCP peer's address
+  std::string peer_ip;  // the TCP peer's address (normalize_ip, server/client_ip.hpp)
   bool tls = false;
 };
 
@@ -67,6 +75,12 @@ class Application {
   virtual Response refuse(const Refused& r) = 0;
   // A connection opened (+1) or closed (-1); refused overloaded connections are not counted.
   virtual void on_connection(int delta) noexcept { (void)delta; }
+  // accept() failed (error: its message); at most once a second, with the number of failures
+  // since the last call that were not reported.
+  virtual void on_accept_error(std::string_view error, std::uint64_t suppressed) noexcept {
+    (void)error;
+    (void)suppressed;
+  }
 };
 
 struct HttpLimits {
@@ -125,6 +139,7 @@ class HttpServer {
   asio::ssl::context* tls_;
   asio::strand<asio::io_context::executor_type> strand_;  // the acceptor's
   tcp::acceptor acceptor_;
+  LogThrottle accept_errors_;  // on strand_ only
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> active_{0};
   std::mutex mu_;

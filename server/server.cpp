@@ -24,9 +24,12 @@
 #include <fmt/format.h>
 
 #include "server/app.hpp"
+#include "server/fd_limit.hpp"
 #include "server/http.hpp"
 #include "server/keys_dir.hpp"
 #include "server/log.hpp"
+#include "server/metrics_app.hpp"
+#include "server/tls.hpp"
 #include "tessera/auth_service.hpp"
 #include "tessera/clock.hpp"
 #include "tessera/session.hpp"
@@ -40,6 +43,7 @@ namespace json = boost::json;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::chrono::seconds kSweepEvery{60};
 constexpr std::chrono::seconds kDrainFor{10};
+constexpr std::size_t kMetricsConnections = 16;
 
 int startup_failed(Logger& log, std::string_view what, const Error& e) {
   log.log(LogLevel::error, "startup failed", json::object{{"step", what}, {"error", e.name()}, {"detail", e.message}});
@@ -48,22 +52,11 @@ int startup_failed(Logger& log, std::string_view what, const Error& e) {
   return 1;
 }
 
-Result<void> setup_tls(asio::ssl::context& ctx, const ServerConfig& cfg) {
-  boost::system::error_code ec;
-  ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
-                      asio::ssl::context::single_dh_use,
-                  ec);
-  if (ec) return fail(Errc::invalid_argument, "TLS options: " + ec.message());
-  ctx.use_certificate_chain_file(cfg.tls_cert, ec);
-  if (ec) return fail(Errc::invalid_argument, "cannot load --tls-cert " + cfg.tls_cert + ": " + ec.message());
-  ctx.use_private_key_file(cfg.tls_key, asio::ssl::context::pem, ec);
-  if (ec) return fail(Errc::invalid_argument, "cannot load --tls-key " + cfg.tls_key + ": " + ec.message());
-  return {};
-}
-
 // The lines that tell a first-time user what to do next (standard error).
-void print_what_now(const ServerConfig& cfg, const tcp::endpoint& bound, bool tls, bool created) {
+void print_what_now(const ServerConfig& cfg, const tcp::endpoint& bound, bool tls, bool created,
+                    const std::optional<tcp::endpoint>& metrics) {
+  // The metrics line first: whoever waits for "listening on" has seen both.
+  if (metrics) std::fprintf(stderr, "tessera: metrics on %s/metrics\n", endpoint_url(*metrics, false).c_str());
   std::fprintf(stderr, "tessera: listening on %s\n", endpoint_url(bound, tls).c_str());
   if (!created) return;
   // A wildcard bind is reached on loopback from this machine.
@@ -107,6 +100,24 @@ int run(const ServerConfig& cfg) {
 
   auto endpoint = resolve_listen_address(cfg.listen);
   if (!endpoint) return startup_failed(log, "listen", endpoint.error());
+  std::optional<tcp::endpoint> metrics_endpoint;
+  if (cfg.metrics_enabled()) {
+    auto m = resolve_listen_address(cfg.metrics_listen);
+    if (!m) return startup_failed(log, "metrics listen", m.error());
+    metrics_endpoint = *m;
+  }
+
+  // Every descriptor the hard limit allows, and never more connections than descriptors to
+  // spare for them (server/fd_limit.hpp keeps a reserve for stores, listeners and logs).
+  auto fds = raise_fd_limit();
+  if (!fds) return startup_failed(log, "file descriptors", fds.error());
+  const std::size_t max_connections = connection_cap(cfg.max_connections, fds->soft);
+  if (max_connections < cfg.max_connections)
+    log.log(LogLevel::warn, "max_connections capped",
+            json::object{{"configured", cfg.max_connections},
+                         {"effective", max_connections},
+                         {"nofile", fds->soft},
+                         {"reserve", fd_reserve(fds->soft)}});
   if (cfg.tls_cert.empty() != cfg.tls_key.empty())
     return startup_failed(log, "tls", Error(Errc::invalid_argument, "give both --tls-cert and --tls-key, or neither"));
 
@@ -139,7 +150,7 @@ int run(const ServerConfig& cfg) {
   std::optional<asio::ssl::context> tls;
   if (!cfg.tls_cert.empty()) {
     tls.emplace(asio::ssl::context::tls_server);
-    if (auto t = setup_tls(*tls, cfg); !t) return startup_failed(log, "tls", t.error());
+    if (auto t = setup_tls(*tls, cfg.tls_cert, cfg.tls_key); !t) return startup_failed(log, "tls", t.error());
   }
 
   unsigned threads = cfg.threads != 0 ? cfg.threads : std::thread::hardware_concurrency();
@@ -174,10 +185,23 @@ int run(const ServerConfig& cfg) {
   limits.max_body_bytes = cfg.max_body_bytes;
   limits.request_timeout = std::chrono::seconds(cfg.request_timeout);
   limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout);
-  limits.max_connections = cfg.max_connections;
+  limits.max_connections = max_connections;
   HttpServer http(ioc, app, limits, tls ? &*tls : nullptr);
   auto bound = http.listen(*endpoint);
   if (!bound) return startup_failed(log, "listen", bound.error());
+
+  // /metrics on its own plain-HTTP listener, with a handful of connections (scrapers).
+  MetricsApp metrics_app(app.metrics(), log);
+  HttpLimits metrics_limits = limits;
+  metrics_limits.max_connections = std::min<std::size_t>(kMetricsConnections, max_connections);
+  HttpServer metrics_http(ioc, metrics_app, metrics_limits);
+  std::optional<tcp::endpoint> metrics_bound;
+  if (metrics_endpoint) {
+    auto b = metrics_http.listen(*metrics_endpoint);
+    if (!b) return startup_failed(log, "metrics listen", b.error());
+    metrics_bound = *b;
+  }
+  auto open_connections = [&] { return http.connections() + metrics_http.connections(); };
 
   // Signals, the sweep timer and the shutdown sequence share one strand.
   auto control = asio::make_strand(ioc);
@@ -192,33 +216,39 @@ int run(const ServerConfig& cfg) {
         auto [ec, signo] = co_await signals.async_wait(kTuple);
         if (ec) co_return;
         log.log(LogLevel::info, "shutdown", json::object{{"signal", signo == SIGINT ? "SIGINT" : "SIGTERM"},
-                                                         {"connections", http.connections()}});
+                                                         {"connections", open_connections()}});
         stopping = true;
         sweep_timer.cancel();
         http.shutdown();
+        metrics_http.shutdown();
         // In-flight requests finish (their responses say Connection: close); then whatever
         // is left is closed.
         asio::steady_timer wait(control);
         const auto deadline = std::chrono::steady_clock::now() + kDrainFor;
-        while (http.connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+        while (open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
           wait.expires_after(std::chrono::milliseconds(20));
           co_await wait.async_wait(kTuple);
         }
-        if (http.connections() > 0) {
+        if (open_connections() > 0) {
           log.log(LogLevel::warn, "closing connections after the grace period",
-                  json::object{{"connections", http.connections()}});
+                  json::object{{"connections", open_connections()}});
           http.close_all();
+          metrics_http.close_all();
         }
       },
       asio::detached);
 
   http.start();
-  log.log(LogLevel::info, "listening",
-          json::object{{"url", endpoint_url(*bound, http.tls())},
-                       {"store", cfg.store},
-                       {"threads", threads},
-                       {"worker_threads", store_threads}});
-  print_what_now(cfg, *bound, http.tls(), data->created);
+  if (metrics_bound) metrics_http.start();
+  json::object listening{{"url", endpoint_url(*bound, http.tls())},
+                         {"store", cfg.store},
+                         {"threads", threads},
+                         {"worker_threads", store_threads},
+                         {"max_connections", max_connections},
+                         {"nofile", fds->soft}};
+  listening["metrics_url"] = metrics_bound ? json::value(endpoint_url(*metrics_bound, false) + "/metrics") : json::value(nullptr);
+  log.log(LogLevel::info, "listening", listening);
+  print_what_now(cfg, *bound, http.tls(), data->created, metrics_bound);
 
   // Every thread runs the one io_context until no work is left: the acceptor is closed, the
   // connections are gone, the sweep timer cancelled and the pool's calls have come back.

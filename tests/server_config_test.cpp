@@ -90,6 +90,8 @@ TEST_F(ConfigTest, Defaults) {
   ASSERT_TRUE(cfg.has_value()) << cfg.error().message;
   const ServerConfig d;
   EXPECT_EQ(cfg->listen, "127.0.0.1:8080");
+  EXPECT_EQ(cfg->metrics_listen, "127.0.0.1:9464");
+  EXPECT_TRUE(cfg->metrics_enabled());
   EXPECT_EQ(cfg->data, "./tessera-data");
   EXPECT_EQ(cfg->store, "sqlite");
   EXPECT_EQ(cfg->threads, 0u);
@@ -234,6 +236,31 @@ TEST_F(ConfigTest, ListenSyntax) {
     expect_invalid(load(), "TESSERA_LISTEN");
     ::unsetenv("TESSERA_LISTEN");
     expect_invalid(load({"--config", file(std::string("listen = \"") + bad + "\"\n")}), "listen");
+  }
+}
+
+TEST_F(ConfigTest, MetricsListen) {
+  for (const char* good : {"127.0.0.1:9464", "127.0.0.1:0", "[::1]:9464", "localhost:9100"}) {
+    auto cfg = load({"--metrics-listen", good});
+    ASSERT_TRUE(cfg.has_value()) << good << ": " << cfg.error().message;
+    EXPECT_EQ(cfg->metrics_listen, good);
+    EXPECT_TRUE(cfg->metrics_enabled());
+  }
+  for (const char* off : {"off", ""}) {
+    auto cfg = load({"--metrics-listen", off});
+    ASSERT_TRUE(cfg.has_value()) << off << ": " << cfg.error().message;
+    EXPECT_FALSE(cfg->metrics_enabled());
+  }
+  env("TESSERA_METRICS_LISTEN", "off");
+  auto from_env = load();
+  ASSERT_TRUE(from_env.has_value());
+  EXPECT_FALSE(from_env->metrics_enabled());
+  ::unsetenv("TESSERA_METRICS_LISTEN");
+  auto from_file = load({"--config", file("metrics_listen = \"127.0.0.1:9100\"\n")});
+  ASSERT_TRUE(from_file.has_value());
+  EXPECT_EQ(from_file->metrics_listen, "127.0.0.1:9100");
+  for (const char* bad : {"nonsense", "9464", "on", "host:99999"}) {
+    expect_invalid(load({"--metrics-listen", bad}), "metrics-listen");
   }
 }
 
