@@ -2,7 +2,7 @@
 # cross-user isolation, security headers (docs/server.md "Cookie", "CSRF").
 import time
 
-from harness import COOKIE_NAME, E2ETest, remember_secret
+from harness import COOKIE_NAME, DEVICE_COOKIE_NAME, E2ETest, remember_secret
 
 NO_THROTTLE = ("--login-account-free-failures", "1000", "--login-ip-free-failures", "1000")
 
@@ -254,5 +254,6 @@ class Headers(E2ETest):
                 self.assertNotIn(cookie, v, k)
         self.assertNotIn(cookie, r.body.decode())
         self.assertNotIn(p, r.body.decode())
-        self.assertEqual(len(r.headers.get_all("Set-Cookie")), 1)
+        # The session cookie and the device cookie (docs/server.md "Login throttling"), nothing else.
+        self.assertEqual(sorted(c["name"] for c in r.set_cookies()), sorted([COOKIE_NAME, DEVICE_COOKIE_NAME]))
         self.assertTrue(r.headers.get_all("Set-Cookie")[0].startswith(COOKIE_NAME + "="))

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -29,6 +30,7 @@
 #include "server/log.hpp"
 #include "tessera/auth_service.hpp"
 #include "tessera/clock.hpp"
+#include "tessera/device_cookie.hpp"
 #include "tessera/session.hpp"
 #include "tessera/session_store.hpp"
 #include "tessera/user_store.hpp"
@@ -131,6 +133,9 @@ int run(const ServerConfig& cfg) {
   ao.account_free_failures = cfg.login_account_free_failures;
   ao.ip_free_failures = cfg.login_ip_free_failures;
   ao.backoff_max = cfg.login_backoff_max;
+  auto device_cookies = DeviceCookies::create(data->device_cookie_key);
+  if (!device_cookies) return startup_failed(log, "device cookie key", device_cookies.error());
+  ao.device_cookies = std::make_shared<const DeviceCookies>(std::move(*device_cookies));
   AuthService auth(sessions, **user_store, ao);
 
   std::optional<asio::ssl::context> tls;
