@@ -28,6 +28,7 @@ STORE = "sqlite"  # or "redis"
 
 ARGON2 = ["--argon2-ops", "1", "--argon2-mem-kib", "8192"]
 COOKIE_NAME = "__Host-tessera"
+DEVICE_COOKIE_NAME = "__Host-tessera-device"
 CSP = "default-src 'none'; frame-ancestors 'none'"
 DEAD_COOKIE_CODES = {"session_not_found", "session_idle_expired", "session_absolute_expired", "session_revoked"}
 
@@ -166,6 +167,13 @@ class Response:
         """The parsed __Host-tessera Set-Cookie (dict) or None."""
         for c in self.set_cookies():
             if c["name"] == COOKIE_NAME:
+                return c
+        return None
+
+    def device_cookie(self):
+        """The parsed __Host-tessera-device Set-Cookie (dict) or None."""
+        for c in self.set_cookies():
+            if c["name"] == DEVICE_COOKIE_NAME:
                 return c
         return None
 
@@ -374,7 +382,10 @@ class Server:
             conn.request(method, path, body=body, headers=hdrs)
             r = conn.getresponse()
             data = r.read()
-            return Response(r.status, r.reason, r.msg, data, time.time() - t0)
+            resp = Response(r.status, r.reason, r.msg, data, time.time() - t0)
+            for c in resp.set_cookies():  # every cookie value the server hands out stays out of logs
+                remember_secret(c["value"])
+            return resp
         finally:
             if own:
                 conn.close()

@@ -1,7 +1,8 @@
 // Fuzz target for everything that parses untrusted input: JWS/JWT verification, JWK/JWKS/PEM
-// key loading, PASETO decrypt/verify, the footer-kid reader, PASERK parsing and the strict
-// JSON and base64url codecs. The rule under test: bad input gets an error code, never a crash,
-// a hang or undefined behaviour (build with sanitizers).
+// key loading, PASETO decrypt/verify, the footer-kid reader, PASERK parsing, device cookies and
+// the strict JSON and base64url codecs. The rule under test: bad input gets an error code (or,
+// for a device cookie, "untrusted"), never a crash, a hang or undefined behaviour (build with
+// sanitizers).
 //
 // The entry point is libFuzzer's. Debian 12's clang (14) cannot compile libstdc++ 12's
 // std::expected, so fuzz/driver.cpp supplies a small mutation driver for g++ builds; see
@@ -13,6 +14,7 @@
 
 #include "codec/base64url.hpp"
 #include "codec/json.hpp"
+#include "tessera/device_cookie.hpp"
 #include "tessera/jwt.hpp"
 #include "tessera/paserk.hpp"
 #include "tessera/paseto_claims.hpp"
@@ -26,6 +28,7 @@ struct Targets {
   paseto::SecretKey secret = paseto::SecretKey::generate(paseto::Version::v4).value();
   std::optional<JwtVerifier> jwt;
   std::optional<PasetoVerifier> pv;
+  DeviceCookies device = DeviceCookies::create(SecretBytes(std::string(kDeviceKeyBytes, 'k'))).value();
 
   Targets() {
     (void)jose.add(Key::generate(KeySpec::hs256, "hs").value());
@@ -51,6 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)paserk::local_from_paserk(in, paseto::Version::v4);
   (void)paserk::public_from_paserk(in, paseto::Version::v3);
   (void)paserk::unwrap_local(t.local, in);
+  (void)t.device.verify(in, "alice", 1'800'000'000);
   (void)codec::parse_json(in);
   (void)codec::base64url_decode(in);
   return 0;

@@ -18,6 +18,7 @@
 #include "server/client_ip.hpp"
 #include "tessera/clock.hpp"
 #include "tessera/cookie.hpp"
+#include "tessera/device_cookie.hpp"
 
 namespace tessera::server {
 namespace {
@@ -96,6 +97,32 @@ std::string_view message_for(std::string_view code) {
 }
 
 std::int64_t now_seconds() { return SystemClock::instance().now(); }
+
+// The value of the cookie called name in the request's Cookie header(s), if any. A header that
+// cannot be parsed counts as no cookie at all.
+std::optional<std::string> request_cookie(const Request& msg, std::string_view name) {
+  std::string cookie_header;
+  for (auto it = msg.begin(); it != msg.end(); ++it) {
+    if (it->name() != http::field::cookie) continue;
+    if (!cookie_header.empty()) cookie_header += "; ";
+    cookie_header += it->value();
+  }
+  if (cookie_header.empty()) return std::nullopt;
+  auto cookies = parse_cookie_header(cookie_header);
+  if (!cookies) return std::nullopt;
+  return find_cookie(*cookies, name);
+}
+
+// Set-Cookie for a device cookie (include/tessera/device_cookie.hpp): __Host-, Secure, HttpOnly,
+// SameSite=Strict (only /login, a same-origin POST, needs it), kept for the cookie's lifetime.
+std::string device_set_cookie(std::string_view value) {
+  CookieOptions o;
+  o.name = std::string(kDeviceCookieName);
+  o.same_site = SameSite::strict;
+  o.max_age = kDeviceCookieMaxAge;
+  auto c = set_cookie(o, value);
+  return c ? *c : std::string();
+}
 
 json::object session_json(const SessionRecord& r) {
   return json::object{{"id", r.id_hash},
@@ -282,6 +309,7 @@ Response App::logged_in(Exchange& x, const LoginResult& r) {
                                             {"csrf_token", r.csrf_token},
                                             {"expires_at", std::min(rec.idle_expires_at, rec.absolute_expires_at)}});
   res.set(http::field::set_cookie, cookie_for(r.session.session, r.session.id));
+  if (!r.device_cookie.empty()) res.insert(http::field::set_cookie, device_set_cookie(r.device_cookie));
   return res;
 }
 
@@ -408,16 +436,7 @@ bool App::same_origin(const Exchange& x) const {
 }
 
 asio::awaitable<std::expected<App::Authed, Response>> App::authenticate(Exchange& x, bool state_changing) {
-  std::string cookie_header;
-  for (auto it = x.in.msg.begin(); it != x.in.msg.end(); ++it) {
-    if (it->name() != http::field::cookie) continue;
-    if (!cookie_header.empty()) cookie_header += "; ";
-    cookie_header += it->value();
-  }
-  std::optional<std::string> id;
-  if (!cookie_header.empty()) {
-    if (auto cookies = parse_cookie_header(cookie_header)) id = find_cookie(*cookies, CookieOptions{}.name);
-  }
+  std::optional<std::string> id = request_cookie(x.in.msg, CookieOptions{}.name);
   if (!id || id->empty())
     co_return std::unexpected(error(x, http::status::unauthorized, "unauthenticated", message_for("unauthenticated")));
 
@@ -492,7 +511,11 @@ asio::awaitable<Response> App::login(Exchange& x) {
   if (!fields) co_return std::move(fields.error());
   const std::string& user = (*fields)[0];
   const std::string& password = (*fields)[1];
-  auto r = co_await run_blocking(*ctx_.password_pool, [this, &user, &password, &x] { return ctx_.auth->login(user, password, x.client); });
+  // The device cookie picks the throttle key (its own, or the account's when absent or invalid).
+  const std::string device = request_cookie(x.in.msg, kDeviceCookieName).value_or(std::string());
+  auto r = co_await run_blocking(*ctx_.password_pool, [this, &user, &password, &x, &device] {
+    return ctx_.auth->login(user, password, x.client, device);
+  });
   co_return login_outcome(x, r);
 }
 

@@ -1,5 +1,6 @@
 // The data directory (keys_dir.hpp): creates DIR (0700), DIR/keys (0700) and, on first start,
-// keys/ed25519.jwk and keys/es256.jwk (private JWKs, 0600), then loads them.
+// keys/ed25519.jwk and keys/es256.jwk (private JWKs, 0600) and keys/device-cookie.key (0600),
+// then loads them.
 // A key is written to a temporary name, fsynced, then linked to its final name (link() never
 // replaces an existing file, so two instances starting at once agree on one key, and a crash
 // never leaves a half-written key under the final name).
@@ -16,6 +17,10 @@
 
 #include <fmt/format.h>
 
+#include "codec/base64url.hpp"
+#include "crypto/crypto.hpp"
+#include "tessera/device_cookie.hpp"
+
 namespace tessera::server {
 namespace {
 
@@ -31,6 +36,8 @@ constexpr KeyFile kKeyFiles[] = {
     {"ed25519.jwk", KeySpec::ed25519, Algorithm::EdDSA, "OKP"},  // first: the primary
     {"es256.jwk", KeySpec::p256, Algorithm::ES256, "EC"},
 };
+
+constexpr const char* kDeviceKeyFile = "device-cookie.key";
 
 std::string errno_text(int err) { return std::strerror(err); }
 
@@ -166,6 +173,36 @@ Result<Key> load_key(const std::string& path, const KeyFile& kf) {
   return key;
 }
 
+// The device cookie key: exactly one line of canonical base64url of kDeviceKeyBytes bytes.
+Result<SecretBytes> load_device_key(const std::string& path) {
+  auto text = read_key_file(path);
+  if (!text) return std::unexpected(text.error());
+  std::string_view line(*text);
+  if (line.ends_with('\n')) line.remove_suffix(1);
+  std::string bytes;
+  const bool ok = codec::base64url_decode_into(line, bytes) && bytes.size() == kDeviceKeyBytes;
+  SecretBytes key{std::string_view(bytes)};
+  crypto::secure_zero(bytes.data(), bytes.size());
+  crypto::secure_zero(text->data(), text->size());
+  if (!ok) return fail(Errc::invalid_key, fmt::format("{}: not one line of base64url of 32 bytes", path));
+  return key;
+}
+
+// Creates the device cookie key file if missing (same atomic write as the signing keys).
+Result<SecretBytes> open_device_key(const std::string& keys_dir, bool& created) {
+  const std::string file = keys_dir + "/" + kDeviceKeyFile;
+  if (::access(file.c_str(), F_OK) != 0) {
+    if (errno != ENOENT) return fail(Errc::io_error, fmt::format("cannot access {}: {}", file, errno_text(errno)));
+    auto raw = crypto::random_bytes(kDeviceKeyBytes);
+    std::string text = codec::base64url_encode(raw) + '\n';
+    crypto::secure_zero(raw.data(), raw.size());
+    auto ok = write_new_key_file(keys_dir, file, text, created);
+    crypto::secure_zero(text.data(), text.size());
+    if (!ok) return std::unexpected(ok.error());
+  }
+  return load_device_key(file);
+}
+
 }  // namespace
 
 Result<DataDir> open_data_dir(const std::string& path) {
@@ -191,6 +228,9 @@ Result<DataDir> open_data_dir(const std::string& path) {
     if (auto ok = out.signing_keys.add(std::move(*key)); !ok)
       return fail(Errc::invalid_key, fmt::format("{}: {}", file, ok.error().message));
   }
+  auto device_key = open_device_key(keys_dir, out.created);
+  if (!device_key) return std::unexpected(device_key.error());
+  out.device_cookie_key = std::move(*device_key);
   auto jwks = out.signing_keys.to_jwks_json(false);
   if (!jwks) return std::unexpected(jwks.error());
   out.jwks_json = std::move(*jwks);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -32,6 +33,7 @@
 #include "server/tls.hpp"
 #include "tessera/auth_service.hpp"
 #include "tessera/clock.hpp"
+#include "tessera/device_cookie.hpp"
 #include "tessera/session.hpp"
 #include "tessera/session_store.hpp"
 #include "tessera/user_store.hpp"
@@ -140,12 +142,15 @@ int run(const ServerConfig& cfg) {
   ao.account_free_failures = cfg.login_account_free_failures;
   ao.ip_free_failures = cfg.login_ip_free_failures;
   ao.backoff_max = cfg.login_backoff_max;
+  auto device_cookies = DeviceCookies::create(data->device_cookie_key);
+  if (!device_cookies) return startup_failed(log, "device cookie key", device_cookies.error());
+  ao.device_cookies = std::make_shared<const DeviceCookies>(std::move(*device_cookies));
   AuthService auth(sessions, **accounts, ao);
   // Unknown users must cost what the stored hashes cost, also after an Argon2 parameter change.
   if (auto learned = auth.learn_password_params(); !learned)
     log.log(LogLevel::warn, "password parameters of the stored hashes unknown",
             json::object{{"error", learned.error().name()},
-                           {"effect", "unknown users are verified with the configured parameters until a login"}});
+                         {"effect", "unknown users are verified with the configured parameters until a login"}});
 
   std::optional<asio::ssl::context> tls;
   if (!cfg.tls_cert.empty()) {

@@ -407,6 +407,7 @@ check "users add output" test "$OUT" = "user alice added"
 check "data dir mode 0700" test "$(stat -c %a "$TMP/tdata")" = 700
 check "ed25519 key mode 0600" test "$(stat -c %a "$TMP/tdata/keys/ed25519.jwk")" = 600
 check "es256 key mode 0600" test "$(stat -c %a "$TMP/tdata/keys/es256.jwk")" = 600
+check "device cookie key mode 0600" test "$(stat -c %a "$TMP/tdata/keys/device-cookie.key")" = 600
 check "sqlite file in the data dir" test -f "$TMP/tdata/tessera.db"
 expect_err "users add duplicate" 1 user_exists "$T" users add alice --password-stdin "${U[@]}" <<<'another password'
 expect_ok "users add --password-stdin, CRLF" "$T" users add bob --password-stdin "${U[@]}" < <(printf 'bob password 1\r\n')

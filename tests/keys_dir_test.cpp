@@ -1,6 +1,7 @@
 // open_data_dir (server/keys_dir.hpp): first start creates DIR (0700), keys/ and two private JWK
 // files (0600); later starts load the same keys; the JWKS it returns is public only; a broken
-// or wrong key file is invalid_key.
+// or wrong key file is invalid_key. The device cookie key is made the same way (32 bytes, 0600),
+// kept across starts, and a malformed one is invalid_key.
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include <boost/json.hpp>
 
 #include "server/keys_dir.hpp"
+#include "tessera/device_cookie.hpp"
 #include "test_util.hpp"
 
 namespace tessera::server {
@@ -71,10 +73,10 @@ TEST_F(KeysDirTest, FirstOpenCreatesKeys) {
   const auto file = boost::json::parse(test::read_file(data_ + "/keys/ed25519.jwk")).as_object();
   EXPECT_TRUE(file.contains("d"));
   EXPECT_EQ(file.at("kid").as_string(), ed.kid());
-  // No temporary files left behind.
+  // No temporary files left behind: the two keys and the device cookie key.
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(data_ + "/keys")) ++entries;
-  EXPECT_EQ(entries, 2u);
+  EXPECT_EQ(entries, 3u);
 }
 
 TEST_F(KeysDirTest, SecondOpenLoadsTheSameKeys) {
@@ -163,6 +165,48 @@ TEST_F(KeysDirTest, PublicOrWrongKeyIsInvalidKey) {
   dir = open_data_dir(data_);
   ASSERT_FALSE(dir.has_value());
   EXPECT_EQ(dir.error().code, Errc::invalid_key);
+}
+
+TEST_F(KeysDirTest, DeviceCookieKeyIsCreatedOnceAndKept) {
+  auto first = open_data_dir(data_);
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  const std::string file = data_ + "/keys/device-cookie.key";
+  EXPECT_EQ(mode_of(file), 0600u);
+  ASSERT_EQ(first->device_cookie_key.size(), kDeviceKeyBytes);
+  const std::string text = test::read_file(file);
+  EXPECT_EQ(text.size(), 44u);  // 43 chars of base64url and a newline
+  auto second = open_data_dir(data_);
+  ASSERT_TRUE(second.has_value()) << second.error().message;
+  EXPECT_FALSE(second->created);
+  EXPECT_TRUE(second->device_cookie_key.equals(first->device_cookie_key));
+  // A cookie issued under the first start verifies after the restart.
+  auto a = DeviceCookies::create(first->device_cookie_key);
+  auto b = DeviceCookies::create(second->device_cookie_key);
+  ASSERT_TRUE(a && b);
+  EXPECT_TRUE(b->verify(a->issue("alice", 1'800'000'000), "alice", 1'800'000'000));
+  // Missing: a new, different key (old device cookies become untrusted, nothing else breaks).
+  ASSERT_EQ(::unlink(file.c_str()), 0);
+  auto third = open_data_dir(data_);
+  ASSERT_TRUE(third.has_value()) << third.error().message;
+  EXPECT_TRUE(third->created);
+  EXPECT_FALSE(third->device_cookie_key.equals(first->device_cookie_key));
+}
+
+TEST_F(KeysDirTest, MalformedDeviceCookieKeyIsInvalidKey) {
+  ASSERT_TRUE(open_data_dir(data_).has_value());
+  const std::string file = data_ + "/keys/device-cookie.key";
+  const std::string good = test::read_file(file);
+  const std::string line = good.substr(0, 43);
+  for (const std::string& bad : {std::string(), std::string("\n"), line.substr(0, 42) + "\n", line + "A\n",
+                                line + "=\n", line + "\n\n", " " + line + "\n", "+" + line.substr(1) + "\n",
+                                line + "\r\n", std::string(43, '!') + "\n"}) {
+    overwrite(file, bad);
+    auto dir = open_data_dir(data_);
+    ASSERT_FALSE(dir.has_value()) << bad;
+    EXPECT_EQ(dir.error().code, Errc::invalid_key) << bad;
+  }
+  overwrite(file, line);  // without the newline: accepted
+  EXPECT_TRUE(open_data_dir(data_).has_value());
 }
 
 TEST_F(KeysDirTest, DataPathIsAFile) {

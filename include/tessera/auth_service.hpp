@@ -16,6 +16,13 @@
 //    seconds after its last failure, capped at backoff_max; while locked, login returns
 //    throttled with Error::retry_after and does not even check the password. A success resets
 //    the account counter (not the IP's: a valid account must not launder an IP's guesses).
+//  - Device cookies (include/tessera/device_cookie.hpp), when options.device_cookies is set: a
+//    client presenting a valid device cookie for this username is counted and locked on its own
+//    key ("device:ID") instead of the account's, and its success resets only that key; every
+//    other client (none, forged, expired, another user's cookie) uses the account key as above.
+//    Strangers' failures thus lock out only strangers, and a device that fails too often only
+//    itself. The IP key applies to everyone. Every successful login returns a device cookie
+//    (the same device keeps its id).
 //  - A stored hash whose parameters differ from the configured ones is re-hashed on a
 //    successful login, unless a credential change happened meanwhile.
 //  - Changing a password revokes every other session of the user and rotates the current one
@@ -26,6 +33,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +43,7 @@
 
 #include "tessera/account_store.hpp"
 #include "tessera/clock.hpp"
+#include "tessera/device_cookie.hpp"
 #include "tessera/error.hpp"
 #include "tessera/password.hpp"
 #include "tessera/session.hpp"
@@ -49,11 +58,14 @@ struct AuthOptions {
   std::int64_t backoff_base = 1;     // seconds
   std::int64_t backoff_max = 900;    // seconds
   std::int64_t throttle_window = 3600;  // a counter is forgotten this long after its last failure
+  // Issues and checks device cookies; null: none (every client counts against the account).
+  std::shared_ptr<const DeviceCookies> device_cookies;
 };
 
 struct LoginResult {
   NewSession session;      // session.id goes into the cookie
   std::string csrf_token;  // the synchronizer token for this session
+  std::string device_cookie = {};  // login: the kDeviceCookieName value to set; empty: none
 };
 
 // Usernames: 1..64 bytes of [A-Za-z0-9._@+-], compared exactly (case-sensitive).
@@ -72,7 +84,9 @@ class AuthService {
   ~AuthService();
 
   // Errors: invalid_credentials, throttled (retry_after set), store_unavailable.
-  Result<LoginResult> login(std::string_view username, std::string_view password, const ClientInfo& client);
+  // device_cookie: the kDeviceCookieName value the client sent (empty if none); never an error.
+  Result<LoginResult> login(std::string_view username, std::string_view password, const ClientInfo& client,
+                            std::string_view device_cookie = {});
   // The live session behind a cookie value (SessionManager::validate).
   Result<Session> authenticate(std::string_view session_id);
   Result<void> logout(std::string_view session_id);

@@ -18,6 +18,7 @@ bool username_char(char c) noexcept {
 
 std::string account_key(std::string_view user) { return "user:" + std::string(user); }
 std::string ip_key(std::string_view ip) { return "ip:" + std::string(ip); }
+std::string device_key(const Device& d) { return "device:" + d.id; }
 
 Result<void> check_new_password(std::string_view pw) {
   if (pw.size() < kMinPasswordLength)
@@ -63,12 +64,15 @@ Result<void> AuthService::check_throttle(std::string_view key, std::int64_t free
 }
 
 Result<LoginResult> AuthService::login(std::string_view username, std::string_view password,
-                                       const ClientInfo& client) {
+                                       const ClientInfo& client, std::string_view device_cookie) {
   // Names that cannot exist and oversized passwords are refused before any hashing work; the
   // length of the input is not a secret, so this does not tell an attacker anything.
   if (!valid_username(username) || password.size() > kMaxPasswordLength) return std::unexpected(invalid_credentials());
   const std::int64_t now = clock_->now();
-  const std::string ukey = account_key(username);
+  // A device that logged in as this user before has its own counter; anyone else the account's.
+  const DeviceCookies* dc = options_.device_cookies.get();
+  const std::optional<Device> device = dc ? dc->verify(device_cookie, username, now) : std::nullopt;
+  const std::string ukey = device ? device_key(*device) : account_key(username);
   const std::string ikey = ip_key(client.ip);
   if (auto t = check_throttle(ikey, options_.ip_free_failures, now); !t) return std::unexpected(t.error());
   if (auto t = check_throttle(ukey, options_.account_free_failures, now); !t) return std::unexpected(t.error());
@@ -100,6 +104,7 @@ Result<LoginResult> AuthService::login(std::string_view username, std::string_vi
   if (!created) return std::unexpected(created.error());
   LoginResult out{std::move(*created), {}};
   out.csrf_token = sessions_.csrf_token(out.session.session);
+  if (dc) out.device_cookie = device ? dc->reissue(*device, username, now) : dc->issue(username, now);
   return out;
 }
 
