@@ -69,15 +69,29 @@ class AccountThrottle(ThrottleCase):
                              max_retry=2)
 
     def test_password_change_wrong_current_counts(self):
-        # "checks current_password (invalid_credentials, counted like a failed login)"
+        # "checks current_password (invalid_credentials, counted like a failed login)" on the
+        # session's own key: the session is locked, the account is not.
         s = self.new_login()
         align_to_second_start()
         for _ in range(3):
             r = self.req("POST", "/password", cookie=s.cookie, csrf=s.csrf,
                          json_body={"current_password": "wrong-current-pw", "new_password": "brand-new-password"})
             self.assertError(r, 401, "invalid_credentials")
-        r = self.req("POST", "/login", json_body={"username": s.user, "password": s.password})
+        r = self.req("POST", "/password", cookie=s.cookie, csrf=s.csrf,
+                     json_body={"current_password": s.password, "new_password": "brand-new-password"})
         self.assertThrottled(r)
+        self.assertEqual(self.req("POST", "/login", json_body={"username": s.user, "password": s.password}).status,
+                         200)
+
+    def test_strangers_do_not_lock_a_signed_in_user_out_of_password_change(self):
+        s = self.new_login()
+        align_to_second_start()
+        for _ in range(3):
+            self.fail_login(s.user)
+        self.assertThrottled(self.req("POST", "/login", json_body={"username": s.user, "password": s.password}))
+        r = self.req("POST", "/password", cookie=s.cookie, csrf=s.csrf,
+                     json_body={"current_password": s.password, "new_password": "brand-new-password"})
+        self.assertEqual(r.status, 200, r)
 
 
 class IPThrottle(ThrottleCase):

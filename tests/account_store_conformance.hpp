@@ -34,6 +34,15 @@ namespace tessera::test {
 
 using AccountStoreFactory = std::function<std::unique_ptr<AccountStore>()>;
 
+// A change of user at updated_at that only advances the generation (a logout everywhere);
+// tests set the other fields they need.
+inline CredentialChange change_of(std::string user, std::int64_t updated_at) {
+  CredentialChange c;
+  c.user = std::move(user);
+  c.updated_at = updated_at;
+  return c;
+}
+
 class AccountStoreConformanceTest : public ::testing::Test {
  public:
   using Body = void (*)(AccountStoreConformanceTest&);
@@ -113,7 +122,7 @@ inline void create_needs_the_current_generation(T& t) {
   auto s0 = t.created(alice, 0);
   EXPECT_EQ(t.must_get(s0.id_hash).generation, 0u);
   EXPECT_EQ(t.must_get(s0.id_hash).user_generation, 0u);
-  auto moved = T::ok(t.store().change_credentials(CredentialChange{.user = alice, .updated_at = t.base() + 1}));
+  auto moved = T::ok(t.store().change_credentials(change_of(alice, t.base() + 1)));
   EXPECT_EQ(moved.generation, 1u);
   // A login that checked the password under generation 0 writes nothing now.
   auto late = t.session(alice, 0);
@@ -133,7 +142,7 @@ inline void create_needs_the_current_generation(T& t) {
 inline void get_and_list_report_the_user_generation(T& t) {
   const auto alice = t.account("report");
   auto s = t.created(alice, 0);
-  ASSERT_TRUE(T::ok(t.store().change_credentials(CredentialChange{.user = alice, .updated_at = t.base()})).generation == 1);
+  ASSERT_TRUE(T::ok(t.store().change_credentials(change_of(alice, t.base()))).generation == 1);
   auto got = t.must_get(s.id_hash);
   EXPECT_EQ(got.generation, 0u);
   EXPECT_EQ(got.user_generation, 1u);
@@ -152,12 +161,11 @@ inline void password_change_is_all_at_once(T& t) {
   auto here = t.created(alice), other = t.created(alice), third = t.created(alice), bobs = t.created(bob);
   auto next = t.session(alice, 0);
   next.created_at = here.created_at;
-  CredentialChange c{.user = alice,
-                     .expected_generation = 0,
-                     .password_hash = "$argon2id$new",
-                     .updated_at = t.base() + 9,
-                     .keep_id_hash = here.id_hash,
-                     .replacement = next};
+  auto c = change_of(alice, t.base() + 9);
+  c.expected_generation = 0;
+  c.password_hash = "$argon2id$new";
+  c.keep_id_hash = here.id_hash;
+  c.replacement = next;
   auto r = T::ok(t.store().change_credentials(c));
   EXPECT_EQ(r.generation, 1u);
   EXPECT_EQ(r.revoked, 2u);  // the other two; the kept one is rotated, not counted
@@ -184,7 +192,9 @@ inline void password_change_is_all_at_once(T& t) {
 inline void disable_revokes_everything(T& t) {
   const auto alice = t.account("disable");
   auto a = t.created(alice), b = t.created(alice);
-  auto r = T::ok(t.store().change_credentials(CredentialChange{.user = alice, .disabled = true, .updated_at = t.base()}));
+  auto off = change_of(alice, t.base());
+  off.disabled = true;
+  auto r = T::ok(t.store().change_credentials(off));
   EXPECT_EQ(r.revoked, 2u);
   auto u = t.must_user(alice);
   EXPECT_TRUE(u.disabled);
@@ -208,7 +218,9 @@ inline void refusals_write_nothing(T& t) {
     EXPECT_EQ(T::ok(t.sessions().list(alice, t.base())).size(), 2u);
   };
   const auto change = [&](std::optional<std::string> keep) {
-    CredentialChange c{.user = alice, .expected_generation = 0, .password_hash = "$argon2id$new", .updated_at = t.base() + 1};
+    auto c = change_of(alice, t.base() + 1);
+    c.expected_generation = 0;
+    c.password_hash = "$argon2id$new";
     if (keep) {
       c.keep_id_hash = *keep;
       c.replacement = t.session(alice, 0);
@@ -277,7 +289,7 @@ inline void concurrent_logins_never_outlive_a_change(T& t) {
     // Let a few logins in between two changes (bounded: a stuck worker fails below, not here).
     const int seen = tries.load();
     for (int spin = 0; spin < 200000 && tries.load() < seen + 3; ++spin) std::this_thread::yield();
-    EXPECT_TRUE(t.store().change_credentials(CredentialChange{.user = alice, .updated_at = t.base()}));
+    EXPECT_TRUE(t.store().change_credentials(change_of(alice, t.base())));
   }
   stop = true;
   for (auto& th : logins) th.join();
@@ -287,8 +299,12 @@ inline void concurrent_logins_never_outlive_a_change(T& t) {
     for (const auto& h : w) {
       auto r = t.must_get(h);
       // Live only if created under the final generation; everything older was revoked.
-      if (!r.revoked) EXPECT_EQ(r.generation, static_cast<std::uint64_t>(kChanges)) << h;
-      if (r.generation != kChanges) EXPECT_TRUE(r.revoked) << h;
+      if (!r.revoked) {
+        EXPECT_EQ(r.generation, static_cast<std::uint64_t>(kChanges)) << h;
+      }
+      if (r.generation != kChanges) {
+        EXPECT_TRUE(r.revoked) << h;
+      }
     }
 }
 

@@ -233,7 +233,7 @@ TEST_P(AuthRaces, UnknownUserCostsWhatStoredHashesCost) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AuthRaces, ::testing::Values("memory", "sqlite"),
-                         [](const auto& info) { return std::string(info.param); });
+                         [](const ::testing::TestParamInfo<const char*>& p) { return std::string(p.param); });
 
 }  // namespace
 }  // namespace tessera

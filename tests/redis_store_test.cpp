@@ -16,6 +16,7 @@
 #include "store/redis_cluster.hpp"
 #include "store/redis_conn.hpp"
 #include "store/stores.hpp"
+#include "account_store_conformance.hpp"
 #include "store_conformance.hpp"
 
 namespace {
@@ -426,6 +427,55 @@ TEST(RedisStoreFaults, HungServerTimesOutThenRecovers) {
   ASSERT_TRUE(g) << g.error().message;
   ASSERT_TRUE(*g);
   EXPECT_EQ((*g)->user, "hung-user");
+}
+
+// The stall of a password change (Redis paused mid-request): the caller gives up with
+// store_unavailable, and the script Redis runs once it resumes must change nothing, because
+// the caller has already answered "nothing changed". The script carries a deadline (Redis's
+// TIME) that has passed by then.
+TEST(RedisStoreFaults, CredentialChangeStalledPastItsDeadlineChangesNothingLater) {
+  if (!test::redis_server_installed()) GTEST_SKIP() << "redis-server not installed";
+  auto srv = test::SingleRedis::start();
+  ASSERT_TRUE(srv);
+  RedisOptions opt;
+  opt.connect_timeout = 200ms;
+  opt.command_timeout = 200ms;
+  auto halves = tessera::store::make_redis_halves("127.0.0.1", srv->server->port(), opt);
+  ASSERT_TRUE(halves) << halves.error().message;
+  auto accounts = tessera::store::combine(std::move(*halves));
+  const auto now = now_s();
+  for (const char* u : {"warm", "stalled"})
+    ASSERT_TRUE(accounts->users().add(tessera::UserRecord{u, "$argon2id$old", false, now, now}).value_or(false));
+  // Load the script first, so that the stalled call is the EVALSHA itself.
+  ASSERT_TRUE(accounts->change_credentials(tessera::test::change_of("warm", now)));
+  auto s1 = make_record("stalled", now), s2 = make_record("stalled", now, 1);
+  ASSERT_TRUE(accounts->sessions().create(s1, 0));
+  ASSERT_TRUE(accounts->sessions().create(s2, 0));
+
+  auto change = tessera::test::change_of("stalled", now + 1);
+  change.password_hash = "$argon2id$new";
+  srv->server->freeze();
+  auto r = accounts->change_credentials(change);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::store_unavailable);
+  std::this_thread::sleep_for(150ms);  // well past the deadline (half the timeout)
+  srv->server->thaw();
+  // Let Redis work through what it received while stopped, then look.
+  for (int i = 0; i < 20 && !accounts->ping(); ++i) std::this_thread::sleep_for(20ms);
+  std::this_thread::sleep_for(100ms);
+  auto u = accounts->users().get("stalled");
+  ASSERT_TRUE(u && *u) << (u ? "absent" : u.error().message);
+  EXPECT_EQ((*u)->password_hash, "$argon2id$old") << "the stalled change was applied after the caller gave up";
+  EXPECT_EQ((*u)->generation, 0u);
+  for (const auto& s : {s1, s2}) {
+    auto g = accounts->sessions().get(s.id_hash);
+    ASSERT_TRUE(g && *g);
+    EXPECT_FALSE((*g)->revoked);
+  }
+  // And the same change, retried, applies.
+  auto again = accounts->change_credentials(change);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->revoked, 2u);
 }
 
 // Nothing listening at all: the store can be created (lazy) and every call fails fast.

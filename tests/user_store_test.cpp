@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -363,6 +364,30 @@ TEST(RedisUserStore, KilledServerFailsClosedThenRecovers) {
   ASSERT_TRUE(f) << f.error().message;
   EXPECT_EQ(f->failures, 1);
   EXPECT_TRUE(store->rehash_password("victim", 0, "$argon2id$again", t + 2).value_or(false));
+}
+
+// Accounts written by a build before credential generations (P user:{<name>}) are moved to
+// the user's slot at generation 0 by the first read, which list() at server start makes.
+TEST(RedisUserStore, MovesAccountsFromTheLegacyLayout) {
+  if (!test::redis_server_installed()) GTEST_SKIP() << "redis-server not installed";
+  auto store = single_user_store();
+  ASSERT_TRUE(store);
+  const int port = shared_single()->server->port();
+  const auto name = UserStoreConformanceTest::unique("legacy");
+  const auto legacy = "tessera:user:{" + name + "}";
+  ASSERT_TRUE(test::redis_call(port, {"SADD", "tessera:users", name}));
+  ASSERT_TRUE(test::redis_call(port, {"HSET", legacy, "password_hash", "$argon2id$old-layout", "disabled", "1",
+                                      "created_at", "11", "updated_at", "12"}));
+  auto l = store->list();
+  ASSERT_TRUE(l) << l.error().message;
+  const auto it = std::find_if(l->begin(), l->end(), [&](const UserRecord& u) { return u.username == name; });
+  ASSERT_NE(it, l->end());
+  EXPECT_EQ(test::user_fields(*it), test::user_fields(UserRecord{name, "$argon2id$old-layout", true, 11, 12, 0}));
+  EXPECT_EQ(test::redis_text(port, {"TYPE", legacy}), "none");
+  EXPECT_EQ(test::redis_text(port, {"HGET", store::redis_user_base("tessera:", name) + "user", "gen"}), "0");
+  auto again = store->get(name);
+  ASSERT_TRUE(again && *again);
+  EXPECT_EQ((*again)->password_hash, "$argon2id$old-layout");
 }
 
 // On the cluster, the set (list) and a user's hash sit in different slots, on purpose.

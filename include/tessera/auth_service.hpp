@@ -100,7 +100,7 @@ class AuthService {
   // Revokes every session of the user ("log out everywhere").
   Result<std::size_t> logout_everywhere(std::string_view user);
   // The user changes their own password: checks current_password (invalid_credentials, counted
-  // like a failed login), enforces the length bounds (weak_password), then in one atomic store
+  // like a failed login on the session's own throttle key "session:<id hash>"), enforces the length bounds (weak_password), then in one atomic store
   // step stores the new hash, advances the generation, revokes every other session and rotates
   // the current one. Returns the rotated session. store_unavailable means nothing changed
   // (on Redis the change carries a deadline, so a late execution cannot apply it); a
@@ -132,6 +132,7 @@ class AuthService {
   // the ones checked (a logout everywhere does not undo a good password).
   Result<NewSession> create_login_session(UserRecord rec, const ClientInfo& client);
   Result<std::size_t> change(CredentialChange c);
+  Result<void> must_exist(std::string_view username);
   // After an ambiguous failure of a password change: whether its rotated session exists.
   bool applied(std::string_view replacement_id_hash);
 

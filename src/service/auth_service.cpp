@@ -18,6 +18,7 @@ bool username_char(char c) noexcept {
 
 std::string account_key(std::string_view user) { return "user:" + std::string(user); }
 std::string ip_key(std::string_view ip) { return "ip:" + std::string(ip); }
+std::string session_key(std::string_view id_hash) { return "session:" + std::string(id_hash); }
 std::string device_key(const Device& d) { return "device:" + d.id; }
 
 Result<void> check_new_password(std::string_view pw) {
@@ -170,7 +171,9 @@ Result<LoginResult> AuthService::change_password(std::string_view current_sessio
   if (!s) return std::unexpected(s.error());
   const std::string user = s->record.user;
   const std::int64_t now = clock_->now();
-  const std::string ukey = account_key(user);
+  // Wrong current passwords count on this session's own key: only its holder can reach here,
+  // so strangers' failed logins (the account key) never lock a signed-in user out of it.
+  const std::string ukey = session_key(s->record.id_hash);
   if (auto t = check_throttle(ukey, options_.account_free_failures, now); !t) return std::unexpected(t.error());
   if (current_password.size() > kMaxPasswordLength) return std::unexpected(invalid_credentials());
   if (auto w = check_new_password(new_password); !w) return std::unexpected(w.error());
@@ -226,8 +229,16 @@ Result<void> AuthService::add_user(std::string_view username, std::string_view p
   return {};
 }
 
+Result<void> AuthService::must_exist(std::string_view username) {
+  auto u = users_.get(username);  // also moves an account kept in an older store layout
+  if (!u) return std::unexpected(std::move(u.error()));
+  if (!*u) return fail(Errc::user_not_found, "no user " + std::string(username));
+  return {};
+}
+
 Result<std::size_t> AuthService::reset_password(std::string_view username, std::string_view password) {
   if (auto w = check_new_password(password); !w) return std::unexpected(w.error());
+  if (auto e = must_exist(username); !e) return std::unexpected(std::move(e.error()));
   auto hash = hash_password(password, options_.password);
   if (!hash) return std::unexpected(hash.error());
   CredentialChange c;
@@ -239,6 +250,7 @@ Result<std::size_t> AuthService::reset_password(std::string_view username, std::
 }
 
 Result<std::size_t> AuthService::disable_user(std::string_view username) {
+  if (auto e = must_exist(username); !e) return std::unexpected(std::move(e.error()));
   CredentialChange c;
   c.user = std::string(username);
   c.disabled = true;

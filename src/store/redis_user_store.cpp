@@ -114,7 +114,13 @@ class RedisUserStore final : public UserStore {
     argv.insert(argv.end(), kUserFields.begin(), kUserFields.end());
     auto reply = router_->run(key, redis::command_op(std::move(argv)));
     if (!reply) return std::unexpected(std::move(reply.error()));
-    return parse_user(username, **reply);
+    auto user = parse_user(username, **reply);
+    if (!user || *user) return user;
+    // Absent here: perhaps still where builds before credential generations kept it.
+    auto moved = move_legacy(username);
+    if (!moved) return std::unexpected(std::move(moved.error()));
+    if (!*moved) return std::optional<UserRecord>{};
+    return get(username);
   }
 
   Result<bool> rehash_password(std::string_view username, std::uint64_t expected_generation, std::string_view hash,
@@ -122,6 +128,31 @@ class RedisUserStore final : public UserStore {
     auto reply = eval(rehash_, user_key(username),
                       {std::to_string(expected_generation), std::string(hash), std::to_string(updated_at)});
     return redis::as_bool(reply, "the rehash script");
+  }
+
+  // An account at the legacy key P user:{<name>} is moved to P{T}:user at generation 0 (the
+  // add script: only if absent there, so a concurrent move or add wins once), then the legacy
+  // key goes. Both steps are idempotent; a crash between them leaves a copy that the next read
+  // finishes. false when there is no legacy account.
+  Result<bool> move_legacy(std::string_view username) {
+    const auto legacy = prefix_ + "user:{" + std::string(username) + "}";
+    auto old = router_->run(legacy, redis::command_op({"HMGET", legacy, "password_hash", "disabled", "created_at",
+                                                       "updated_at"}));
+    if (!old) return std::unexpected(std::move(old.error()));
+    const redisReply& rep = **old;
+    if (rep.type != REDIS_REPLY_ARRAY || rep.elements != 4) return redis::bad_reply("HMGET", rep);
+    if (redis::is_nil(*rep.element[0])) return false;
+    for (std::size_t i = 0; i < 4; ++i)
+      if (rep.element[i]->type != REDIS_REPLY_STRING) return redis::bad_reply("a legacy user field", *rep.element[i]);
+    auto added = eval(add_, user_key(username),
+                      {std::string(username), std::string(redis::text(*rep.element[0])),
+                       std::string(redis::text(*rep.element[1])), std::string(redis::text(*rep.element[2])),
+                       std::string(redis::text(*rep.element[3]))});
+    if (!added) return std::unexpected(std::move(added.error()));
+    if (redis::is_error(**added)) return redis::bad_reply("the add script", **added);
+    auto del = router_->run(legacy, redis::command_op({"DEL", legacy}));
+    if (!del) return std::unexpected(std::move(del.error()));
+    return true;
   }
 
   Result<std::vector<UserRecord>> list() override {
