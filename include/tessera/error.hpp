@@ -52,6 +52,7 @@ enum class Errc {
   weak_password,        // shorter than the minimum, or longer than the maximum
   // environment
   store_unavailable,    // the store could not be reached or answered wrongly: fail closed
+  store_epoch_mismatch, // the store lost its data or was replaced (tessera/store_epoch.hpp)
   io_error,
   invalid_argument,
   internal,

@@ -59,6 +59,15 @@ constexpr std::array kMigrations{
       ) STRICT;
       CREATE INDEX login_throttle_by_expiry ON login_throttle (expires_at);
     )sql"},
+    // v4 (store epoch; to be renumbered after the migration another branch adds as v4): the
+    // store's epoch marker (epoch_sqlite.cpp), one row at most; `marker` is its text form
+    // "ID [SUPERSEDED...]" (tessera/store_epoch.hpp).
+    Migration{4, R"sql(
+      CREATE TABLE store_epoch (
+        one    INTEGER NOT NULL PRIMARY KEY CHECK (one = 1),
+        marker TEXT    NOT NULL
+      ) STRICT;
+    )sql"},
 };
 
 constexpr int kBusyTimeoutMs = 5000;
