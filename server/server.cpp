@@ -24,6 +24,7 @@
 #include <fmt/format.h>
 
 #include "server/app.hpp"
+#include "server/epoch_guard.hpp"
 #include "server/http.hpp"
 #include "server/keys_dir.hpp"
 #include "server/log.hpp"
@@ -31,6 +32,7 @@
 #include "tessera/clock.hpp"
 #include "tessera/session.hpp"
 #include "tessera/session_store.hpp"
+#include "tessera/store_epoch.hpp"
 #include "tessera/user_store.hpp"
 
 namespace tessera::server {
@@ -40,6 +42,8 @@ namespace json = boost::json;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::chrono::seconds kSweepEvery{60};
 constexpr std::chrono::seconds kDrainFor{10};
+// How often the store epoch is re-checked besides /readyz (one GET on Redis).
+constexpr std::chrono::seconds kEpochCheckEvery{5};
 
 int startup_failed(Logger& log, std::string_view what, const Error& e) {
   log.log(LogLevel::error, "startup failed", json::object{{"step", what}, {"error", e.name()}, {"detail", e.message}});
@@ -99,6 +103,16 @@ asio::awaitable<void> sweep_loop(asio::steady_timer& timer, const bool& stopping
   }
 }
 
+asio::awaitable<void> epoch_loop(asio::steady_timer& timer, const bool& stopping, asio::thread_pool& pool,
+                                 EpochGuard& guard) {
+  while (!stopping) {
+    timer.expires_after(kEpochCheckEvery);
+    auto [ec] = co_await timer.async_wait(kTuple);
+    if (ec || stopping) co_return;
+    co_await run_blocking(pool, [&guard]() -> Result<EpochGuard::State> { return guard.check(); });
+  }
+}
+
 }  // namespace
 
 int run(const ServerConfig& cfg) {
@@ -119,6 +133,16 @@ int run(const ServerConfig& cfg) {
   if (!session_store) return startup_failed(log, "session store", session_store.error());
   auto user_store = open_user_store(uri);
   if (!user_store) return startup_failed(log, "user store", user_store.error());
+
+  // The store epoch (DESIGN.md invariant 11): checked now, then every few seconds and on each
+  // /readyz. Not on the memory store, which starts empty by design.
+  std::optional<EpochGuard> epoch;
+  if (cfg.store != "memory") {
+    auto epoch_store = open_epoch_store(uri);
+    if (!epoch_store) return startup_failed(log, "store epoch", epoch_store.error());
+    epoch.emplace(std::move(*epoch_store), cfg.data, log);
+    epoch->check();
+  }
 
   SessionOptions so;
   so.idle_timeout = cfg.session_idle_timeout;
@@ -164,6 +188,7 @@ int run(const ServerConfig& cfg) {
   ctx.pool = store_pool ? &*store_pool : nullptr;
   ctx.password_pool = &password_pool;
   ctx.log = &log;
+  ctx.epoch = epoch ? &*epoch : nullptr;
   App app(std::move(ctx));
 
   HttpLimits limits;
@@ -180,9 +205,11 @@ int run(const ServerConfig& cfg) {
   auto control = asio::make_strand(ioc);
   asio::signal_set signals(control, SIGINT, SIGTERM);
   asio::steady_timer sweep_timer(control);
+  asio::steady_timer epoch_timer(control);
   bool stopping = false;  // on the control strand only
 
   asio::co_spawn(control, sweep_loop(sweep_timer, stopping, password_pool, **session_store, log), asio::detached);
+  if (epoch) asio::co_spawn(control, epoch_loop(epoch_timer, stopping, password_pool, *epoch), asio::detached);
   asio::co_spawn(
       control,
       [&]() -> asio::awaitable<void> {
@@ -192,6 +219,7 @@ int run(const ServerConfig& cfg) {
                                                          {"connections", http.connections()}});
         stopping = true;
         sweep_timer.cancel();
+        epoch_timer.cancel();
         http.shutdown();
         // In-flight requests finish (their responses say Connection: close); then whatever
         // is left is closed.
