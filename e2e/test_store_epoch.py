@@ -2,7 +2,8 @@
 # becomes ready on its own; a store that loses its data while tessera runs (Redis restarted
 # without persistence) or while it is stopped (SQLite file deleted) makes /readyz and every
 # store route answer 503 store_epoch_mismatch, with one log line saying why, until an operator
-# runs `tessera store confirm-reset`; one confirmation serves every instance.
+# runs `tessera store confirm-reset`; one confirmation serves every instance. A Redis that is
+# down at start leaves the epoch unknown (503 store_unavailable) until a request can check it.
 import os
 import signal
 import stat
@@ -86,6 +87,26 @@ class RedisEpoch(EpochTest):
         self.assertIn(f"store epoch: {epoch}", p.stdout)
         srv.stop()
         harness.check_logs(self, srv)
+
+    def test_redis_down_at_start_then_up(self):
+        env = harness.Env.create()
+        try:
+            env.redis.kill()
+            srv = env.server()  # starts anyway: the epoch is unknown until one check succeeds
+            r = self.req("POST", "/login", srv=srv, json_body={"username": "nobody", "password": "pw-nobody-1"})
+            self.assertError(r, 503, "store_unavailable")
+            self.assertError(self.req("GET", "/readyz", srv=srv), 503, "store_unavailable")
+            self.assertFalse(os.path.exists(os.path.join(env.data, "store-epoch")))
+            env.redis.start()
+            u, p = env.add_user()
+            # The first store request checks the epoch itself (a new deployment: created).
+            self.login(u, p, srv=srv)
+            self.assertEqual(self.redis_get(env, "tessera:epoch"), self.local_epoch(env.data))
+            self.assertEqual(self.req("GET", "/readyz", srv=srv).status, 200)
+            srv.stop()
+            harness.check_logs(self, srv)
+        finally:
+            env.close()
 
     def test_redis_restarted_empty_is_not_ready_until_confirmed(self):
         a = self.env.server()
