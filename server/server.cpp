@@ -1,6 +1,7 @@
 // tessera::server::run (server/server.hpp): opens keys and stores, wires AuthService, App and
 // HttpServer, runs the io_context on cfg.threads threads with a worker pool for blocking
-// calls, sweeps expired sessions every minute, and drains on SIGINT/SIGTERM.
+// calls, sweeps expired sessions every minute, re-checks the store epoch every 5 s
+// (epoch_guard.hpp), and drains on SIGINT/SIGTERM.
 #include "server/server.hpp"
 
 #include <algorithm>
