@@ -14,8 +14,8 @@ namespace {
 constexpr const char* kFooter =
     "Exit codes:\n"
     "  0  success (token valid, key written, ...)\n"
-    "  1  invalid token or failed check; stderr is one line `error: <code>` (jwt sign and users\n"
-    "     commands add `: <message>`), where <code> is a stable name such as token_expired, bad_signature,\n"
+    "  1  invalid token or failed check; stderr is one line `error: <code>` (jwt sign, users and\n"
+    "     store commands add `: <message>`), where <code> is a stable name such as token_expired, bad_signature,\n"
     "     alg_not_allowed, key_not_found, user_exists\n"
     "  2  usage or I/O error, or an unusable key file (`error: <code>: <message>`)\n"
     "Run `tessera <command> --help` for each command's options.";
@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   cli::add_paseto_commands(app);
   cli::add_sessions_commands(app);
   cli::add_users_commands(app);
+  cli::add_store_commands(app);
   int serve_exit_code = cli::kExitOk;
   cli::add_serve_command(app, serve_exit_code);
 

@@ -1,6 +1,8 @@
 # Redis runs only: redis-server killed, restarted empty, frozen (SIGSTOP) while tessera keeps
 # running. The server must fail closed with 503 store_unavailable, quickly, and recover by
-# itself (docs/server.md: /healthz vs /readyz).
+# itself (docs/server.md: /healthz vs /readyz); a Redis that comes back empty needs the
+# operator's `tessera store confirm-reset` (test_store_epoch.py).
+import os
 import signal
 import time
 import unittest
@@ -23,6 +25,8 @@ class RedisFaults(E2ETest):
         if self.env.redis.proc.poll() is not None or not self.env.redis.ping():
             self.env.redis.kill()
             self.env.redis.start()
+            if os.path.exists(os.path.join(self.env.data, "store-epoch")):
+                self.env.cli("store", "confirm-reset")  # it came back empty: accept it
         self.srv = self.env.server()
 
     def tearDown(self):
@@ -59,8 +63,11 @@ class RedisFaults(E2ETest):
         r = self.req("GET", "/metrics", metrics=True)
         self.assertEqual(r.status, 200)
         self.assertGreaterEqual(metric(parse_metrics(r.body.decode()), "tessera_store_errors_total") or 0, 1)
-        # A fresh, empty redis-server on the same port: tessera reconnects by itself.
+        # A fresh, empty redis-server on the same port: tessera reconnects by itself, sees that
+        # the store lost its data (no epoch marker) and stays unready until an operator confirms.
         self.env.redis.start()
+        self.assertError(self.req("GET", "/readyz"), 503, "store_epoch_mismatch")
+        self.env.cli("store", "confirm-reset")
         r = self.wait_status("/readyz", 200)
         self.assertEqual(self.assertJSON(r, 200), {"status": "ok"})
         self.assertError(self.req("GET", "/session", cookie=s.cookie), 401, "session_not_found")

@@ -84,6 +84,8 @@ std::string_view message_for(std::string_view code) {
   if (code == "csrf_failed") return "missing or invalid CSRF token, or a cross-origin request";
   if (code == "throttled") return "too many failed logins; try again later";
   if (code == "store_unavailable") return "the store is unavailable; try again later";
+  if (code == "store_epoch_mismatch")
+    return "the store lost its data or was replaced; an operator must restore it or confirm it";
   if (code == "weak_password") return "the new password must be 8 to 1024 bytes";
   if (code == "not_found") return "no such resource";
   if (code == "method_not_allowed") return "method not allowed";
@@ -258,6 +260,7 @@ Response App::error(Exchange& x, const Error& e) {
       status = http::status::too_many_requests;
       break;
     case Errc::store_unavailable:
+    case Errc::store_epoch_mismatch:
       status = http::status::service_unavailable;
       break;
     default:
@@ -396,7 +399,8 @@ asio::awaitable<Response> App::handle(Incoming& in) {
     x.params = std::move(m.params);
     bool failed = false;
     try {
-      res = co_await (*m.handler)(x);
+      if (auto refused = co_await epoch_gate(x, m.pattern)) res = std::move(*refused);
+      else res = co_await (*m.handler)(x);
     } catch (const std::exception& e) {
       ctx_.log->log(LogLevel::error, "internal error", json::object{{"detail", e.what()}});
       failed = true;
@@ -623,8 +627,32 @@ asio::awaitable<Response> App::healthz(Exchange&) {
   co_return json_response(http::status::ok, json::object{{"status", "ok"}});
 }
 
+asio::awaitable<std::optional<Response>> App::epoch_gate(Exchange& x, std::string_view pattern) {
+  // Health, readiness (which checks by itself), keys and metrics do not touch the store.
+  if (!ctx_.epoch || pattern == "/healthz" || pattern == "/readyz" || pattern == "/.well-known/jwks.json" ||
+      pattern == "/metrics")
+    co_return std::nullopt;
+  auto state = ctx_.epoch->state();
+  if (state == EpochGuard::State::unknown) {
+    auto checked = co_await run_store(ctx_, [this]() -> Result<EpochGuard::State> { return ctx_.epoch->check(); });
+    if (checked) state = *checked;
+  }
+  if (state == EpochGuard::State::ready) co_return std::nullopt;
+  if (state == EpochGuard::State::unknown)
+    co_return error(x, Error(Errc::store_unavailable, "the store epoch could not be checked yet"));
+  co_return error(x, Error(Errc::store_epoch_mismatch, "the store epoch is not ready"));
+}
+
 asio::awaitable<Response> App::readyz(Exchange& x) {
+  if (ctx_.epoch) {
+    // One marker read per probe, so that a store that lost its data is noticed at once.
+    auto state = co_await run_store(ctx_, [this]() -> Result<EpochGuard::State> { return ctx_.epoch->check(); });
+    if (state && *state == EpochGuard::State::not_ready)
+      co_return error(x, Error(Errc::store_epoch_mismatch, "the store epoch is not ready"));
+  }
   auto r = co_await run_store(ctx_, [this]() -> Result<void> {
+    if (ctx_.epoch && ctx_.epoch->state() != EpochGuard::State::ready)
+      return fail(Errc::store_unavailable, "the store epoch could not be checked");
     if (auto s = ctx_.session_store->ping(); !s) return s;
     return ctx_.user_store->ping();
   });

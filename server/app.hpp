@@ -32,6 +32,7 @@
 #include <boost/json/value.hpp>
 
 #include "server/config.hpp"
+#include "server/epoch_guard.hpp"
 #include "server/http.hpp"
 #include "server/log.hpp"
 #include "server/metrics.hpp"
@@ -122,6 +123,8 @@ struct AppContext {
   asio::thread_pool* pool = nullptr;           // store calls; nullptr: inline on the I/O thread
   asio::thread_pool* password_pool = nullptr;  // login and password change (Argon2id)
   Logger* log = nullptr;
+  // The store epoch check (epoch_guard.hpp); nullptr: none (the memory store).
+  EpochGuard* epoch = nullptr;
 };
 
 // Runs a store call on ctx.pool, or inline when there is none (exceptions become internal).
@@ -162,6 +165,11 @@ class App final : public Application {
   asio::awaitable<Response> jwks(Exchange& x);
   asio::awaitable<Response> healthz(Exchange& x);
   asio::awaitable<Response> readyz(Exchange& x);
+
+  // 503 for a route that uses the store while the store epoch is not ready (store_unavailable
+  // while it could not be checked yet, store_epoch_mismatch when the store lost its data or was
+  // replaced); nullopt: go ahead.
+  asio::awaitable<std::optional<Response>> epoch_gate(Exchange& x, std::string_view pattern);
 
   struct Authed {
     std::string id;  // the cookie value

@@ -1,6 +1,7 @@
 // tessera::server::run (server/server.hpp): opens keys and stores, wires AuthService, App and
 // HttpServer, runs the io_context on cfg.threads threads with a worker pool for blocking
-// calls, sweeps expired sessions every minute, and drains on SIGINT/SIGTERM.
+// calls, sweeps expired sessions every minute, re-checks the store epoch every 5 s
+// (epoch_guard.hpp), and drains on SIGINT/SIGTERM.
 #include "server/server.hpp"
 
 #include <algorithm>
@@ -25,6 +26,7 @@
 #include <fmt/format.h>
 
 #include "server/app.hpp"
+#include "server/epoch_guard.hpp"
 #include "server/fd_limit.hpp"
 #include "server/http.hpp"
 #include "server/keys_dir.hpp"
@@ -36,6 +38,7 @@
 #include "tessera/device_cookie.hpp"
 #include "tessera/session.hpp"
 #include "tessera/session_store.hpp"
+#include "tessera/store_epoch.hpp"
 #include "tessera/user_store.hpp"
 
 namespace tessera::server {
@@ -46,6 +49,8 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::chrono::seconds kSweepEvery{60};
 constexpr std::chrono::seconds kDrainFor{10};
 constexpr std::size_t kMetricsConnections = 16;
+// How often the store epoch is re-checked besides /readyz (one GET on Redis).
+constexpr std::chrono::seconds kEpochCheckEvery{5};
 
 int startup_failed(Logger& log, std::string_view what, const Error& e) {
   log.log(LogLevel::error, "startup failed", json::object{{"step", what}, {"error", e.name()}, {"detail", e.message}});
@@ -94,6 +99,16 @@ asio::awaitable<void> sweep_loop(asio::steady_timer& timer, const bool& stopping
   }
 }
 
+asio::awaitable<void> epoch_loop(asio::steady_timer& timer, const bool& stopping, asio::thread_pool& pool,
+                                 EpochGuard& guard) {
+  while (!stopping) {
+    timer.expires_after(kEpochCheckEvery);
+    auto [ec] = co_await timer.async_wait(kTuple);
+    if (ec || stopping) co_return;
+    co_await run_blocking(pool, [&guard]() -> Result<EpochGuard::State> { return guard.check(); });
+  }
+}
+
 }  // namespace
 
 int run(const ServerConfig& cfg) {
@@ -130,6 +145,16 @@ int run(const ServerConfig& cfg) {
   // request until it comes back, not a failed start.
   auto accounts = open_account_store(uri);
   if (!accounts) return startup_failed(log, "store", accounts.error());
+
+  // The store epoch (DESIGN.md invariant 11): checked now, then every few seconds and on each
+  // /readyz. Not on the memory store, which starts empty by design.
+  std::optional<EpochGuard> epoch;
+  if (cfg.store != "memory") {
+    auto epoch_store = open_epoch_store(uri);
+    if (!epoch_store) return startup_failed(log, "store epoch", epoch_store.error());
+    epoch.emplace(std::move(*epoch_store), cfg.data, log);
+    epoch->check();
+  }
 
   SessionOptions so;
   so.idle_timeout = cfg.session_idle_timeout;
@@ -183,6 +208,7 @@ int run(const ServerConfig& cfg) {
   ctx.pool = store_pool ? &*store_pool : nullptr;
   ctx.password_pool = &password_pool;
   ctx.log = &log;
+  ctx.epoch = epoch ? &*epoch : nullptr;
   App app(std::move(ctx));
 
   HttpLimits limits;
@@ -212,9 +238,11 @@ int run(const ServerConfig& cfg) {
   auto control = asio::make_strand(ioc);
   asio::signal_set signals(control, SIGINT, SIGTERM);
   asio::steady_timer sweep_timer(control);
+  asio::steady_timer epoch_timer(control);
   bool stopping = false;  // on the control strand only
 
   asio::co_spawn(control, sweep_loop(sweep_timer, stopping, password_pool, (*accounts)->sessions(), log), asio::detached);
+  if (epoch) asio::co_spawn(control, epoch_loop(epoch_timer, stopping, password_pool, *epoch), asio::detached);
   asio::co_spawn(
       control,
       [&]() -> asio::awaitable<void> {
@@ -224,6 +252,7 @@ int run(const ServerConfig& cfg) {
                                                          {"connections", open_connections()}});
         stopping = true;
         sweep_timer.cancel();
+        epoch_timer.cancel();
         http.shutdown();
         metrics_http.shutdown();
         // In-flight requests finish (their responses say Connection: close); then whatever

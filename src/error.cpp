@@ -38,6 +38,7 @@ std::string_view code_name(Errc code) noexcept {
     case Errc::weak_password: return "weak_password";
     case Errc::credentials_changed: return "credentials_changed";
     case Errc::store_unavailable: return "store_unavailable";
+    case Errc::store_epoch_mismatch: return "store_epoch_mismatch";
     case Errc::io_error: return "io_error";
     case Errc::invalid_argument: return "invalid_argument";
     case Errc::internal: return "internal";

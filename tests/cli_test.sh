@@ -448,6 +448,39 @@ expect_ok "users add, --config" "$T" users add dave --config "$TMP/t.toml" <<<'d
 expect_ok "users list, TESSERA_CONFIG" env TESSERA_CONFIG="$TMP/t.toml" "$T" users list
 check "TESSERA_CONFIG list" test "$(wc -l <"$TMP/out")" -eq 3
 
+# ---- store epoch -----------------------------------------------------------------------------
+E=(--data "$TMP/edata")
+expect_ok "store status, new deployment" "$T" store status "${E[@]}"
+check "status: no marker yet" grep -qx 'store epoch: none' "$TMP/out"
+check "status: verdict create" grep -qx 'verdict:     create' "$TMP/out"
+check "status writes no local epoch" test ! -e "$TMP/edata/store-epoch"
+expect_ok "store confirm-reset, new deployment" "$T" store confirm-reset "${E[@]}"
+EP1=$(cat "$TMP/edata/store-epoch")
+check "confirm output" test "$OUT" = "store epoch reset to $EP1"
+check "local epoch mode 0600" test "$(stat -c %a "$TMP/edata/store-epoch")" = 600
+check "local epoch is 22 base64url chars" grep -Eqx '[A-Za-z0-9_-]{22}' "$TMP/edata/store-epoch"
+expect_ok "store status --json, ready" "$T" store status --json "${E[@]}"
+check "status --json" test "$OUT" = "{\"verdict\":\"ready\",\"ready\":true,\"store_epoch\":\"$EP1\",\"supersedes\":[],\"local_epoch\":\"$EP1\"}"
+rm -f "$TMP/edata/tessera.db" "$TMP/edata/tessera.db-wal" "$TMP/edata/tessera.db-shm"
+expect_err "store status, database deleted" 1 store_epoch_mismatch "$T" store status "${E[@]}"
+check "status: verdict store_lost" grep -qx 'verdict:     store_lost' "$TMP/out"
+expect_ok "store confirm-reset after the loss" "$T" store confirm-reset "${E[@]}"
+EP2=$(cat "$TMP/edata/store-epoch")
+check "confirm supersedes the lost epoch" test "$OUT" = "store epoch reset to $EP2; supersedes $EP1"
+expect_ok "store status after confirm" "$T" store status "${E[@]}"
+check "status: supersedes line" grep -qx "supersedes:  $EP1" "$TMP/out"
+printf '%s\n' "$EP1" >"$TMP/edata/store-epoch"
+expect_ok "store status, remembered epoch superseded" "$T" store status "${E[@]}"
+check "status: verdict adopt" grep -qx 'verdict:     adopt' "$TMP/out"
+printf 'AAAAAAAAAAAAAAAAAAAAAA\n' >"$TMP/edata/store-epoch"
+expect_err "store status, another store" 1 store_epoch_mismatch "$T" store status "${E[@]}"
+check "status: verdict store_replaced" grep -qx 'verdict:     store_replaced' "$TMP/out"
+printf 'garbage\n' >"$TMP/edata/store-epoch"
+expect_err "store status, unusable local file" 2 io_error "$T" store status "${E[@]}"
+expect_err "store --store memory refused" 2 invalid_argument "$T" store status --store memory
+expect_err "store unreachable redis" 1 store_unavailable "$T" store confirm-reset "${E[@]}" --store redis://127.0.0.1:1
+expect_rc "store without subcommand" 2 "$T" store
+
 # ---- serve (configuration only: nothing here starts a server) --------------------------------
 expect_ok "serve --help" "$T" serve --help
 for var in CONFIG LISTEN METRICS_LISTEN DATA STORE THREADS WORKER_THREADS TLS_CERT TLS_KEY PUBLIC_ORIGIN TRUST_PROXY \

@@ -53,6 +53,7 @@ enum class Errc {
   credentials_changed,  // the user's credentials changed while the call ran: nothing was written
   // environment
   store_unavailable,    // the store could not be reached or answered wrongly: fail closed
+  store_epoch_mismatch, // the store lost its data or was replaced (tessera/store_epoch.hpp)
   io_error,
   invalid_argument,
   internal,

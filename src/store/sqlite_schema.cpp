@@ -65,6 +65,14 @@ constexpr std::array kMigrations{
       ALTER TABLE users ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE sessions ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
     )sql"},
+    // v5: the store's epoch marker (epoch_sqlite.cpp), one row at most; `marker` is its text
+    // form "ID [SUPERSEDED...]" (tessera/store_epoch.hpp).
+    Migration{5, R"sql(
+      CREATE TABLE store_epoch (
+        one    INTEGER NOT NULL PRIMARY KEY CHECK (one = 1),
+        marker TEXT    NOT NULL
+      ) STRICT;
+    )sql"},
 };
 
 constexpr int kBusyTimeoutMs = 5000;

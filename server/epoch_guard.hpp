@@ -1,0 +1,50 @@
+// Whether this instance may serve the store it is connected to (DESIGN.md invariant 11): the
+// store's epoch marker checked against the epoch the data directory remembers
+// (check_store_epoch, tessera/store_epoch.hpp; the file: epoch_file.hpp).
+//
+// States: unknown (never checked successfully since start: the store was unreachable), ready,
+// not_ready (the store lost its data or was replaced, or the local file is unusable). A check
+// that cannot reach the store changes nothing: the store calls themselves fail closed then.
+// The server checks at start, every few seconds, on each /readyz and, while unknown, before
+// each request that uses the store; requests are refused with 503 unless ready (server/app.cpp).
+// The log gets one line when the outcome changes (and the first one), never one per check.
+// Thread safety: check() is serialised by a mutex; state() is a lock-free read.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "server/log.hpp"
+#include "tessera/store_epoch.hpp"
+
+namespace tessera::server {
+
+class EpochGuard {
+ public:
+  enum class State { unknown, ready, not_ready };
+
+  EpochGuard(std::unique_ptr<EpochStore> store, std::string data_dir, Logger& log);
+
+  // One check: reads the marker (creates it for a new deployment), remembers an adopted or
+  // created epoch in the data directory, updates state() and logs a change. Blocking (one or
+  // two store round trips, maybe a file write): call it off the I/O threads for Redis.
+  // Returns the state after the check; an unreachable store leaves the state as it was.
+  State check();
+
+  State state() const noexcept { return state_.load(std::memory_order_acquire); }
+
+ private:
+  void set(State s, LogLevel level, std::string_view msg, boost::json::object fields, std::string key);
+
+  std::unique_ptr<EpochStore> store_;
+  std::string data_dir_;
+  Logger& log_;
+  std::atomic<State> state_{State::unknown};
+  std::mutex mu_;            // serialises check()
+  std::string last_logged_;  // GUARDED_BY(mu_): the last outcome logged (state, verdict, epochs)
+  bool unreachable_logged_ = false;  // GUARDED_BY(mu_)
+};
+
+}  // namespace tessera::server
