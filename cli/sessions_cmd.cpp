@@ -1,7 +1,9 @@
 // `tessera sessions list|revoke`: inspect and end server-side sessions directly in a store
 // (sqlite:PATH, redis://HOST:PORT, redis-cluster://HOST:PORT[,...]).
 // Sessions are shown by their id hash (base64url SHA-256 of the cookie value): the cookie value
-// itself is never stored, so the hash is the id operators and APIs use.
+// itself is never stored, so the hash is the id operators and APIs use. `revoke --user` is the
+// service's logout everywhere: it advances the user's credential generation with the
+// revocation, so a login in flight cannot outlive it.
 #include <boost/json.hpp>
 #include <memory>
 #include <string>
@@ -9,7 +11,8 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "io.hpp"
-#include "tessera/clock.hpp"
+#include "tessera/account_store.hpp"
+#include "tessera/auth_service.hpp"
 #include "tessera/session.hpp"
 
 namespace tessera::cli {
@@ -21,10 +24,21 @@ struct SessionsOptions {
   std::string id;
 };
 
-std::unique_ptr<SessionStore> open_store(const std::string& uri) {
-  auto store = open_session_store(uri);
+// The store, and the session and login services over it (default options: these commands
+// hash no password and create no session).
+struct Services {
+  std::unique_ptr<AccountStore> store;
+  std::unique_ptr<SessionManager> sessions;
+  std::unique_ptr<AuthService> auth;
+};
+
+Services open_services(const std::string& uri) {
+  auto store = open_account_store(uri);
   if (!store) usage_error(store.error());
-  return std::move(*store);
+  Services s{std::move(*store), nullptr, nullptr};
+  s.sessions = std::make_unique<SessionManager>(s.store->sessions());
+  s.auth = std::make_unique<AuthService>(*s.sessions, *s.store);
+  return s;
 }
 
 // A store that cannot be reached is exit 1 (`error: store_unavailable`), like a failed check.
@@ -35,11 +49,11 @@ T or_fail(Result<T> r) {
 }
 
 void run_list(const SessionsOptions& o) {
-  auto store = open_store(o.store);
-  const auto now = SystemClock::instance().now();
-  const auto sessions = or_fail(store->list(o.user, now));
+  auto svc = open_services(o.store);
+  const auto sessions = or_fail(svc.auth->sessions(o.user));
   std::string out;
-  for (const auto& r : sessions) {
+  for (const auto& s : sessions) {
+    const SessionRecord& r = s.record;
     boost::json::object line{{"id", r.id_hash},
                              {"user", r.user},
                              {"created_at", r.created_at},
@@ -56,14 +70,14 @@ void run_list(const SessionsOptions& o) {
 
 void run_revoke(const SessionsOptions& o, bool by_id, bool by_user) {
   if (by_id == by_user) usage_error(Errc::invalid_argument, "give exactly one of --id and --user");
-  auto store = open_store(o.store);
+  auto svc = open_services(o.store);
   if (by_id) {
-    const bool revoked = or_fail(store->revoke(o.id));
+    const bool revoked = or_fail(svc.store->sessions().revoke(o.id));
     if (!revoked) check_failed_verbose(Error{Errc::session_not_found, "no live session with that id"});
     write_stdout("revoked 1\n");
     return;
   }
-  const auto n = or_fail(store->revoke_all(o.user, std::nullopt));
+  const auto n = or_fail(svc.auth->logout_everywhere(o.user));
   write_stdout("revoked " + std::to_string(n) + "\n");
 }
 

@@ -19,8 +19,8 @@ std::shared_ptr<const std::string> make_dummy(const PasswordParams& p) {
 
 }  // namespace
 
-UnknownUserCost::UnknownUserCost(const PasswordParams& configured)
-    : params_(configured), hash_(make_dummy(configured)) {}
+// The first dummy is made on first use, so that building a service costs no hashing.
+UnknownUserCost::UnknownUserCost(const PasswordParams& configured) : params_(configured) {}
 
 void UnknownUserCost::use(const PasswordParams& p) {
   {
@@ -50,9 +50,16 @@ void UnknownUserCost::learn(std::span<const std::string> stored_hashes) {
 
 void UnknownUserCost::verify(std::string_view password) const {
   std::shared_ptr<const std::string> dummy;
+  PasswordParams p;
   {
     std::lock_guard lock(mu_);
     dummy = hash_;
+    p = params_;
+  }
+  if (!dummy) {
+    dummy = make_dummy(p);
+    std::lock_guard lock(mu_);
+    if (!hash_ && params_ == p) hash_ = dummy;
   }
   (void)verify_password(*dummy, password);
 }

@@ -35,7 +35,7 @@ class UnknownUserCost {
 
   mutable std::mutex mu_;
   PasswordParams params_;                   // GUARDED_BY(mu_)
-  std::shared_ptr<const std::string> hash_;  // GUARDED_BY(mu_): the dummy, made with params_
+  mutable std::shared_ptr<const std::string> hash_;  // GUARDED_BY(mu_): the dummy, made with params_ (null until first needed)
 };
 
 }  // namespace tessera::service
