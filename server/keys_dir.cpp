@@ -1,9 +1,8 @@
 // The data directory (keys_dir.hpp): creates DIR (0700), DIR/keys (0700) and, on first start,
 // keys/ed25519.jwk and keys/es256.jwk (private JWKs, 0600) and keys/device-cookie.key (0600),
 // then loads them.
-// A key is written to a temporary name, fsynced, then linked to its final name (link() never
-// replaces an existing file, so two instances starting at once agree on one key, and a crash
-// never leaves a half-written key under the final name).
+// A key is written like every private file (private_file.hpp), linked to its final name:
+// link() never replaces an existing file, so two instances starting at once agree on one key.
 #include "server/keys_dir.hpp"
 
 #include <fcntl.h>
@@ -16,6 +15,8 @@
 #include <utility>
 
 #include <fmt/format.h>
+
+#include "server/private_file.hpp"
 
 #include "codec/base64url.hpp"
 #include "crypto/crypto.hpp"
@@ -41,22 +42,6 @@ constexpr const char* kDeviceKeyFile = "device-cookie.key";
 
 std::string errno_text(int err) { return std::strerror(err); }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
-// Creates path (mode 0700) if missing, its parents with the default mode. Sets created.
 Result<void> ensure_dir(const std::string& path, bool& created) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
@@ -76,86 +61,20 @@ Result<void> ensure_dir(const std::string& path, bool& created) {
   return {};
 }
 
-Result<void> write_all(int fd, std::string_view bytes, const std::string& path) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail(Errc::io_error, fmt::format("cannot write {}: {}", path, errno_text(errno)));
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return {};
-}
-
-void fsync_dir(const std::string& dir) {
-  const Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() >= 0) ::fsync(fd.get());
-}
-
-// Writes bytes to `final_path` (mode 0600) unless it exists. Sets created when this call wrote it.
+// Writes a key file (mode 0600) unless it exists; sets created when this call wrote it.
 Result<void> write_new_key_file(const std::string& dir, const std::string& final_path, std::string_view bytes,
                                 bool& created) {
-  std::string tmp;
-  int raw = -1;
-  for (int attempt = 0; attempt < 16 && raw < 0; ++attempt) {
-    tmp = fmt::format("{}.tmp-{}-{}", final_path, ::getpid(), attempt);
-    raw = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (raw < 0 && errno != EEXIST)
-      return fail(Errc::io_error, fmt::format("cannot create {}: {}", tmp, errno_text(errno)));
-  }
-  if (raw < 0) return fail(Errc::io_error, fmt::format("cannot create a temporary file next to {}", final_path));
-  Fd fd(raw);
-  auto written = write_all(fd.get(), bytes, tmp);
-  if (written && ::fsync(fd.get()) != 0)
-    written = fail(Errc::io_error, fmt::format("cannot sync {}: {}", tmp, errno_text(errno)));
-  if (written && ::close(fd.release()) != 0)
-    written = fail(Errc::io_error, fmt::format("cannot close {}: {}", tmp, errno_text(errno)));
-  if (!written) {
-    ::unlink(tmp.c_str());
-    return written;
-  }
-  // link() fails with EEXIST instead of replacing: another process made the key first, use it.
-  if (::link(tmp.c_str(), final_path.c_str()) == 0) {
-    created = true;
-  } else if (errno == EEXIST) {
-    // keep theirs
-  } else if (errno == EPERM || errno == ENOTSUP || errno == EMLINK || errno == ENOSYS) {
-    // A file system without hard links: rename (may replace a key created concurrently).
-    if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
-      const int err = errno;
-      ::unlink(tmp.c_str());
-      return fail(Errc::io_error, fmt::format("cannot rename {} to {}: {}", tmp, final_path, errno_text(err)));
-    }
-    fsync_dir(dir);
-    created = true;
-    return {};
-  } else {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return fail(Errc::io_error, fmt::format("cannot link {} to {}: {}", tmp, final_path, errno_text(err)));
-  }
-  ::unlink(tmp.c_str());
-  fsync_dir(dir);
+  auto w = write_private_file(dir, final_path, bytes, Placement::create_only);
+  if (!w) return std::unexpected(std::move(w.error()));
+  if (*w) created = true;
   return {};
 }
 
 Result<std::string> read_key_file(const std::string& path) {
-  const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return fail(Errc::io_error, fmt::format("cannot open {}: {}", path, errno_text(errno)));
-  std::string text;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail(Errc::io_error, fmt::format("cannot read {}: {}", path, errno_text(errno)));
-    }
-    if (n == 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-    if (text.size() > kMaxKeyFileBytes) return fail(Errc::invalid_key, fmt::format("{} is too large", path));
-  }
-  return text;
+  auto text = read_small_file(path, kMaxKeyFileBytes, Errc::invalid_key);
+  if (!text) return std::unexpected(std::move(text.error()));
+  if (!*text) return fail(Errc::io_error, fmt::format("cannot open {}: {}", path, std::strerror(ENOENT)));
+  return std::move(**text);
 }
 
 // One private signing key of the expected type, or invalid_key.

@@ -64,6 +64,30 @@ end
 local function gen_of(ukey)
   return redis.call('HGET', ukey, 'gen') or '0'
 end
+-- Reads the index: the user's live members other than `except` (todo), and members whose
+-- record is gone (prune); nil when a member's record is neither there nor declared.
+local function live_members(idx, prefix, user, declared, except)
+  local todo, prune = {}, {}
+  for _, mid in ipairs(redis.call('ZRANGE', idx, 0, -1)) do
+    local k = prefix .. mid
+    local v = redis.call('HMGET', k, 'r', 'user')
+    if not v[1] then
+      if not declared[k] then return nil end
+      prune[#prune+1] = mid
+    elseif v[1] == '0' and v[2] == user and mid ~= except then
+      todo[#todo+1] = mid
+    end
+  end
+  return todo, prune
+end
+-- Writes: revokes the todo members, drops them and the pruned ones from the index.
+local function revoke_members(idx, prefix, todo, prune)
+  for _, mid in ipairs(todo) do
+    redis.call('HSET', prefix .. mid, 'r', '1')
+    redis.call('ZREM', idx, mid)
+  end
+  for _, mid in ipairs(prune) do redis.call('ZREM', idx, mid) end
+end
 local function declared_set(from)
   local d = {}
   for j = from, #KEYS do d[KEYS[j]] = true end
@@ -156,24 +180,9 @@ return 1
 
 // revoke_all. KEYS: idx, snapshot member records... ARGV: rec prefix, user, except, has_except.
 constexpr std::string_view kRevokeAllLua = R"lua(
-local declared = declared_set(2)
-local m = redis.call('ZRANGE', KEYS[1], 0, -1)
-local todo, prune = {}, {}
-for _, mid in ipairs(m) do
-  local k = ARGV[1] .. mid
-  local v = redis.call('HMGET', k, 'r', 'user')
-  if not v[1] then
-    if not declared[k] then return redis.error_reply('TESSERA_STALE') end
-    prune[#prune+1] = mid
-  elseif v[1] == '0' and v[2] == ARGV[2] and not (ARGV[4] == '1' and mid == ARGV[3]) then
-    todo[#todo+1] = mid
-  end
-end
-for _, mid in ipairs(todo) do
-  redis.call('HSET', ARGV[1] .. mid, 'r', '1')
-  redis.call('ZREM', KEYS[1], mid)
-end
-for _, mid in ipairs(prune) do redis.call('ZREM', KEYS[1], mid) end
+local todo, prune = live_members(KEYS[1], ARGV[1], ARGV[2], declared_set(2), ARGV[4] == '1' and ARGV[3] or nil)
+if not todo then return redis.error_reply('TESSERA_STALE') end
+revoke_members(KEYS[1], ARGV[1], todo, prune)
 return #todo
 )lua";
 
@@ -230,31 +239,18 @@ if keep ~= '' then
   local k = redis.call('HMGET', KEYS[3], 'r', 'user')
   if k[1] ~= '0' or k[2] ~= ARGV[2] then return redis.error_reply('TESSERA_KEEP') end
 end
-local m = redis.call('ZRANGE', idx, 0, -1)
-local todo, prune = {}, {}
-for _, mid in ipairs(m) do
-  local k = ARGV[1] .. mid
-  local v = redis.call('HMGET', k, 'r', 'user')
-  if not v[1] then
-    if not declared[k] then return redis.error_reply('TESSERA_STALE') end
-    prune[#prune+1] = mid
-  elseif v[1] == '0' and v[2] == ARGV[2] then
-    todo[#todo+1] = mid
-  end
-end
+local todo, prune = live_members(idx, ARGV[1], ARGV[2], declared, keep ~= '' and keep or nil)
+if not todo then return redis.error_reply('TESSERA_STALE') end
 -- writes from here on
 local gen = redis.call('HINCRBY', ukey, 'gen', 1)
 if ARGV[5] ~= '' then redis.call('HSET', ukey, 'password_hash', ARGV[5]) end
 if ARGV[6] ~= '' then redis.call('HSET', ukey, 'disabled', ARGV[6]) end
 redis.call('HSET', ukey, 'updated_at', ARGV[7])
-local revoked = 0
-for _, mid in ipairs(todo) do
-  redis.call('HSET', ARGV[1] .. mid, 'r', '1')
-  redis.call('ZREM', idx, mid)
-  if mid ~= keep then revoked = revoked + 1 end
-end
-for _, mid in ipairs(prune) do redis.call('ZREM', idx, mid) end
+revoke_members(idx, ARGV[1], todo, prune)
 if keep ~= '' then
+  -- the kept session becomes a tombstone and its replacement goes in under the new gen
+  redis.call('HSET', KEYS[3], 'r', '1')
+  redis.call('ZREM', idx, keep)
   local ttl = tonumber(ARGV[10])
   local cur = redis.call('TTL', idx)
   put(KEYS[4], 10)
@@ -263,7 +259,7 @@ if keep ~= '' then
   redis.call('ZADD', idx, tonumber(ARGV[12]), ARGV[9])
   if cur < ttl then redis.call('EXPIRE', idx, ttl) end
 end
-return {gen, revoked}
+return {gen, #todo}
 )lua";
 
 std::string lua(std::string_view body) { return std::string(kLuaPrologue) + std::string(body); }
