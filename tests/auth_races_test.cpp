@@ -70,25 +70,30 @@ class AuthRaces : public ::testing::TestWithParam<const char*> {
     return l ? l->size() : 999;
   }
 
-  // Runs a login of u that stops between its password check and its session write, runs
-  // `meanwhile`, then lets the login go on; returns the login's result.
-  Result<LoginResult> login_across(const std::string& u, const std::function<void()>& meanwhile) {
+  // Runs in_flight on another thread until its first store call named `at`, holds it there
+  // while `meanwhile` runs, then lets it go on; returns its result.
+  Result<LoginResult> hold_at(const std::string& at, const std::function<Result<LoginResult>()>& in_flight,
+                              const std::function<void()>& meanwhile) {
     std::promise<void> reached, release;
     auto released = release.get_future().share();
     std::atomic<bool> armed{true};
     faulty_->on_call = [&](const std::string& name) {
-      if (name == "create" && armed.exchange(false)) {
+      if (name == at && armed.exchange(false)) {
         reached.set_value();
         released.wait();
       }
     };
-    auto result = std::async(std::launch::async, [&] { return login(u, kOld); });
+    auto result = std::async(std::launch::async, in_flight);
     reached.get_future().wait();
     meanwhile();
     release.set_value();
     auto r = result.get();
     faulty_->on_call = nullptr;
     return r;
+  }
+  // A login of u held between its password check and its session write.
+  Result<LoginResult> login_across(const std::string& u, const std::function<void()>& meanwhile) {
+    return hold_at("create", [&] { return login(u, kOld); }, meanwhile);
   }
 
   std::unique_ptr<AccountStore> inner_;
@@ -196,21 +201,9 @@ TEST_P(AuthRaces, RehashNeverUndoesARacingPasswordChange) {
   AuthOptions stronger = auth_->options();
   stronger.password.ops_limit = 2;
   AuthService upgraded(*sessions_, *faulty_, stronger);
-  std::promise<void> reached, release;
-  auto released = release.get_future().share();
-  std::atomic<bool> armed{true};
-  faulty_->on_call = [&](const std::string& name) {
-    if (name == "rehash_password" && armed.exchange(false)) {
-      reached.set_value();
-      released.wait();
-    }
-  };
-  auto result = std::async(std::launch::async, [&] { return upgraded.login(u, kOld, ClientInfo{"198.51.100.4", "", ""}); });
-  reached.get_future().wait();
-  ASSERT_TRUE(auth_->change_password(here, kOld, kNew));
-  release.set_value();
-  auto r = result.get();
-  faulty_->on_call = nullptr;
+  auto r = hold_at(
+      "rehash_password", [&] { return upgraded.login(u, kOld, ClientInfo{"198.51.100.4", "", ""}); },
+      [&] { ASSERT_TRUE(auth_->change_password(here, kOld, kNew)); });
   EXPECT_FALSE(r);
   EXPECT_FALSE(login(u, kOld)) << "the re-hash wrote the old password back";
   EXPECT_TRUE(login(u, kNew));
