@@ -39,8 +39,6 @@
 #include <string_view>
 #include <vector>
 
-#include <memory>
-
 #include "tessera/account_store.hpp"
 #include "tessera/clock.hpp"
 #include "tessera/device_cookie.hpp"
@@ -100,9 +98,9 @@ class AuthService {
   // Revokes every session of the user ("log out everywhere").
   Result<std::size_t> logout_everywhere(std::string_view user);
   // The user changes their own password: checks current_password (invalid_credentials, counted
-  // like a failed login on the session's own throttle key "session:<id hash>"), enforces the length bounds (weak_password), then in one atomic store
-  // step stores the new hash, advances the generation, revokes every other session and rotates
-  // the current one. Returns the rotated session. store_unavailable means nothing changed
+  // like a failed login on the session's own throttle key "session:<id hash>"), enforces the
+  // length bounds (weak_password), then in one atomic store step stores the new hash, advances
+  // the generation, revokes every other session and rotates the current one. Returns the rotated session. store_unavailable means nothing changed
   // (on Redis the change carries a deadline, so a late execution cannot apply it); a
   // credential change that raced this one gives session_revoked.
   Result<LoginResult> change_password(std::string_view current_session_id, std::string_view current_password,
