@@ -25,15 +25,13 @@
 // Thread safety: the store holds only the router (thread-safe) and immutable strings.
 #include <algorithm>
 #include <array>
-#include <functional>
 #include <limits>
-#include <mutex>
 #include <thread>
-#include <unordered_map>
 #include <utility>
 
 #include "codec/base64url.hpp"
 #include "crypto/crypto.hpp"
+#include "store/lru_cache.hpp"
 #include "store/redis_cluster.hpp"
 #include "store/redis_conn.hpp"
 #include "store/stores.hpp"
@@ -579,12 +577,9 @@ class RedisStore final : public AccountSessions {
   // A pointer never changes once written (ids are random and never reused, and a pointer is
   // never rewritten to another user), so found tags are cached: validating a known session
   // then costs one round trip instead of two. A stale entry (its session swept) only leads
-  // to a record that is absent, which is the right answer. The cache is bounded by clearing.
+  // to a record that is absent, which is the right answer. The cache is a bounded LRU.
   Result<std::optional<std::string>> lookup(std::string_view id_hash) {
-    {
-      std::lock_guard lock(cache_mu_);
-      if (auto it = tag_cache_.find(id_hash); it != tag_cache_.end()) return std::optional<std::string>(it->second);
-    }
+    if (auto hit = tag_cache_.get(id_hash)) return hit;
     const auto key = pointer_key(id_hash);
     auto r = router_->run(key, redis::command_op({"GET", key}));
     if (!r) return std::unexpected(std::move(r.error()));
@@ -596,9 +591,7 @@ class RedisStore final : public AccountSessions {
   }
 
   void remember(std::string id_hash, std::string tag) {
-    std::lock_guard lock(cache_mu_);
-    if (tag_cache_.size() >= kTagCacheMax) tag_cache_.clear();
-    tag_cache_.emplace(std::move(id_hash), std::move(tag));
+    tag_cache_.put(std::move(id_hash), std::move(tag));
   }
 
   Result<Reply> eval(const Script& s, const std::string& route, std::vector<std::string> keys,
@@ -629,18 +622,13 @@ class RedisStore final : public AccountSessions {
     return fail(Errc::store_unavailable, "redis: the session index kept changing under a script; giving up");
   }
 
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
   static constexpr std::size_t kTagCacheMax = 1u << 16;
 
   std::shared_ptr<Router> router_;
   std::string prefix_;
   std::chrono::milliseconds deadline_after_;
   Script create_, rotate_, touch_, revoke_, revoke_all_, list_, get_, change_;
-  std::mutex cache_mu_;
-  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> tag_cache_;
+  LruCache tag_cache_{kTagCacheMax};
 };
 
 Result<void> check_options(const RedisOptions& o) {
