@@ -1,7 +1,7 @@
 // Failure helpers, key-file loading and --alg parsing for the `tessera` CLI (see common.hpp).
 #include "common.hpp"
 
-#include "codec/json.hpp"
+#include "tessera/json.hpp"
 
 #include <utility>
 

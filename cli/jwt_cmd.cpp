@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "codec/json.hpp"  // strict JSON (duplicates, depth)
+#include "tessera/json.hpp"  // strict JSON (duplicates, depth)
 #include "commands.hpp"
 #include "common.hpp"
 #include "io.hpp"

@@ -26,7 +26,7 @@
 #include "tessera/password.hpp"
 #include "tessera/session.hpp"
 #include "tessera/user_store.hpp"
-#include "token/rfc3339.hpp"
+#include "tessera/rfc3339.hpp"
 
 namespace tessera::cli {
 namespace {

@@ -14,7 +14,7 @@
 #include <boost/json.hpp>
 #include <boost/url/parse_query.hpp>
 
-#include "codec/json.hpp"
+#include "tessera/json.hpp"
 #include "server/client_ip.hpp"
 #include "tessera/clock.hpp"
 #include "tessera/cookie.hpp"

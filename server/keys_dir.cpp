@@ -6,6 +6,7 @@
 #include "server/keys_dir.hpp"
 
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,8 +19,6 @@
 
 #include "server/private_file.hpp"
 
-#include "codec/base64url.hpp"
-#include "crypto/crypto.hpp"
 #include "tessera/device_cookie.hpp"
 
 namespace tessera::server {
@@ -92,18 +91,12 @@ Result<Key> load_key(const std::string& path, const KeyFile& kf) {
   return key;
 }
 
-// The device cookie key: exactly one line of canonical base64url of kDeviceKeyBytes bytes.
+// The device cookie key (device_cookie.hpp: one line of base64url of kDeviceKeyBytes bytes).
 Result<SecretBytes> load_device_key(const std::string& path) {
   auto text = read_key_file(path);
   if (!text) return std::unexpected(text.error());
-  std::string_view line(*text);
-  if (line.ends_with('\n')) line.remove_suffix(1);
-  std::string bytes;
-  const bool ok = codec::base64url_decode_into(line, bytes) && bytes.size() == kDeviceKeyBytes;
-  SecretBytes key{std::string_view(bytes)};
-  crypto::secure_zero(bytes.data(), bytes.size());
-  crypto::secure_zero(text->data(), text->size());
-  if (!ok) return fail(Errc::invalid_key, fmt::format("{}: not one line of base64url of 32 bytes", path));
+  auto key = parse_device_key_text(*text);
+  if (!key) return fail(Errc::invalid_key, fmt::format("{}: {}", path, key.error().message));
   return key;
 }
 
@@ -112,11 +105,9 @@ Result<SecretBytes> open_device_key(const std::string& keys_dir, bool& created) 
   const std::string file = keys_dir + "/" + kDeviceKeyFile;
   if (::access(file.c_str(), F_OK) != 0) {
     if (errno != ENOENT) return fail(Errc::io_error, fmt::format("cannot access {}: {}", file, errno_text(errno)));
-    auto raw = crypto::random_bytes(kDeviceKeyBytes);
-    std::string text = codec::base64url_encode(raw) + '\n';
-    crypto::secure_zero(raw.data(), raw.size());
+    std::string text = new_device_key_text();
     auto ok = write_new_key_file(keys_dir, file, text, created);
-    crypto::secure_zero(text.data(), text.size());
+    ::explicit_bzero(text.data(), text.size());
     if (!ok) return std::unexpected(ok.error());
   }
   return load_device_key(file);

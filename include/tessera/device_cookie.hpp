@@ -36,6 +36,13 @@ struct Device {
   std::string nonce;  // the 16 random bytes (re-issuing keeps them, so the device keeps its id)
 };
 
+// The device-cookie key as its key file holds it: one line of canonical base64url of
+// kDeviceKeyBytes random bytes, newline-terminated. The caller wipes the text when done.
+std::string new_device_key_text();
+// The key in a key file's text (a trailing newline allowed); invalid_key unless it is exactly
+// that. Wipes text before returning.
+Result<SecretBytes> parse_device_key_text(std::string& text);
+
 class DeviceCookies {
  public:
   // key: at least kDeviceKeyBytes bytes (invalid_argument otherwise). max_age: seconds a cookie

@@ -103,4 +103,23 @@ std::optional<Device> DeviceCookies::verify(std::string_view value, std::string_
   return Device{device_id(nonce), std::move(nonce)};
 }
 
+std::string new_device_key_text() {
+  auto raw = crypto::random_bytes(kDeviceKeyBytes);
+  std::string text = codec::base64url_encode(raw) + '\n';
+  crypto::secure_zero(raw.data(), raw.size());
+  return text;
+}
+
+Result<SecretBytes> parse_device_key_text(std::string& text) {
+  std::string_view line(text);
+  if (line.ends_with('\n')) line.remove_suffix(1);
+  std::string bytes;
+  const bool ok = codec::base64url_decode_into(line, bytes) && bytes.size() == kDeviceKeyBytes;
+  SecretBytes key{std::string_view(bytes)};
+  crypto::secure_zero(bytes.data(), bytes.size());
+  crypto::secure_zero(text.data(), text.size());
+  if (!ok) return fail(Errc::invalid_key, "not one line of base64url of 32 bytes");
+  return key;
+}
+
 }  // namespace tessera

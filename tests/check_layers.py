@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""The layering of libtessera (docs/design.md, "Layers"), checked on every #include "...":
+
+  - a file in src/<layer>/ includes only its own layer, the layers below it (ALLOWED) and the
+    public headers (tessera/...);
+  - a public header (include/tessera/) includes only other public headers;
+  - a front end (server/, cli/) includes only public headers and its own folder (cli may also
+    use server/, where the composition root and the configuration live).
+
+Usage: check_layers.py ROOT        exit 0 when every include follows the rules, 1 otherwise
+       check_layers.py --self-test  checks that a planted violation is caught
+"""
+import os
+import re
+import sys
+import tempfile
+
+# layer -> the internal layers it may include (besides itself and tessera/).
+ALLOWED = {
+    "codec": set(),
+    "crypto": set(),
+    "keys": {"crypto", "codec"},
+    "token": {"codec"},
+    "jose": {"keys", "token", "crypto", "codec"},
+    "paseto": {"keys", "token", "crypto", "codec"},
+    "session": {"crypto", "codec"},
+    "store": {"crypto", "codec"},
+    "service": {"session", "store", "crypto", "codec"},
+}
+FRONT_ENDS = {"server": {"server"}, "cli": {"server"}}
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+SOURCE = (".cpp", ".hpp", ".h")
+
+
+def files(root, sub):
+    base = os.path.join(root, sub)
+    for dirpath, _, names in os.walk(base):
+        for n in sorted(names):
+            if n.endswith(SOURCE):
+                yield os.path.join(dirpath, n)
+
+
+def includes(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return INCLUDE.findall(f.read())
+
+
+def check(root):
+    bad = []
+    for path in files(root, "src"):
+        rel = os.path.relpath(path, os.path.join(root, "src"))
+        layer = rel.split(os.sep)[0] if os.sep in rel else None  # src/error.cpp: the base, no layer
+        for inc in includes(path):
+            top = inc.split("/")[0] if "/" in inc else None
+            if top == "tessera":
+                continue
+            if layer is None:
+                bad.append((path, inc, "src/*.cpp may include only public headers"))
+            elif top is None:
+                bad.append((path, inc, "internal includes name their layer folder"))
+            elif top != layer and top not in ALLOWED.get(layer, set()):
+                bad.append((path, inc, f"layer {layer} may not include {top}/"))
+    for path in files(root, os.path.join("include", "tessera")):
+        for inc in includes(path):
+            if not inc.startswith("tessera/"):
+                bad.append((path, inc, "public headers include only public headers"))
+    for front, extra in FRONT_ENDS.items():
+        for path in files(root, front):
+            for inc in includes(path):
+                top = inc.split("/")[0] if "/" in inc else None
+                if top == "tessera" or top in extra:
+                    continue
+                if top is None and os.path.exists(os.path.join(os.path.dirname(path), inc)):
+                    continue  # a header beside it, in its own folder
+                bad.append((path, inc, f"front end {front}/ includes only tessera/ and its own folder"))
+    for path, inc, why in bad:
+        print(f"{os.path.relpath(path, root)}: #include \"{inc}\": {why}")
+    return not bad
+
+
+def self_test():
+    with tempfile.TemporaryDirectory() as d:
+        def put(rel, text):
+            p = os.path.join(d, rel)
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            with open(p, "w") as f:
+                f.write(text)
+        put("src/codec/a.cpp", '#include "tessera/error.hpp"\n#include "codec/a.hpp"\n')
+        put("src/store/b.cpp", '#include "crypto/crypto.hpp"\n')
+        put("server/c.cpp", '#include "tessera/json.hpp"\n#include "server/d.hpp"\n')
+        if not check(d):
+            print("self-test: a clean tree was refused")
+            return False
+        for rel, text in [("src/codec/x.cpp", '#include "store/stores.hpp"\n'),
+                          ("src/crypto/y.cpp", '#include "service/unknown_user.hpp"\n'),
+                          ("include/tessera/z.hpp", '#include "codec/json.hpp"\n'),
+                          ("server/w.cpp", '#include "codec/json.hpp"\n'),
+                          ("cli/v.cpp", '#include "store/stores.hpp"\n')]:
+            put(rel, text)
+            if check(d):
+                print(f"self-test: {rel} including across the rules was not caught")
+                return False
+            os.remove(os.path.join(d, rel))
+    print("self-test: violations are caught")
+    return True
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--self-test"]:
+        sys.exit(0 if self_test() else 1)
+    if len(sys.argv) != 2:
+        print(__doc__)
+        sys.exit(2)
+    ok = check(sys.argv[1])
+    print("layering: ok" if ok else "layering: violations above")
+    sys.exit(0 if ok else 1)
