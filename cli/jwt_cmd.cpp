@@ -55,10 +55,12 @@ void run_sign(const SignOptions& o, bool have_claims, bool have_file, bool have_
   std::optional<Key> relabelled;
   const Key* key = loaded.keys.primary();
   if (have_kid) {
-    if (loaded.from_pem && loaded.keys.size() == 1) {
-      relabelled = key->with_kid(o.kid);  // PEM carries no kid: --kid names the key
+    if (loaded.keys.any_kid_selects_the_key()) {
+      // One unnamed key (PEM, or a JWK without kid): --kid names it, and the same file
+      // verifies the token whatever kid it carries.
+      relabelled = key->with_kid(o.kid);
       key = &*relabelled;
-    } else {
+    } else {  // a JWKS, or a JWK with its own kid: --kid selects, strictly
       key = loaded.keys.find(o.kid);
       if (!key)
         check_failed_verbose(
@@ -136,7 +138,9 @@ constexpr const char* kVerifyFooter =
     "Issuer: without --iss it is NOT checked; with --iss the token's iss must equal one of them.\n"
     "Audience: without --aud, a token that carries an aud claim is REJECTED (invalid_audience), as\n"
     "RFC 7519 4.1.3 requires; with --aud the token must carry aud and it must contain AUD.\n"
-    "A JWKS key file selects the key by the token's kid (unknown kid: key_not_found).\n"
+    "A JWKS key file, or a JWK with a kid, selects the key by the token's kid (unknown kid:\n"
+    "key_not_found); a PEM key or a JWK without kid is one unnamed key and verifies whatever kid\n"
+    "the token carries (the key still decides the algorithm).\n"
     "Output: the verified claims as one line of JSON.\n"
     "Exit codes: 0 valid; 1 invalid token, printed as one stderr line `error: <code>` (e.g.\n"
     "token_expired, bad_signature, alg_not_allowed, key_not_found, invalid_issuer, invalid_audience,\n"
@@ -158,7 +162,8 @@ void add_jwt_commands(CLI::App& app) {
   sign->add_option("--alg", so->alg, "Algorithm; must be one the key allows (default: the key's default)")
       ->type_name("ALG");
   sign->add_option("--kid", so->kid,
-                   "JWK/JWKS file: sign with the key of this kid. PEM file: use this as the key's kid")
+                   "Put KID in the token's header. PEM or kid-less JWK: names the key; JWKS or a JWK "
+                   "with a kid: selects the key with this kid (no match: key_not_found)")
       ->type_name("KID");
   sign->add_option("--typ", so->typ, "Header typ, e.g. JWT or at+jwt (default: none)")->type_name("TYP");
   sign->add_option("--expires-in", so->expires_in,

@@ -1,5 +1,5 @@
 # End-to-end harness for `tessera serve` (docs/server.md): starts the real binary (and
-# redis-server for Redis runs) on loopback, drives it over HTTP, and checks its logs.
+# redis-server, or a 3-master Redis Cluster, for Redis runs) on loopback, drives it over HTTP, and checks its logs.
 # Standard library only. Every process started here is killed at the latest at exit
 # (atexit) and, through `setpriv --pdeathsig KILL`, when this Python process dies.
 import atexit
@@ -24,7 +24,8 @@ import urllib.parse
 
 # Set by run.py.
 TESSERA = None
-STORE = "sqlite"  # or "redis"
+STORE = "sqlite"  # or "redis" or "redis-cluster"
+REDIS_STORES = ("redis", "redis-cluster")
 
 ARGON2 = ["--argon2-ops", "1", "--argon2-mem-kib", "8192"]
 COOKIE_NAME = "__Host-tessera"
@@ -141,6 +142,147 @@ class Redis:
 
 # ---------------------------------------------------------------------------------------------
 # HTTP
+
+
+def _loopback_port_free(port):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def cluster_port():
+    """A port P with P and P + 10000 (the cluster bus) both free; P < 55536 so that the bus
+    port exists. Kept below the kernel's ephemeral range so that the servers' own free_port()
+    picks cannot take a bus port."""
+    rng = secrets.SystemRandom()
+    for _ in range(500):
+        p = rng.randrange(11000, 22000)
+        if _loopback_port_free(p) and _loopback_port_free(p + 10000):
+            return p
+    raise RuntimeError("no free port pair for a Redis Cluster node")
+
+
+def redis_command(port, *args, timeout=2.0):
+    """One command to 127.0.0.1:port; returns the raw reply bytes (enough for status replies)."""
+    msg = f"*{len(args)}\r\n".encode() + b"".join(
+        f"${len(a.encode())}\r\n".encode() + a.encode() + b"\r\n" for a in args)
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(msg)
+        data = b""
+        while not data.endswith(b"\r\n"):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        # A bulk reply ($N) may need more reads.
+        if data.startswith(b"$") and not data.startswith(b"$-1"):
+            n = int(data[1:data.index(b"\r\n")])
+            want = data.index(b"\r\n") + 2 + n + 2
+            while len(data) < want:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        return data
+
+
+class RedisCluster:
+    """Three cluster-enabled redis-server masters on loopback, no replicas, slots spread by
+    `redis-cli --cluster create`. One cluster serves a whole run (starting one takes ~2 s):
+    Env.create empties it (FLUSHALL on every master), so each Env still starts from an empty
+    store; it is stopped at exit."""
+
+    NODES = 3
+    _shared = None
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="tessera-e2e-cluster-")
+        self.ports = []
+        self.procs = []
+
+    @classmethod
+    def shared(cls):
+        if cls._shared is None:
+            c = cls()
+            try:
+                c.start()
+            except Exception:
+                c.close()
+                raise
+            cls._shared = c
+            atexit.register(c.close)
+        return cls._shared
+
+    @property
+    def uri(self):
+        return "redis-cluster://" + ",".join(f"127.0.0.1:{p}" for p in self.ports)
+
+    @property
+    def port(self):  # a seed node, for `redis-cli -c -p PORT`
+        return self.ports[0]
+
+    def _start_node(self):
+        for _ in range(5):
+            port = cluster_port()
+            proc = _spawn(["redis-server", "--port", str(port), "--save", "", "--appendonly", "no",
+                           "--bind", "127.0.0.1", "--dir", self.dir, "--cluster-enabled", "yes",
+                           "--cluster-config-file", f"nodes-{port}.conf", "--cluster-node-timeout", "5000"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=self.dir)
+            deadline = time.time() + 10
+            while time.time() < deadline and proc.poll() is None:
+                try:
+                    if redis_command(port, "PING", timeout=0.5).startswith(b"+PONG"):
+                        self.ports.append(port)
+                        self.procs.append(proc)
+                        return
+                except OSError:
+                    pass
+                time.sleep(0.02)
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(5)
+        raise RuntimeError("could not start a Redis Cluster node")
+
+    def start(self):
+        for _ in range(self.NODES):
+            self._start_node()
+        create = subprocess.run(["redis-cli", "--cluster", "create"] + [f"127.0.0.1:{p}" for p in self.ports] +
+                                ["--cluster-replicas", "0", "--cluster-yes"],
+                                capture_output=True, text=True, timeout=60)
+        if create.returncode != 0:
+            raise RuntimeError(f"redis-cli --cluster create failed: {create.stdout}{create.stderr}")
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if all(self._node_ok(p) for p in self.ports):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("the Redis Cluster did not reach cluster_state:ok")
+
+    def _node_ok(self, port):
+        try:
+            info = redis_command(port, "CLUSTER", "INFO").decode(errors="replace")
+        except OSError:
+            return False
+        return ("cluster_state:ok" in info and "cluster_slots_assigned:16384" in info
+                and f"cluster_known_nodes:{self.NODES}" in info)
+
+    def flush(self):
+        for p in self.ports:
+            r = redis_command(p, "FLUSHALL")
+            if not r.startswith(b"+OK"):
+                raise RuntimeError(f"FLUSHALL on cluster node {p}: {r!r}")
+
+    def close(self):
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGCONT)
+                proc.kill()
+                proc.wait(5)
+        self.procs = []
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class Response:
@@ -400,12 +542,14 @@ class Server:
 
 
 class Env:
-    """A data directory plus (for Redis runs) a private redis-server; servers and users on it."""
+    """A data directory plus (for Redis runs) a private redis-server or the emptied shared Redis
+    Cluster; servers and users on it."""
 
     def __init__(self):
         self.tmp = tempfile.mkdtemp(prefix="tessera-e2e-")
         self.data = os.path.join(self.tmp, "data")
-        self.redis = None
+        self.redis = None  # a private redis-server (--store redis)
+        self.cluster = None  # the run's shared Redis Cluster (--store redis-cluster)
         self.servers = []
         self._n = 0
         self.pool = []  # users created before the server started (see E2ETest.user_pool)
@@ -413,15 +557,25 @@ class Env:
     @classmethod
     def create(cls):
         e = cls()
-        if STORE == "redis":
+        if STORE in REDIS_STORES:
             if not redis_installed():
                 e.close()
                 raise unittest.SkipTest("redis-server is not installed")
-            e.redis = Redis()
-            e.redis.start()
+            try:
+                if STORE == "redis":
+                    e.redis = Redis()
+                    e.redis.start()
+                else:
+                    e.cluster = RedisCluster.shared()
+                    e.cluster.flush()  # an empty store for every Env, as a fresh redis-server is
+            except Exception:
+                e.close()
+                raise
         return e
 
     def store_arg(self):
+        if self.cluster:
+            return self.cluster.uri
         return self.redis.uri if self.redis else "sqlite"
 
     def server(self, *extra_args):
@@ -463,6 +617,7 @@ class Env:
             s.kill()
         if self.redis:
             self.redis.close()
+        # The shared cluster is emptied by the next Env.create and stopped at exit.
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # End-to-end tests of `tessera serve` against the real binary (docs/server.md).
-#   /usr/bin/python3 e2e/run.py --tessera build/tessera [--store sqlite|redis] [-k PATTERN] [-q]
+#   /usr/bin/python3 e2e/run.py --tessera build/tessera [--store sqlite|redis|redis-cluster] [-k PATTERN] [-q]
 # Standard library only. Exit status 0 when every test passed (skips allowed).
 import argparse
 import os
@@ -17,7 +17,7 @@ import harness  # noqa: E402
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--tessera", required=True, help="path to the tessera binary")
-    ap.add_argument("--store", choices=["sqlite", "redis"], default="sqlite")
+    ap.add_argument("--store", choices=["sqlite", "redis", "redis-cluster"], default="sqlite")
     ap.add_argument("-k", action="append", default=[], metavar="PATTERN",
                     help="run only tests whose id contains PATTERN (repeatable)")
     ap.add_argument("-q", action="store_true", help="less output")

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Interop peer backed by panva/jose.
-//   node peer_jose.mjs sign   --jwk PRIVATE.jwk --alg ALG --claims JSON   -> prints a JWT
+//   node peer_jose.mjs sign   --jwk PRIVATE.jwk --alg ALG --claims JSON [--kid KID] -> prints a JWT
+//   (--kid sets the header's kid instead of the JWK's)
 //   node peer_jose.mjs verify --jwk PUBLIC.jwk  --alg ALG [--aud AUD] TOKEN -> prints claims JSON, exit 0
 // Exit codes: 0 ok, 1 verification/signing failure, 2 usage error.
 // If the claims carry no iat/exp, iat=now and exp=now+300 are added.
@@ -19,7 +20,7 @@ function parseArgs(argv) {
   const opts = { positional: [] };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
-    if (a === '--jwk' || a === '--alg' || a === '--claims' || a === '--aud') {
+    if (a === '--jwk' || a === '--alg' || a === '--claims' || a === '--aud' || a === '--kid') {
       if (i + 1 >= rest.length) usage(`${a} needs a value`);
       opts[a.slice(2)] = rest[++i];
     } else if (a.startsWith('--')) {
@@ -50,7 +51,8 @@ async function main() {
     if (claims.exp === undefined) claims.exp = now + 300;
     const { key, kid } = await loadKey(opts.jwk, opts.alg);
     const header = { alg: opts.alg, typ: 'JWT' };
-    if (kid) header.kid = kid;
+    if (opts.kid !== undefined) header.kid = opts.kid;
+    else if (kid) header.kid = kid;
     const token = await new SignJWT(claims).setProtectedHeader(header).sign(key);
     process.stdout.write(token + '\n');
   } else if (cmd === 'verify') {

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Interop peer backed by jwcrypto (Debian python3-jwcrypto; run with /usr/bin/python3).
 
-  peer_jwcrypto.py sign   --jwk PRIVATE.jwk --alg ALG --claims JSON      -> prints a JWT
+  peer_jwcrypto.py sign   --jwk PRIVATE.jwk --alg ALG --claims JSON [--kid KID] -> prints a JWT (--kid: header kid instead of the JWK's)
   peer_jwcrypto.py verify --jwk PUBLIC.jwk  --alg ALG [--aud AUD] TOKEN  -> prints claims JSON
 
 Exit codes: 0 ok, 1 signing/verification failure, 2 usage error.
@@ -32,6 +32,7 @@ def main(argv):
     s.add_argument("--jwk", required=True)
     s.add_argument("--alg", required=True)
     s.add_argument("--claims", required=True)
+    s.add_argument("--kid", help="header kid instead of the JWK's")
     v = sub.add_parser("verify")
     v.add_argument("--jwk", required=True)
     v.add_argument("--alg", required=True)
@@ -41,6 +42,8 @@ def main(argv):
 
     try:
         key, kid = load_key(a.jwk)
+        if a.cmd == "sign" and a.kid is not None:
+            kid = a.kid
         if a.cmd == "sign":
             claims = json.loads(a.claims)
             now = int(time.time())

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tessera interop harness: for every JWS algorithm, tokens signed by Tessera must verify in
-# node jose, PyJWT and jwcrypto, and tokens signed by each of those must verify in Tessera.
+# node jose, PyJWT and jwcrypto, and tokens signed by each of those must verify in Tessera;
+# also when they carry a kid ("k1") and Tessera is given one unnamed key (PEM, kid-less JWK).
 #
 # usage: interop/run.sh PATH_TO_TESSERA_BINARY
 #
@@ -147,6 +148,57 @@ for alg in "${ALGS[@]}"; do
       fail "$p" "peer->tessera" "$alg" "tessera verify exit 0 but claims lack \"sub\":\"alice\""
     else
       fail "$p" "peer->tessera" "$alg" "tessera verify exit $rc: $(why "$d/tessera-verify-$p.err")"
+    fi
+  done
+
+  # (c) A token whose kid names no key Tessera was given (kid "k1", as an issuer's token
+  # carries) verifies against one unnamed key: the public key as PEM (asymmetric algorithms)
+  # and as a JWK without kid; the JWK that names itself (kid = thumbprint) refuses it with
+  # key_not_found, as a JWKS would.
+  if ! "$PY" - "$pub" "$d/pub.pem" "$d/pub-nokid.jwk" 2>"$d/convert.err" <<'PYEOF'
+import json, sys
+from jwcrypto import jwk
+with open(sys.argv[1], encoding="utf-8") as f:
+    obj = json.load(f)
+with open(sys.argv[3], "w", encoding="utf-8") as f:
+    json.dump({k: v for k, v in obj.items() if k != "kid"}, f)
+if obj["kty"] != "oct":
+    with open(sys.argv[2], "wb") as f:
+        f.write(jwk.JWK.from_json(json.dumps(obj)).export_to_pem())
+PYEOF
+  then
+    for p in "${PEERS[@]}"; do fail "$p" "peer-kid->tessera" "$alg" "key conversion: $(why "$d/convert.err")"; done
+    continue
+  fi
+  for p in "${PEERS[@]}"; do
+    reason="$(skip_reason "$p" "$alg")"
+    if [ -n "$reason" ]; then skip "$p" "peer-kid->tessera" "$alg" "$reason"; continue; fi
+    now="$(date +%s)"
+    claims="{\"iss\":\"interop\",\"sub\":\"alice\",\"aud\":\"api\",\"iat\":$now,\"exp\":$((now + 300))}"
+    if ! peer "$p" sign --jwk "$priv" --alg "$alg" --kid k1 --claims "$claims" \
+         >"$d/$p-k1.jwt" 2>"$d/$p-k1-sign.err"; then
+      fail "$p" "peer-kid->tessera" "$alg" "$p sign --kid k1: $(why "$d/$p-k1-sign.err")"
+      continue
+    fi
+    token="$(tr -d '[:space:]' <"$d/$p-k1.jwt")"
+    files=("$d/pub-nokid.jwk")
+    case "$alg" in HS*) ;; *) files+=("$d/pub.pem") ;; esac
+    for f in "${files[@]}"; do
+      what="kid=k1 $(basename "$f")"
+      rc=0
+      "$TESSERA" jwt verify --key "$f" --alg "$alg" --aud api "$token" >"$d/k1.out" 2>"$d/k1.err" || rc=$?
+      if [ "$rc" -eq 0 ] && has_alice "$d/k1.out"; then
+        ok "$p" "peer->tessera" "$alg $what"
+      else
+        fail "$p" "peer->tessera" "$alg $what" "tessera verify exit $rc: $(why "$d/k1.err")"
+      fi
+    done
+    rc=0
+    "$TESSERA" jwt verify --key "$pub" --alg "$alg" --aud api "$token" >/dev/null 2>"$d/k1.err" || rc=$?
+    if [ "$rc" -eq 1 ] && grep -q '^error: key_not_found' "$d/k1.err"; then
+      ok "$p" "peer->tessera" "$alg kid=k1 named pub.jwk refused (key_not_found)"
+    else
+      fail "$p" "peer->tessera" "$alg kid=k1 named pub.jwk" "want exit 1 key_not_found, got $rc: $(why "$d/k1.err")"
     fi
   done
 done

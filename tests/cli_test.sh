@@ -327,6 +327,56 @@ expect_ok "verify with public jwks (k2)" "$T" jwt verify --key "$TMP/set.pub.jwk
 expect_ok "pem sign --kid" "$T" jwt sign --key "$TMP/p256.pem" --kid pem-kid --claims '{}' --expires-in 60
 check "pem --kid in header" grep -q '"kid":"pem-kid"' <(b64url_decode "${OUT%%.*}")
 
+# ---- One unnamed key (PEM, JWK without kid) verifies whatever kid a token carries -----------
+# (as node jose and PyJWT do with one key); a JWK with a kid and any JWKS select strictly.
+strip_kid() { sed -E 's/"kid":"[^"]*",?//' "$1"; }
+openssl pkey -in "$TMP/p256.pem" -pubout -out "$TMP/p256.pub.pem"
+expect_ok "pem sign --kid k1" "$T" jwt sign --key "$TMP/p256.pem" --kid k1 --claims '{}' --expires-in 60
+pem_k1=$OUT
+expect_ok "public pem verifies a token with kid k1" "$T" jwt verify --key "$TMP/p256.pub.pem" "$pem_k1"
+expect_ok "private pem verifies a token with kid k1" "$T" jwt verify --key "$TMP/p256.pem" "$pem_k1"
+expect_ok "jws verify: pem, kid k1" "$T" jws verify --key "$TMP/p256.pub.pem" "$pem_k1"
+strip_kid "$TMP/p256.pem.pub.jwk" >"$TMP/p256.pub.nokid.jwk"
+check "kid stripped" bash -c '! grep -q "\"kid\"" "$1"' _ "$TMP/p256.pub.nokid.jwk"
+expect_ok "kid-less public JWK verifies kid k1" "$T" jwt verify --key "$TMP/p256.pub.nokid.jwk" "$pem_k1"
+# The JWK naming itself (kid = thumbprint) and a JWKS of that one key refuse kid k1.
+expect_err "named JWK refuses kid k1" 1 key_not_found "$T" jwt verify --key "$TMP/p256.pem.pub.jwk" "$pem_k1"
+printf '{"keys":[%s]}\n' "$(cat "$TMP/p256.pub.nokid.jwk")" >"$TMP/p256.one.jwks"
+expect_err "one-key JWKS refuses kid k1" 1 key_not_found "$T" jwt verify --key "$TMP/p256.one.jwks" "$pem_k1"
+expect_err "jws verify: one-key JWKS refuses kid k1" 1 key_not_found "$T" jws verify --key "$TMP/p256.one.jwks" "$pem_k1"
+# A token without kid still verifies against all of them.
+expect_ok "pem sign (thumbprint kid)" "$T" jwt sign --key "$TMP/p256.pem" --claims '{}' --expires-in 60
+tp_tok=$OUT
+expect_ok "named JWK verifies the thumbprint kid" "$T" jwt verify --key "$TMP/p256.pem.pub.jwk" "$tp_tok"
+expect_ok "one-key JWKS verifies the thumbprint kid" "$T" jwt verify --key "$TMP/p256.one.jwks" "$tp_tok"
+# jwt sign --kid with a kid-less JWK names the key (it used to be refused).
+gen "$TMP/named.jwk" --type ed25519 --kid named
+strip_kid "$TMP/named.jwk" >"$TMP/nokid.jwk"
+expect_ok "kid-less JWK sign --kid k1" "$T" jwt sign --key "$TMP/nokid.jwk" --kid k1 --claims '{}' --expires-in 60
+nokid_k1=$OUT
+check "kid-less JWK --kid in header" grep -q '"kid":"k1"' <(b64url_decode "${nokid_k1%%.*}")
+expect_ok "kid-less JWK verifies its own kid k1 token" "$T" jwt verify --key "$TMP/nokid.jwk" "$nokid_k1"
+expect_ok "kid-less JWK sign without --kid" "$T" jwt sign --key "$TMP/nokid.jwk" --claims '{}' --expires-in 60
+expect_ok "kid-less JWK verifies its own token" "$T" jwt verify --key "$TMP/nokid.jwk" "$OUT"
+# A JWK with a kid: --kid selects (no relabelling), and verify requires the kid to match.
+expect_ok "named JWK sign --kid named" "$T" jwt sign --key "$TMP/named.jwk" --kid named --claims '{}' --expires-in 60
+check "named JWK keeps its kid" grep -q '"kid":"named"' <(b64url_decode "${OUT%%.*}")
+expect_err "named JWK sign --kid k1" 1 key_not_found "$T" jwt sign --key "$TMP/named.jwk" --kid k1 --claims '{}'
+expect_err "named JWK verify kid k1" 1 key_not_found "$T" jwt verify --key "$TMP/named.jwk" "$nokid_k1"
+# The kid finds the one key, but the key still decides the algorithm: an EdDSA or HS256 token
+# with kid k1 is not for a P-256 or RSA PEM, and a different key's signature does not verify.
+expect_err "pem p256 vs EdDSA kid k1" 1 alg_not_allowed "$T" jwt verify --key "$TMP/p256.pub.pem" "$nokid_k1"
+strip_kid "$HS" >"$TMP/hs.nokid.jwk"
+expect_ok "hs kid-less sign --kid k1" "$T" jwt sign --key "$TMP/hs.nokid.jwk" --kid k1 --claims '{}' --expires-in 60
+hs_k1=$OUT
+expect_ok "hs kid-less verifies kid k1" "$T" jwt verify --key "$TMP/hs.nokid.jwk" "$hs_k1"
+expect_err "rsa pem vs HS256 kid k1" 1 alg_not_allowed "$T" jwt verify --key "$TMP/rsa2048.pem" "$hs_k1"
+expect_err "p256 pem vs HS256 kid k1" 1 alg_not_allowed "$T" jwt verify --key "$TMP/p256.pub.pem" "$hs_k1"
+expect_err "--alg narrows the pem key" 1 alg_not_allowed "$T" jwt verify --key "$TMP/p256.pub.pem" --alg ES384 "$pem_k1"
+expect_ok "other p256 pem" "$T" keys generate --type p256 --format pem --out "$TMP/p256b.pem"
+expect_ok "other pem sign --kid k1" "$T" jwt sign --key "$TMP/p256b.pem" --kid k1 --claims '{}' --expires-in 60
+expect_err "another key's kid k1 token" 1 bad_signature "$T" jwt verify --key "$TMP/p256.pub.pem" "$OUT"
+
 # ---- PASETO: keys as PASERK, every version and purpose, failures ------------------------------
 future=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%S+00:00)
 past=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%S+00:00)

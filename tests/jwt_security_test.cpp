@@ -137,6 +137,94 @@ TEST_F(JwtSecurity, KeySetSelectsByKidAndTriesAllowedKeysWithout) {
   EXPECT_EQ(code(v, forge(hs2, Algorithm::HS256, R"({"alg":"HS256","kid":"hs"})", claims)), Errc::bad_signature);
 }
 
+// One key that no one named (a PEM key, a JWK without kid) verifies whatever kid a token
+// carries, as node jose and PyJWT do with one key; everything else selects strictly by kid.
+class UnnamedKey : public JwtSecurity {
+ protected:
+  JwtVerifier from_file(std::string_view text, std::vector<Algorithm> algs = {}) {
+    auto set = load_key_set(text);
+    EXPECT_TRUE(set) << (set ? "" : set.error().message);
+    auto v = ClaimsValidator::Builder().clock(clock).expect_issuer("me").build().value();
+    return JwtVerifier::Builder(std::move(*set), v).allow_algorithms(std::move(algs)).build();
+  }
+  static std::string header(std::string_view alg, std::string_view kid) {
+    return boost::json::serialize(boost::json::object{{"alg", alg}, {"kid", kid}});
+  }
+  static std::string without_kid(const Key& key) {
+    auto jwk = key.public_key().value().to_jwk().value();
+    jwk.erase("kid");
+    return boost::json::serialize(jwk);
+  }
+  const std::vector<std::string> kids{"k1", "", "other", "rsa", "../../etc/passwd", std::string("k\0", 2)};
+};
+
+TEST_F(UnnamedKey, PemKeyVerifiesWhateverKidTheTokenCarries) {
+  const auto v = from_file(rsa.public_key().value().to_pem().value());
+  for (const auto& kid : kids)
+    EXPECT_TRUE(v.verify(forge(rsa, Algorithm::RS256, header("RS256", kid), claims))) << kid;
+  EXPECT_TRUE(v.verify(forge(rsa, Algorithm::PS256, R"({"alg":"PS256"})", claims)));
+  // Any kid finds the key, but only the key's own signature verifies.
+  auto other = Key::generate(KeySpec::rsa2048, "k1").value();
+  EXPECT_EQ(code(v, forge(other, Algorithm::RS256, header("RS256", "k1"), claims)), Errc::bad_signature);
+}
+
+TEST_F(UnnamedKey, JwkWithoutKidVerifiesWhateverKidTheTokenCarries) {
+  const auto v = from_file(without_kid(ec));
+  for (const auto& kid : kids)
+    EXPECT_TRUE(v.verify(forge(ec, Algorithm::ES256, header("ES256", kid), claims))) << kid;
+}
+
+TEST_F(UnnamedKey, AJwkWithAKidAndAnyJwksSelectStrictly) {
+  const auto named = from_file(rsa.public_key().value().to_jwk_json().value());  // kid "rsa"
+  EXPECT_TRUE(named.verify(forge(rsa, Algorithm::RS256, header("RS256", "rsa"), claims)));
+  EXPECT_TRUE(named.verify(forge(rsa, Algorithm::RS256, R"({"alg":"RS256"})", claims)));
+  EXPECT_EQ(code(named, forge(rsa, Algorithm::RS256, header("RS256", "k1"), claims)), Errc::key_not_found);
+  // A JWKS of one key, even a key without kid (named by its thumbprint), is a key *set*.
+  const auto jwks = from_file(R"({"keys":[)" + without_kid(rsa) + "]}");
+  EXPECT_TRUE(jwks.verify(forge(rsa, Algorithm::RS256, R"({"alg":"RS256"})", claims)));
+  EXPECT_TRUE(jwks.verify(forge(rsa, Algorithm::RS256, header("RS256", rsa.thumbprint()), claims)));
+  for (const auto& kid : kids)
+    EXPECT_EQ(code(jwks, forge(rsa, Algorithm::RS256, header("RS256", kid), claims)), Errc::key_not_found) << kid;
+  // A set built by add() names every key; a second key ends the single-key rule.
+  auto single = KeySet::single_key(rsa.public_key().value()).value();
+  EXPECT_TRUE(single.any_kid_selects_the_key());
+  EXPECT_EQ(single.select_by_token_kid("k1"), single.primary());
+  EXPECT_EQ(single.find("k1"), nullptr);  // find stays exact
+  ASSERT_TRUE(single.add(ec.public_key().value()));
+  EXPECT_FALSE(single.any_kid_selects_the_key());
+  EXPECT_EQ(single.select_by_token_kid("k1"), nullptr);
+  KeySet added;
+  ASSERT_TRUE(added.add(rsa.public_key().value().with_kid("")));
+  EXPECT_FALSE(added.any_kid_selects_the_key());
+}
+
+// Invariant 1 holds for the unnamed key: a kid finds it, but alg never picks another key type.
+TEST_F(UnnamedKey, AlgStillCannotPickAnotherKeyType) {
+  const std::string pem = rsa.public_key().value().to_pem().value();
+  const auto v = from_file(pem);
+  auto hmac = Key::from_secret(SecretBytes(pem), Algorithm::HS256, "k1").value();
+  for (const auto& kid : {std::string("k1"), rsa.thumbprint()})
+    EXPECT_EQ(code(v, forge(hmac, Algorithm::HS256, header("HS256", kid), claims)), Errc::alg_not_allowed) << kid;
+  EXPECT_EQ(code(v, forge(hmac, Algorithm::HS256, R"({"alg":"HS256"})", claims)), Errc::alg_not_allowed);
+  const std::string fake_sig = "." + b64(std::string(64, 'x'));
+  for (std::string alg : {"ES256", "EdDSA", "HS512", "none", "RS1"})
+    EXPECT_EQ(code(v, b64(header(alg, "k1")) + "." + b64(claims) + fake_sig), Errc::alg_not_allowed) << alg;
+  // The verifier's own list still narrows it.
+  const auto rs256_only = from_file(pem, {Algorithm::RS256});
+  EXPECT_EQ(code(rs256_only, forge(rsa, Algorithm::PS256, header("PS256", "k1"), claims)), Errc::alg_not_allowed);
+  // An EC key without kid: an Ed25519 or ES384 token with some kid is still not for it.
+  const auto ec_v = from_file(without_kid(ec));
+  EXPECT_EQ(code(ec_v, forge(ed, Algorithm::EdDSA, header("EdDSA", "k1"), claims)), Errc::alg_not_allowed);
+  auto ec384 = Key::generate(KeySpec::p384, "k1").value();
+  EXPECT_EQ(code(ec_v, forge(ec384, Algorithm::ES384, header("ES384", "k1"), claims)), Errc::alg_not_allowed);
+  // use / key_ops still apply.
+  auto enc = ec.public_key().value().to_jwk().value();
+  enc.erase("kid");
+  enc["use"] = "enc";
+  EXPECT_EQ(code(from_file(boost::json::serialize(enc)), forge(ec, Algorithm::ES256, header("ES256", "k1"), claims)),
+            Errc::key_not_permitted);
+}
+
 // crit with anything in it is refused (no extensions implemented).
 TEST_F(JwtSecurity, CritIsRejected) {
   for (std::string crit : {R"(["exp"])", R"(["b64"])", R"(["x-unknown"])", R"([])", R"("exp")"}) {

@@ -107,7 +107,18 @@ class KeySet {
   Result<void> set_primary(std::string_view kid);
 
   const Key* primary() const noexcept;
+  // The key named kid (exactly).
   const Key* find(std::string_view kid) const noexcept;
+  // The key a token's kid selects: find(kid), or in a single_key() set the one key whatever
+  // the kid (verifiers use this; the key's algorithm rules still apply).
+  const Key* select_by_token_kid(std::string_view kid) const noexcept;
+  // A set of one key that no one named: a PEM key, or a JWK without "kid" (load_key_set makes
+  // these). Such a key verifies a token whatever kid the token carries, as node jose and PyJWT
+  // do when given one key; the key's algorithm rules are unchanged, so a token's alg still
+  // never picks another key type. The key gets its thumbprint as kid. Adding a second key
+  // makes the set an ordinary one again: a set of several keys selects strictly by kid.
+  static Result<KeySet> single_key(Key key);
+  bool any_kid_selects_the_key() const noexcept { return any_kid_ && keys_.size() == 1; }
   std::span<const Key> keys() const noexcept { return keys_; }
   std::size_t size() const noexcept { return keys_.size(); }
   bool empty() const noexcept { return keys_.empty(); }
@@ -122,10 +133,13 @@ class KeySet {
  private:
   std::vector<Key> keys_;
   std::size_t primary_ = 0;
+  bool any_kid_ = false;
 };
 
 // Loads whatever a key file holds: PEM (text containing "-----BEGIN"), a JWKS (a JSON object
-// with a "keys" member), or one JWK. A key without a kid gets its thumbprint.
+// with a "keys" member), or one JWK. A key without a kid gets its thumbprint. A PEM key and a
+// JWK without "kid" make a single_key() set (any token kid selects it); a JWK with a kid and
+// every JWKS (even of one key) select strictly by kid.
 Result<KeySet> load_key_set(std::string_view text);
 
 }  // namespace tessera

@@ -118,7 +118,7 @@ Result<JwsVerifier::Checked> JwsVerifier::verify_parts(std::string_view token,
   const auto sig = crypto::as_bytes(signature);
 
   if (*kid) {
-    const Key* key = keys_.find(**kid);
+    const Key* key = keys_.select_by_token_kid(**kid);  // strict, except for one unnamed key
     if (!key) return fail(Errc::key_not_found, "no key with that kid");
     if (auto r = keys::verify(*key, *alg, input, sig); !r) return std::unexpected(std::move(r.error()));
     return Checked{std::move(*header), parts->payload_b64, key, *alg};

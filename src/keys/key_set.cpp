@@ -43,6 +43,7 @@ Result<void> KeySet::add(Key key, bool make_primary) {
   auto named = with_default_kid(std::move(key));
   if (!named) return std::unexpected(std::move(named.error()));
   if (find(named->kid())) return fail(Errc::invalid_argument, "duplicate kid in key set");
+  any_kid_ = false;  // several keys, or one added by name: select strictly by kid
   keys_.push_back(std::move(*named));
   if (make_primary) primary_ = keys_.size() - 1;
   return {};
@@ -66,6 +67,19 @@ const Key* KeySet::find(std::string_view kid) const noexcept {
   for (const Key& k : keys_)
     if (k.kid() == kid) return &k;
   return nullptr;
+}
+
+const Key* KeySet::select_by_token_kid(std::string_view kid) const noexcept {
+  if (const Key* k = find(kid)) return k;
+  return any_kid_selects_the_key() ? &keys_.front() : nullptr;
+}
+
+Result<KeySet> KeySet::single_key(Key key) {
+  KeySet set;
+  auto added = set.add(std::move(key));
+  if (!added) return std::unexpected(std::move(added.error()));
+  set.any_kid_ = true;
+  return set;
 }
 
 Result<KeySet> KeySet::from_jwks(std::string_view text) {
@@ -102,16 +116,17 @@ Result<KeySet> load_key_set(std::string_view text) {
   if (text.find("-----BEGIN") != std::string_view::npos) {
     auto key = Key::from_pem(text);
     if (!key) return std::unexpected(std::move(key.error()));
-    KeySet set;
-    auto added = set.add(std::move(*key));
-    if (!added) return std::unexpected(std::move(added.error()));
-    return set;
+    return KeySet::single_key(std::move(*key));  // a PEM key has no name: any kid selects it
   }
   auto o = codec::parse_json_object(text, kKeyFileLimits);
   if (!o) return std::unexpected(std::move(o.error()));
   if (o->contains("keys")) return from_jwks_object(*o);
-  auto key = with_default_kid(Key::from_jwk(*o));
+  auto key = Key::from_jwk(*o);
   if (!key) return std::unexpected(std::move(key.error()));
+  // A JWK without "kid" is an unnamed single key (any kid selects it); one with a kid names
+  // itself, and a token naming another key is not for it (node jose's importJWK drops the kid
+  // and accepts; we keep the name the file gives).
+  if (key->kid().empty()) return KeySet::single_key(std::move(*key));
   KeySet set;
   auto added = set.add(std::move(*key));
   if (!added) return std::unexpected(std::move(added.error()));
