@@ -1,13 +1,17 @@
-# Process lifecycle: first start (modes, keys), restart persistence, SIGTERM/SIGINT exit 0,
-# SIGKILL during a burst of logins (every acknowledged login survives), SIGTERM during a burst.
+# Process lifecycle: first start (modes, keys, the printed next steps run as printed), restart
+# persistence, SIGTERM/SIGINT exit 0, SIGKILL during a burst of logins (every acknowledged login
+# survives), SIGTERM during a burst.
 import http.client
+import json
 import os
 import signal
 import stat
+import subprocess
 import threading
 import time
 
-from harness import E2ETest, Session, remember_secret
+import harness
+from harness import E2ETest, Server, Session, remember_secret
 
 BURST_ARGS = ("--max-sessions-per-user", "1000", "--login-account-free-failures", "1000",
               "--login-ip-free-failures", "1000")
@@ -158,3 +162,52 @@ class Lifecycle(E2ETest):
         for s in results:
             self.assertAlive(s, srv=srv2)
         srv2.stop()
+
+
+class FirstStart(E2ETest):
+    """The first start prints what to do next; each printed command works as printed, run from
+    another directory than the server's (scripts/run.sh leaves no `tessera` on PATH)."""
+
+    start_server = False
+
+    def test_printed_commands_work_as_printed(self):
+        # Started from env.tmp with a relative --data, as scripts/run.sh does (./tessera-data).
+        srv = Server(self.env, preexec_fn=lambda: os.chdir(self.env.tmp))
+        base_argv = srv.argv
+        srv.argv = lambda: [("data" if a == self.env.data else a) for a in base_argv()]
+        self.env.servers.append(srv)
+        srv.start()
+        labels = ("add a user:", "log in:", "see the session:")
+        deadline = time.time() + 5
+        while time.time() < deadline and not any(labels[-1] in line for line in srv.stderr_lines):
+            time.sleep(0.05)
+        out = "\n".join(srv.stderr_lines)
+        self.assertIn("tessera: first start: created data", out)
+        cmds = {}
+        for line in srv.stderr_lines:
+            for label in labels:
+                if line.strip().startswith(label):
+                    cmds[label] = line.strip()[len(label):].strip()
+        self.assertEqual(sorted(cmds), sorted(labels), out)
+        # The binary as an absolute path (no `tessera` on PATH needed), the data dir absolute.
+        add = cmds["add a user:"]
+        self.assertIn(f"| {os.path.realpath(harness.TESSERA)} users add alice --password-stdin ", add)
+        self.assertIn(f"--data {os.path.realpath(self.env.data)}", add)
+
+        elsewhere = os.path.join(self.env.tmp, "elsewhere")
+        os.mkdir(elsewhere)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TESSERA_")}
+        env["PATH"] = "/usr/bin:/bin"  # whatever the caller's PATH holds, not a tessera
+
+        def sh(cmd):
+            p = subprocess.run(["/bin/sh", "-c", cmd], cwd=elsewhere, env=env, capture_output=True, timeout=60)
+            self.assertEqual(p.returncode, 0, f"{cmd}\nstdout: {p.stdout!r}\nstderr: {p.stderr!r}")
+            return p.stdout.decode()
+
+        sh(add)
+        self.assertIn("alice\tactive\t", self.env.cli("users", "list").stdout.decode())
+        login = sh(cmds["log in:"])
+        self.assertRegex(login, r"^HTTP/1\.1 200 ", login)
+        got = json.loads(sh(cmds["see the session:"]))
+        self.assertEqual(got["user"], "alice", got)
+        self.assertEqual(srv.stop()[0], 0)

@@ -9,7 +9,7 @@ PKGS=(
   build-essential cmake pkg-config git ca-certificates
   libssl-dev libsodium-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev curl openssl
-  libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
+  libcli11-dev libfmt-dev libtomlplusplus-dev
   libsqlite3-dev sqlite3
   libhiredis-dev redis-server redis-tools
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -1,5 +1,5 @@
 // A GoogleTest conformance suite for any AccountStore backend: credential generations and
-// change_credentials (include/tessera/account_store.hpp, DESIGN.md invariant 10), written
+// change_credentials (include/tessera/account_store.hpp, docs/design.md invariant 10), written
 // once, run against memory, SQLite, Redis and a Redis Cluster (account_store_test.cpp):
 //   TESSERA_ACCOUNT_STORE_CONFORMANCE(memory, [] { return ...make_memory_halves()...; });
 // registers "AccountStoreConformance/<backend>.<case>". Unique user names make a shared Redis

@@ -1,4 +1,4 @@
-// Official JOSE examples: RFC 7520 §4 (read from ../shared/vectors/jose), RFC 8037 Ed25519,
+// Official JOSE examples: RFC 7520 §4 (read from tests/vectors/jose), RFC 8037 Ed25519,
 // RFC 7515 Appendix A.1 and A.5. Deterministic signatures are reproduced byte for byte.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// DESIGN.md invariants 1, 2, 3 and 7 for JWS/JWT: one test per rule, each asserting the code.
+// docs/design.md invariants 1, 2, 3 and 7 for JWS/JWT: one test per rule, each asserting the code.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>

@@ -1,4 +1,4 @@
-// Official PASERK test vectors (k2, k3, k4), read from ../shared/vectors/paseto/PASERK.
+// Official PASERK test vectors (k2, k3, k4), read from tests/vectors/paseto/PASERK.
 // Every vector runs, expect-fail ones included (they must be rejected). Randomized outputs
 // (wrap, password wrap, seal) are checked by opening the vector and by round trips.
 #include <gtest/gtest.h>

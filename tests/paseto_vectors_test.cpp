@@ -1,4 +1,4 @@
-// The official PASETO test vectors (v2, v3, v4), read from ../shared/vectors/paseto. Every
+// The official PASETO test vectors (v2, v3, v4), read from tests/vectors/paseto. Every
 // vector runs: expect-fail tokens must be rejected; local tokens are reproduced byte for byte
 // from the given nonce; Ed25519 (v4/v2) public tokens are reproduced byte for byte; v3.public
 // (randomised ECDSA in OpenSSL 3.0) is verified and checked by a sign -> verify round trip.

@@ -1,6 +1,6 @@
 // SessionManager against the memory store with a clock the tests advance: ids, idle and
 // absolute timeouts, coalesced sliding, rotation, revocation, bounds, CSRF tokens, and failing
-// closed when the store is down (DESIGN.md invariants 4, 5, 8, 9).
+// closed when the store is down (docs/design.md invariants 4, 5, 8, 9).
 #include "tessera/session.hpp"
 
 #include <gtest/gtest.h>

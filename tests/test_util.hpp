@@ -1,4 +1,4 @@
-// Helpers shared by the tests: reading the official vectors from ../shared/vectors.
+// Helpers shared by the tests: reading the official vectors from tests/vectors.
 #pragma once
 
 #include <fstream>
