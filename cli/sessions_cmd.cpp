@@ -1,5 +1,5 @@
-// `tessera sessions list|revoke`: inspect and end server-side sessions directly in a store
-// (sqlite:PATH, redis://HOST:PORT, redis-cluster://HOST:PORT[,...]).
+// `tessera sessions list|revoke`: inspect and end server-side sessions in the store of
+// `tessera serve` (the same --config / --data / --store, through the service layer).
 // Sessions are shown by their id hash (base64url SHA-256 of the cookie value): the cookie value
 // itself is never stored, so the hash is the id operators and APIs use. `revoke --user` is the
 // service's logout everywhere: it advances the user's credential generation with the
@@ -11,35 +11,17 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "io.hpp"
-#include "tessera/account_store.hpp"
-#include "tessera/auth_service.hpp"
+#include "server_settings.hpp"
 #include "tessera/session.hpp"
 
 namespace tessera::cli {
 namespace {
 
 struct SessionsOptions {
-  std::string store;
+  ServerSettings settings;
   std::string user;
   std::string id;
 };
-
-// The store, and the session and login services over it (default options: these commands
-// hash no password and create no session).
-struct Services {
-  std::unique_ptr<AccountStore> store;
-  std::unique_ptr<SessionManager> sessions;
-  std::unique_ptr<AuthService> auth;
-};
-
-Services open_services(const std::string& uri) {
-  auto store = open_account_store(uri);
-  if (!store) usage_error(store.error());
-  Services s{std::move(*store), nullptr, nullptr};
-  s.sessions = std::make_unique<SessionManager>(s.store->sessions());
-  s.auth = std::make_unique<AuthService>(*s.sessions, *s.store);
-  return s;
-}
 
 // A store that cannot be reached is exit 1 (`error: store_unavailable`), like a failed check.
 template <class T>
@@ -48,8 +30,8 @@ T or_fail(Result<T> r) {
   return std::move(*r);
 }
 
-void run_list(const SessionsOptions& o) {
-  auto svc = open_services(o.store);
+void run_list(SessionsOptions& o) {
+  auto svc = open_cli_services(o.settings, "tessera sessions");
   const auto sessions = or_fail(svc.auth->sessions(o.user));
   std::string out;
   for (const auto& s : sessions) {
@@ -68,9 +50,9 @@ void run_list(const SessionsOptions& o) {
   write_stdout(out);
 }
 
-void run_revoke(const SessionsOptions& o, bool by_id, bool by_user) {
+void run_revoke(SessionsOptions& o, bool by_id, bool by_user) {
   if (by_id == by_user) usage_error(Errc::invalid_argument, "give exactly one of --id and --user");
-  auto svc = open_services(o.store);
+  auto svc = open_cli_services(o.settings, "tessera sessions");
   if (by_id) {
     const bool revoked = or_fail(svc.store->sessions().revoke(o.id));
     if (!revoked) check_failed_verbose(Error{Errc::session_not_found, "no live session with that id"});
@@ -89,9 +71,7 @@ void add_sessions_commands(CLI::App& app) {
 
   auto lo = std::make_shared<SessionsOptions>();
   auto* list = sessions->add_subcommand("list", "List a user's live sessions, one JSON object per line");
-  list->add_option("--store", lo->store, "sqlite:PATH, redis://HOST:PORT or redis-cluster://HOST:PORT[,...]")
-      ->type_name("URI")
-      ->required();
+  add_server_settings(*list, lo->settings, "--config, --data and --store");
   list->add_option("--user", lo->user, "The user")->type_name("USER")->required();
   list->footer(
       "Each line: {\"id\", \"user\", \"created_at\", \"last_seen_at\", \"idle_expires_at\",\n"
@@ -102,9 +82,7 @@ void add_sessions_commands(CLI::App& app) {
 
   auto ro = std::make_shared<SessionsOptions>();
   auto* revoke = sessions->add_subcommand("revoke", "Revoke one session (--id) or all of a user's (--user)");
-  revoke->add_option("--store", ro->store, "sqlite:PATH, redis://HOST:PORT or redis-cluster://HOST:PORT[,...]")
-      ->type_name("URI")
-      ->required();
+  add_server_settings(*revoke, ro->settings, "--config, --data and --store");
   auto* id = revoke->add_option("--id", ro->id, "Session id as shown by `sessions list`")->type_name("ID");
   auto* user = revoke->add_option("--user", ro->user, "Revoke every session of USER (log out everywhere)")
                    ->type_name("USER");

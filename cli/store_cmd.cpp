@@ -12,6 +12,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "io.hpp"
+#include "server_settings.hpp"
 #include "server/config.hpp"
 #include "server/epoch_file.hpp"
 #include "server/keys_dir.hpp"
@@ -21,8 +22,7 @@ namespace tessera::cli {
 namespace {
 
 struct StoreOptions {
-  server::ServerConfig cfg;
-  CLI::App* config_group = nullptr;
+  ServerSettings settings;
   bool json = false;
 };
 
@@ -33,12 +33,8 @@ struct Epochs {
 };
 
 Epochs open_epochs(StoreOptions& o) {
-  if (auto ok = server::load_config(*o.config_group, o.cfg); !ok) usage_error(ok.error());
-  const auto& cfg = o.cfg;
-  if (cfg.store == "memory")
-    usage_error(Errc::invalid_argument, "--store memory has no epoch (it starts empty by design)");
   // The data directory holds the remembered epoch (and, for sqlite, the store itself).
-  if (auto dir = server::open_data_dir(cfg.data); !dir) usage_error(dir.error());
+  const auto& cfg = load_server_settings(o.settings, "tessera store", true);
   Epochs e;
   auto store = open_epoch_store(cfg.store_uri());
   if (!store) {
@@ -77,7 +73,7 @@ void run_status(StoreOptions& o) {
   } else {
     std::string out = "store epoch: " + (e.marker ? e.marker->id : std::string("none")) + "\n";
     if (e.marker && !e.marker->supersedes.empty()) out += "supersedes:  " + joined(e.marker->supersedes) + "\n";
-    out += "local epoch: " + e.local.value_or("none") + " (" + server::epoch_file_path(o.cfg.data) + ")\n";
+    out += "local epoch: " + e.local.value_or("none") + " (" + server::epoch_file_path(o.settings.cfg.data) + ")\n";
     out += "verdict:     " + std::string(verdict_name(v)) + "\n";
     write_stdout(out);
   }
@@ -94,7 +90,7 @@ void run_confirm(StoreOptions& o) {
   auto e = open_epochs(o);
   const EpochMarker next = confirm_epoch_marker(e.marker, e.local, new_epoch_id());
   if (auto ok = e.store->replace(next); !ok) check_failed_verbose(ok.error());
-  if (auto ok = server::write_local_epoch(o.cfg.data, next.id); !ok) usage_error(ok.error());
+  if (auto ok = server::write_local_epoch(o.settings.cfg.data, next.id); !ok) usage_error(ok.error());
   std::string out = "store epoch reset to " + next.id;
   if (!next.supersedes.empty()) out += "; supersedes " + joined(next.supersedes);
   write_stdout(out + "\n");
@@ -103,9 +99,7 @@ void run_confirm(StoreOptions& o) {
 CLI::App* add_store_subcommand(CLI::App* parent, const std::string& name, const std::string& description,
                                const std::shared_ptr<StoreOptions>& o) {
   auto* cmd = parent->add_subcommand(name, description);
-  o->config_group = cmd->add_option_group("Configuration", "The settings of `tessera serve`; these commands use "
-                                                            "--config, --data and --store");
-  server::add_config_options(*o->config_group, o->cfg);
+  add_server_settings(*cmd, o->settings, "--config, --data and --store");
   return cmd;
 }
 

@@ -20,7 +20,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "io.hpp"
-#include "server/config.hpp"
+#include "server_settings.hpp"
 #include "server/keys_dir.hpp"
 #include "tessera/auth_service.hpp"
 #include "tessera/password.hpp"
@@ -32,18 +32,10 @@ namespace tessera::cli {
 namespace {
 
 struct UsersOptions {
-  server::ServerConfig cfg;
-  CLI::App* config_group = nullptr;  // where add_config_options put the settings
+  ServerSettings settings;
   std::string user;
   bool password_stdin = false;
   bool json = false;
-};
-
-// The stores and the service over them, for one command.
-struct Accounts {
-  std::unique_ptr<AccountStore> store;
-  std::unique_ptr<SessionManager> sessions;
-  std::unique_ptr<AuthService> auth;
 };
 
 // Service and store failures are exit 1 with the message (the operator's own request).
@@ -53,38 +45,7 @@ T or_fail(Result<T> r) {
   if constexpr (!std::is_void_v<T>) return std::move(*r);
 }
 
-Accounts open_accounts(UsersOptions& o) {
-  if (auto ok = server::load_config(*o.config_group, o.cfg); !ok) usage_error(ok.error());
-  const auto& cfg = o.cfg;
-  if (cfg.store == "memory")
-    usage_error(Errc::invalid_argument, "--store memory keeps nothing once this command exits; use sqlite or redis");
-  if (cfg.store == "sqlite") {
-    // The SQLite file lives in the data directory: create it (and the server's keys) if missing.
-    if (auto dir = server::open_data_dir(cfg.data); !dir) usage_error(dir.error());
-  }
-  Accounts a;
-  const std::string uri = cfg.store_uri();
-  auto accounts = open_account_store(uri);
-  if (!accounts) {
-    if (accounts.error().code == Errc::store_unavailable) check_failed_verbose(accounts.error());
-    usage_error(accounts.error());
-  }
-  a.store = std::move(*accounts);
-
-  SessionOptions so;
-  so.idle_timeout = cfg.session_idle_timeout;
-  so.absolute_timeout = cfg.session_absolute_timeout;
-  so.max_sessions_per_user = cfg.max_sessions_per_user;
-  a.sessions = std::make_unique<SessionManager>(a.store->sessions(), so);
-
-  AuthOptions ao;
-  ao.password = PasswordParams{cfg.argon2_ops, cfg.argon2_mem_kib * 1024};
-  ao.account_free_failures = cfg.login_account_free_failures;
-  ao.ip_free_failures = cfg.login_ip_free_failures;
-  ao.backoff_max = cfg.login_backoff_max;
-  a.auth = std::make_unique<AuthService>(*a.sessions, *a.store, ao);
-  return a;
-}
+server::Services open_accounts(UsersOptions& o) { return open_cli_services(o.settings, "tessera users"); }
 
 // ---- password input -------------------------------------------------------------------------------
 
@@ -226,9 +187,7 @@ void run_list(UsersOptions& o) {
 CLI::App* add_users_subcommand(CLI::App* users, const std::string& name, const std::string& description,
                                const std::shared_ptr<UsersOptions>& o) {
   auto* cmd = users->add_subcommand(name, description);
-  o->config_group = cmd->add_option_group("Configuration", "The settings of `tessera serve`; these commands use "
-                                                            "--config, --data, --store, the argon2 and session ones");
-  server::add_config_options(*o->config_group, o->cfg);
+  add_server_settings(*cmd, o->settings, "--config, --data, --store, the argon2 and session ones");
   return cmd;
 }
 

@@ -469,7 +469,7 @@ std::expected<std::vector<std::string>, Response> App::read_fields(Exchange& x, 
   std::vector<std::string> out;
   if (type == "application/json") {
     codec::JsonLimits limits;
-    limits.max_bytes = std::max<std::size_t>(ctx_.cfg->max_body_bytes, 1);
+    limits.max_bytes = std::max<std::size_t>(ctx_.cfg->http.max_body_bytes, 1);
     limits.max_depth = kMaxBodyDepth;
     auto obj = codec::parse_json_object(body, limits);
     if (!obj) return malformed("the body is not a JSON object");

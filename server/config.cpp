@@ -8,6 +8,7 @@
 
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
@@ -56,14 +57,38 @@ constexpr Setting boolean(std::string_view key, std::string_view help, bool Serv
   return s;
 }
 
-template <auto Member>
+// The member a setting names: a ServerConfig member pointer, or a captureless lambda that
+// returns a reference into the embedded option structs.
+template <auto Ref>
+auto& member_of(ServerConfig& c) {
+  if constexpr (std::is_member_object_pointer_v<decltype(Ref)>) return c.*Ref;
+  else return Ref(c);
+}
+
+template <class T>
+constexpr bool is_seconds = std::is_same_v<T, std::chrono::seconds>;
+
+// An integer setting; Scale: the member holds value * Scale (KiB as bytes); a
+// std::chrono::seconds member holds whole seconds.
+template <auto Ref, std::int64_t Scale = 1>
 constexpr Setting integer(std::string_view key, std::string_view value_name, std::string_view help,
                           std::int64_t min, std::int64_t max) {
-  using T = std::remove_cvref_t<decltype(std::declval<ServerConfig&>().*Member)>;
-  static_assert(std::is_integral_v<T>);
   Setting s{key, value_name, help, Kind::integer};
-  s.get_int = [](const ServerConfig& c) { return static_cast<std::int64_t>(c.*Member); };
-  s.set_int = [](ServerConfig& c, std::int64_t v) { c.*Member = static_cast<T>(v); };
+  s.get_int = [](const ServerConfig& c) {
+    const auto& m = member_of<Ref>(const_cast<ServerConfig&>(c));
+    using T = std::remove_cvref_t<decltype(m)>;
+    if constexpr (is_seconds<T>) return static_cast<std::int64_t>(m.count());
+    else return static_cast<std::int64_t>(m) / Scale;
+  };
+  s.set_int = [](ServerConfig& c, std::int64_t v) {
+    auto& m = member_of<Ref>(c);
+    using T = std::remove_cvref_t<decltype(m)>;
+    if constexpr (is_seconds<T>) m = T(v);
+    else {
+      static_assert(std::is_integral_v<T>);
+      m = static_cast<T>(v * Scale);
+    }
+  };
   s.min = min;
   s.max = max;
   return s;
@@ -200,28 +225,28 @@ const std::array kSettings = {
          "The origin browsers use (https://auth.example.com); without it Origin must match Host",
          &C::public_origin, check_origin),
     boolean("trust_proxy", "Take the client IP from the last X-Forwarded-For entry", &C::trust_proxy),
-    integer<&C::max_header_bytes>("max_header_bytes", "BYTES", "Request header limit (over it: 431)", 1024,
+    integer<[](C& c) -> auto& { return c.http.max_header_bytes; }>("max_header_bytes", "BYTES", "Request header limit (over it: 431)", 1024,
                                   1024 * 1024),
-    integer<&C::max_body_bytes>("max_body_bytes", "BYTES", "Request body limit (over it: 413)", 1,
+    integer<[](C& c) -> auto& { return c.http.max_body_bytes; }>("max_body_bytes", "BYTES", "Request body limit (over it: 413)", 1,
                                 64 * 1024 * 1024),
-    integer<&C::request_timeout>("request_timeout", "SECONDS", "Time to read a whole request (then 408)", 1,
+    integer<[](C& c) -> auto& { return c.http.request_timeout; }>("request_timeout", "SECONDS", "Time to read a whole request (then 408)", 1,
                                  kMaxSeconds),
-    integer<&C::idle_timeout>("idle_timeout", "SECONDS", "Idle keep-alive connections are closed after this", 1,
+    integer<[](C& c) -> auto& { return c.http.idle_timeout; }>("idle_timeout", "SECONDS", "Idle keep-alive connections are closed after this", 1,
                               kMaxSeconds),
-    integer<&C::max_connections>("max_connections", "N", "Open connections limit (over it: 503)", 1, 1'000'000),
-    integer<&C::session_idle_timeout>("session_idle_timeout", "SECONDS", "Session idle timeout", 1, kMaxSeconds),
-    integer<&C::session_absolute_timeout>("session_absolute_timeout", "SECONDS", "Session absolute timeout", 1,
+    integer<[](C& c) -> auto& { return c.http.max_connections; }>("max_connections", "N", "Open connections limit (over it: 503)", 1, 1'000'000),
+    integer<[](C& c) -> auto& { return c.session.idle_timeout; }>("session_idle_timeout", "SECONDS", "Session idle timeout", 1, kMaxSeconds),
+    integer<[](C& c) -> auto& { return c.session.absolute_timeout; }>("session_absolute_timeout", "SECONDS", "Session absolute timeout", 1,
                                           kMaxSeconds),
-    integer<&C::max_sessions_per_user>("max_sessions_per_user", "N",
+    integer<[](C& c) -> auto& { return c.session.max_sessions_per_user; }>("max_sessions_per_user", "N",
                                        "Live sessions per user, oldest revoked first (0 = unbounded)", 0,
                                        1'000'000),
-    integer<&C::argon2_ops>("argon2_ops", "N", "Argon2id passes", 1, kMaxUint32),
-    integer<&C::argon2_mem_kib>("argon2_mem_kib", "KIB", "Argon2id memory in KiB", 8, kMaxUint32),
-    integer<&C::login_account_free_failures>("login_account_free_failures", "N",
+    integer<[](C& c) -> auto& { return c.auth.password.ops_limit; }>("argon2_ops", "N", "Argon2id passes", 1, kMaxUint32),
+    integer<[](C& c) -> auto& { return c.auth.password.mem_limit; }, 1024>("argon2_mem_kib", "KIB", "Argon2id memory in KiB", 8, kMaxUint32),
+    integer<[](C& c) -> auto& { return c.auth.account_free_failures; }>("login_account_free_failures", "N",
                                              "Failed logins per account before backoff", 0, 1'000'000),
-    integer<&C::login_ip_free_failures>("login_ip_free_failures", "N", "Failed logins per client IP before backoff",
+    integer<[](C& c) -> auto& { return c.auth.ip_free_failures; }>("login_ip_free_failures", "N", "Failed logins per client IP before backoff",
                                         0, 1'000'000),
-    integer<&C::login_backoff_max>("login_backoff_max", "SECONDS", "Login backoff cap", 1, kMaxSeconds),
+    integer<[](C& c) -> auto& { return c.auth.backoff_max; }>("login_backoff_max", "SECONDS", "Login backoff cap", 1, kMaxSeconds),
     text("log_level", "LEVEL", "debug, info, warn, error or off", &C::log_level, check_log_level),
 };
 

@@ -9,7 +9,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "server/http_limits.hpp"
+#include "tessera/auth_service.hpp"
 #include "tessera/error.hpp"
+#include "tessera/session.hpp"
 
 namespace tessera::server {
 
@@ -26,19 +29,11 @@ struct ServerConfig {
   std::string tls_key;
   std::string public_origin;
   bool trust_proxy = false;
-  std::size_t max_header_bytes = 8192;
-  std::size_t max_body_bytes = 16384;
-  std::int64_t request_timeout = 10;  // seconds
-  std::int64_t idle_timeout = 60;     // seconds
-  std::size_t max_connections = 10000;
-  std::int64_t session_idle_timeout = 1800;
-  std::int64_t session_absolute_timeout = 43200;
-  std::size_t max_sessions_per_user = 20;
-  std::uint64_t argon2_ops = 2;
-  std::size_t argon2_mem_kib = 65536;
-  std::int64_t login_account_free_failures = 5;
-  std::int64_t login_ip_free_failures = 20;
-  std::int64_t login_backoff_max = 900;
+  // The library's and the HTTP layer's own option structs, so that each default is written
+  // once (there); config.cpp maps the flat setting names onto their members.
+  HttpLimits http;         // max_header_bytes, max_body_bytes, request_timeout, idle_timeout, max_connections
+  SessionOptions session;  // session_idle_timeout, session_absolute_timeout, max_sessions_per_user
+  AuthOptions auth;        // argon2_ops, argon2_mem_kib, login_account_free_failures, ..._ip_..., login_backoff_max
   std::string log_level = "info";
 
   // The store URI the library opens: "sqlite" -> "sqlite:<data>/tessera.db", "memory" ->

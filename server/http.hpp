@@ -35,6 +35,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "server/http_limits.hpp"
 #include "server/log_throttle.hpp"
 #include "tessera/error.hpp"
 
@@ -83,13 +84,6 @@ class Application {
   }
 };
 
-struct HttpLimits {
-  std::size_t max_header_bytes = 8192;
-  std::size_t max_body_bytes = 16384;
-  std::chrono::seconds request_timeout{10};
-  std::chrono::seconds idle_timeout{60};
-  std::size_t max_connections = 10000;
-};
 
 // "127.0.0.1:8080", "[::1]:8080", "localhost:8080", ":8080" (all IPv4 interfaces).
 // invalid_argument when it does not parse or the host does not resolve.

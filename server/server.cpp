@@ -36,6 +36,7 @@
 #include "server/keys_dir.hpp"
 #include "server/log.hpp"
 #include "server/metrics_app.hpp"
+#include "server/services.hpp"
 #include "server/tls.hpp"
 #include "tessera/auth_service.hpp"
 #include "tessera/clock.hpp"
@@ -163,10 +164,10 @@ int run(const ServerConfig& cfg) {
   // spare for them (server/fd_limit.hpp keeps a reserve for stores, listeners and logs).
   auto fds = raise_fd_limit();
   if (!fds) return startup_failed(log, "file descriptors", fds.error());
-  const std::size_t max_connections = connection_cap(cfg.max_connections, fds->soft);
-  if (max_connections < cfg.max_connections)
+  const std::size_t max_connections = connection_cap(cfg.http.max_connections, fds->soft);
+  if (max_connections < cfg.http.max_connections)
     log.log(LogLevel::warn, "max_connections capped",
-            json::object{{"configured", cfg.max_connections},
+            json::object{{"configured", cfg.http.max_connections},
                          {"effective", max_connections},
                          {"nofile", fds->soft},
                          {"reserve", fd_reserve(fds->soft)}});
@@ -176,11 +177,6 @@ int run(const ServerConfig& cfg) {
   auto data = open_data_dir(cfg.data);
   if (!data) return startup_failed(log, "data directory", data.error());
   const std::string uri = cfg.store_uri();
-  // Redis stores connect lazily: a Redis that is down now gives 503 store_unavailable per
-  // request until it comes back, not a failed start.
-  auto accounts = open_account_store(uri);
-  if (!accounts) return startup_failed(log, "store", accounts.error());
-
   // The store epoch (DESIGN.md invariant 11): checked now, then every few seconds and on each
   // /readyz. Not on the memory store, which starts empty by design.
   std::optional<EpochGuard> epoch;
@@ -191,21 +187,15 @@ int run(const ServerConfig& cfg) {
     epoch->check();
   }
 
-  SessionOptions so;
-  so.idle_timeout = cfg.session_idle_timeout;
-  so.absolute_timeout = cfg.session_absolute_timeout;
-  so.max_sessions_per_user = cfg.max_sessions_per_user;
-  SessionManager sessions((*accounts)->sessions(), so);
-  AuthOptions ao;
-  ao.password.ops_limit = cfg.argon2_ops;
-  ao.password.mem_limit = cfg.argon2_mem_kib * 1024;
-  ao.account_free_failures = cfg.login_account_free_failures;
-  ao.ip_free_failures = cfg.login_ip_free_failures;
-  ao.backoff_max = cfg.login_backoff_max;
   auto device_cookies = DeviceCookies::create(data->device_cookie_key);
   if (!device_cookies) return startup_failed(log, "device cookie key", device_cookies.error());
-  ao.device_cookies = std::make_shared<const DeviceCookies>(std::move(*device_cookies));
-  AuthService auth(sessions, **accounts, ao);
+  // Redis stores connect lazily: a Redis that is down now gives 503 store_unavailable per
+  // request until it comes back, not a failed start.
+  auto services = open_services(cfg, std::make_shared<const DeviceCookies>(std::move(*device_cookies)));
+  if (!services) return startup_failed(log, "store", services.error());
+  AuthService& auth = *services->auth;
+  SessionManager& sessions = *services->sessions;
+  AccountStore& accounts = *services->store;
   // Unknown users must cost what the stored hashes cost, also after an Argon2 parameter change.
   if (auto learned = auth.learn_password_params(); !learned)
     log.log(LogLevel::warn, "password parameters of the stored hashes unknown",
@@ -237,8 +227,8 @@ int run(const ServerConfig& cfg) {
   ctx.cfg = &cfg;
   ctx.auth = &auth;
   ctx.sessions = &sessions;
-  ctx.session_store = &(*accounts)->sessions();
-  ctx.user_store = &(*accounts)->users();
+  ctx.session_store = &accounts.sessions();
+  ctx.user_store = &accounts.users();
   ctx.jwks_json = data->jwks_json;
   ctx.pool = store_pool ? &*store_pool : nullptr;
   ctx.password_pool = &password_pool;
@@ -246,11 +236,7 @@ int run(const ServerConfig& cfg) {
   ctx.epoch = epoch ? &*epoch : nullptr;
   App app(std::move(ctx));
 
-  HttpLimits limits;
-  limits.max_header_bytes = cfg.max_header_bytes;
-  limits.max_body_bytes = cfg.max_body_bytes;
-  limits.request_timeout = std::chrono::seconds(cfg.request_timeout);
-  limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout);
+  HttpLimits limits = cfg.http;
   limits.max_connections = max_connections;
   HttpServer http(ioc, app, limits, tls ? &*tls : nullptr);
   auto bound = http.listen(*endpoint);
@@ -276,7 +262,7 @@ int run(const ServerConfig& cfg) {
   asio::steady_timer epoch_timer(control);
   bool stopping = false;  // on the control strand only
 
-  asio::co_spawn(control, sweep_loop(sweep_timer, stopping, password_pool, (*accounts)->sessions(), log), asio::detached);
+  asio::co_spawn(control, sweep_loop(sweep_timer, stopping, password_pool, accounts.sessions(), log), asio::detached);
   if (epoch) asio::co_spawn(control, epoch_loop(epoch_timer, stopping, password_pool, *epoch), asio::detached);
   asio::co_spawn(
       control,

@@ -441,14 +441,20 @@ expect_err "padded base64" 1 malformed "$T" paseto verify --key "$TMP/v4.public"
 expect_err "not a PASERK file" 2 malformed "$T" paseto verify --key "$TMP/garbage.key" "$tok"
 
 # ---- sessions --------------------------------------------------------------------------------
-expect_ok "sessions list (empty sqlite)" "$T" sessions list --store "sqlite:$TMP/s.db" --user alice
+# The same --config / --data / --store as `tessera users` (the store of `tessera serve`).
+expect_ok "sessions list (empty sqlite)" "$T" sessions list --data "$TMP/sdata" --user alice
 check "sessions list prints nothing" test -z "$OUT"
-expect_ok "sessions revoke --user" "$T" sessions revoke --store "sqlite:$TMP/s.db" --user alice
+expect_ok "sessions revoke --user" "$T" sessions revoke --data "$TMP/sdata" --user alice
 check "revoked 0" test "$OUT" = "revoked 0"
-expect_err "sessions revoke unknown id" 1 session_not_found "$T" sessions revoke --store "sqlite:$TMP/s.db" --id nope
+expect_err "sessions revoke unknown id" 1 session_not_found "$T" sessions revoke --data "$TMP/sdata" --id nope
 expect_err "sessions unreachable redis" 1 store_unavailable "$T" sessions list --store redis://127.0.0.1:1 --user a
-expect_err "sessions bad uri" 2 invalid_argument "$T" sessions list --store bogus --user a
-expect_rc "sessions revoke needs --id or --user" 2 "$T" sessions revoke --store "sqlite:$TMP/s.db"
+expect_err "sessions bad store" 2 invalid_argument "$T" sessions list --store bogus --user a
+expect_err "sessions --store memory refused" 2 invalid_argument "$T" sessions list --store memory --user a
+expect_rc "sessions revoke needs --id or --user" 2 "$T" sessions revoke --data "$TMP/sdata"
+# A user's sessions through the service layer: revoke --user advances the generation.
+printf 'a long enough password\n' | "$T" users add carol --password-stdin --data "$TMP/sdata" >/dev/null
+expect_ok "sessions revoke --user with an account" "$T" sessions revoke --data "$TMP/sdata" --user carol
+check "revoked 0 (carol)" test "$OUT" = "revoked 0"
 
 # ---- users ----------------------------------------------------------------------------------
 U=(--data "$TMP/tdata" --argon2-ops 1 --argon2-mem-kib 8192)

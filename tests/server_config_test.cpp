@@ -100,21 +100,27 @@ TEST_F(ConfigTest, Defaults) {
   EXPECT_TRUE(cfg->tls_key.empty());
   EXPECT_TRUE(cfg->public_origin.empty());
   EXPECT_FALSE(cfg->trust_proxy);
-  EXPECT_EQ(cfg->max_header_bytes, 8192u);
-  EXPECT_EQ(cfg->max_body_bytes, 16384u);
-  EXPECT_EQ(cfg->request_timeout, 10);
-  EXPECT_EQ(cfg->idle_timeout, 60);
-  EXPECT_EQ(cfg->max_connections, 10000u);
-  EXPECT_EQ(cfg->session_idle_timeout, 1800);
-  EXPECT_EQ(cfg->session_absolute_timeout, 43200);
-  EXPECT_EQ(cfg->max_sessions_per_user, 20u);
-  EXPECT_EQ(cfg->argon2_ops, 2u);
-  EXPECT_EQ(cfg->argon2_mem_kib, 65536u);
-  EXPECT_EQ(cfg->login_account_free_failures, 5);
-  EXPECT_EQ(cfg->login_ip_free_failures, 20);
-  EXPECT_EQ(cfg->login_backoff_max, 900);
+  EXPECT_EQ(cfg->http.max_header_bytes, 8192u);
+  EXPECT_EQ(cfg->http.max_body_bytes, 16384u);
+  EXPECT_EQ(cfg->http.request_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(cfg->http.idle_timeout, std::chrono::seconds(60));
+  EXPECT_EQ(cfg->http.max_connections, 10000u);
+  EXPECT_EQ(cfg->session.idle_timeout, 1800);
+  EXPECT_EQ(cfg->session.absolute_timeout, 43200);
+  EXPECT_EQ(cfg->session.max_sessions_per_user, 20u);
+  EXPECT_EQ(cfg->auth.password.ops_limit, 2u);
+  EXPECT_EQ(cfg->auth.password.mem_limit, 65536u * 1024u);
+  EXPECT_EQ(cfg->auth.account_free_failures, 5);
+  EXPECT_EQ(cfg->auth.ip_free_failures, 20);
+  EXPECT_EQ(cfg->auth.backoff_max, 900);
   EXPECT_EQ(cfg->log_level, "info");
   EXPECT_EQ(cfg->store_uri(), "sqlite:./tessera-data/tessera.db");
+  // The server's defaults are the library's own option structs, not copies of their values.
+  EXPECT_EQ(cfg->session.idle_timeout, SessionOptions{}.idle_timeout);
+  EXPECT_EQ(cfg->session.max_sessions_per_user, SessionOptions{}.max_sessions_per_user);
+  EXPECT_EQ(cfg->auth.password, PasswordParams{});
+  EXPECT_EQ(cfg->auth.backoff_max, AuthOptions{}.backoff_max);
+  EXPECT_EQ(cfg->http.max_body_bytes, HttpLimits{}.max_body_bytes);
 }
 
 TEST_F(ConfigTest, TomlFileValues) {
@@ -154,19 +160,19 @@ log_level = "debug"
   EXPECT_EQ(cfg->tls_key, "key.pem");
   EXPECT_EQ(cfg->public_origin, "https://auth.example.com");
   EXPECT_TRUE(cfg->trust_proxy);
-  EXPECT_EQ(cfg->max_header_bytes, 4096u);
-  EXPECT_EQ(cfg->max_body_bytes, 1024u);
-  EXPECT_EQ(cfg->request_timeout, 5);
-  EXPECT_EQ(cfg->idle_timeout, 30);
-  EXPECT_EQ(cfg->max_connections, 100u);
-  EXPECT_EQ(cfg->session_idle_timeout, 600);
-  EXPECT_EQ(cfg->session_absolute_timeout, 3600);
-  EXPECT_EQ(cfg->max_sessions_per_user, 0u);
-  EXPECT_EQ(cfg->argon2_ops, 3u);
-  EXPECT_EQ(cfg->argon2_mem_kib, 8192u);
-  EXPECT_EQ(cfg->login_account_free_failures, 3);
-  EXPECT_EQ(cfg->login_ip_free_failures, 10);
-  EXPECT_EQ(cfg->login_backoff_max, 60);
+  EXPECT_EQ(cfg->http.max_header_bytes, 4096u);
+  EXPECT_EQ(cfg->http.max_body_bytes, 1024u);
+  EXPECT_EQ(cfg->http.request_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(cfg->http.idle_timeout, std::chrono::seconds(30));
+  EXPECT_EQ(cfg->http.max_connections, 100u);
+  EXPECT_EQ(cfg->session.idle_timeout, 600);
+  EXPECT_EQ(cfg->session.absolute_timeout, 3600);
+  EXPECT_EQ(cfg->session.max_sessions_per_user, 0u);
+  EXPECT_EQ(cfg->auth.password.ops_limit, 3u);
+  EXPECT_EQ(cfg->auth.password.mem_limit, 8192u * 1024u);
+  EXPECT_EQ(cfg->auth.account_free_failures, 3);
+  EXPECT_EQ(cfg->auth.ip_free_failures, 10);
+  EXPECT_EQ(cfg->auth.backoff_max, 60);
   EXPECT_EQ(cfg->log_level, "debug");
   EXPECT_EQ(cfg->store_uri(), "redis-cluster://10.0.0.1:7000,10.0.0.2:7001");
 }
@@ -313,7 +319,7 @@ TEST_F(ConfigTest, WrongTypesAndRanges) {
   cfg = load({"--config", file("threads = 1024\nargon2_ops = 1\nargon2_mem_kib = 8\nmax_body_bytes = 1\n")});
   ASSERT_TRUE(cfg.has_value()) << cfg.error().message;
   EXPECT_EQ(cfg->threads, 1024u);
-  EXPECT_EQ(cfg->argon2_mem_kib, 8u);
+  EXPECT_EQ(cfg->auth.password.mem_limit, 8u * 1024u);
   cfg = load({"--public-origin", "http://localhost:3000"});
   ASSERT_TRUE(cfg.has_value()) << cfg.error().message;
   cfg = load({"--public-origin", "https://[::1]"});
