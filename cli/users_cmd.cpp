@@ -19,6 +19,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "crypto/crypto.hpp"
 #include "io.hpp"
 #include "server/config.hpp"
 #include "server/keys_dir.hpp"
@@ -90,11 +91,7 @@ Accounts open_accounts(UsersOptions& o) {
 
 // A password read from the terminal or stdin; wiped when it goes.
 struct Password {
-  std::string value;
-  Password() = default;
-  Password(const Password&) = delete;
-  Password& operator=(const Password&) = delete;
-  ~Password() { explicit_bzero(value.data(), value.size()); }
+  crypto::Wiped<std::string> value;
 };
 
 // One line from stdin without its "\n" or "\r\n". More than kMaxPasswordLength bytes is

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tessera/error.hpp"
@@ -33,6 +34,38 @@ void random_bytes(std::span<std::uint8_t> out) noexcept;  // libsodium CSPRNG
 Bytes random_bytes(std::size_t n);
 bool constant_time_equal(ByteView a, ByteView b) noexcept;  // false if sizes differ
 void secure_zero(void* p, std::size_t n) noexcept;
+
+// Wiped<C>: THE wiping buffer for transient secrets (derived keys, decoded key bytes, typed
+// passwords); SecretBytes holds long-lived ones. It is the container C (std::array, std::vector,
+// std::string of bytes) and zeroes its contents whenever it goes: on destruction and before an
+// assignment. Not copyable (a copy is one more place to wipe); a move leaves the source wiped
+// or empty.
+template <class C>
+class Wiped : public C {
+ public:
+  using C::C;
+  Wiped() = default;
+  explicit Wiped(C&& c) noexcept : C(std::move(c)) {}
+  Wiped(const Wiped&) = delete;
+  Wiped& operator=(const Wiped&) = delete;
+  Wiped(Wiped&& other) noexcept : C(std::move(static_cast<C&>(other))) { other.wipe(); }
+  Wiped& operator=(Wiped&& other) noexcept {
+    if (this != &other) {
+      *this = std::move(static_cast<C&>(other));
+      other.wipe();
+    }
+    return *this;
+  }
+  Wiped& operator=(C&& c) noexcept {
+    wipe();
+    C::operator=(std::move(c));
+    return *this;
+  }
+  ~Wiped() { wipe(); }
+  void wipe() noexcept {
+    if (!this->empty()) secure_zero(this->data(), this->size() * sizeof(*this->data()));
+  }
+};
 
 // ---- hashes ---------------------------------------------------------------------------
 enum class Hash { sha256, sha384, sha512 };

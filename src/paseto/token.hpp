@@ -43,15 +43,7 @@ std::string build_token(std::string_view header, std::initializer_list<crypto::B
 
 // A fixed-size buffer for derived keys, wiped on destruction.
 template <std::size_t N>
-struct WipedArray {
-  std::array<std::uint8_t, N> b{};
-  WipedArray() = default;
-  WipedArray(const WipedArray&) = delete;
-  WipedArray& operator=(const WipedArray&) = delete;
-  ~WipedArray() { crypto::secure_zero(b.data(), b.size()); }
-  std::span<std::uint8_t> span() noexcept { return b; }
-  crypto::ByteView view() const noexcept { return b; }
-};
+using WipedArray = crypto::Wiped<std::array<std::uint8_t, N>>;
 
 inline crypto::ByteView bytes_of(const SecretBytes& s) { return s.reveal(SecretAccess{}); }
 
