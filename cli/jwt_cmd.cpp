@@ -114,7 +114,7 @@ void run_jws_verify(const JwsVerifyOptions& o) {
   const JwsVerifier verifier(std::move(loaded.keys), algs);
   auto jws = verifier.verify(token);
   if (!jws) check_failed(jws.error());
-  write_stdout(jws->payload);
+  write_stdout(jws->payload());
 }
 
 void run_decode(const DecodeOptions& o) {

@@ -109,7 +109,7 @@ TEST_F(SessionTest, CreateThenValidate) {
   EXPECT_EQ(r.created_at, kT0);
   EXPECT_EQ(r.idle_expires_at, kT0 + 30 * 60);
   EXPECT_EQ(r.absolute_expires_at, kT0 + 12 * 60 * 60);
-  EXPECT_EQ(codec::base64url_decode(r.csrf_secret)->size(), 32u);
+  EXPECT_EQ(codec::base64url_decode(test::csrf_text(r))->size(), 32u);
   test::expect_same_record(r, s.session.record);
   test::expect_same_record(r, **memory_->get(r.id_hash));
 }
@@ -292,7 +292,8 @@ TEST_F(SessionTest, TheStoreNeverHoldsTheId) {
     auto r = memory_->get(SessionManager::hash_id(id));
     ASSERT_TRUE(r && *r);
     const auto& rec = **r;
-    for (const std::string* f : {&rec.id_hash, &rec.user, &rec.csrf_secret, &rec.client.ip, &rec.client.user_agent,
+    const std::string csrf = test::csrf_text(rec);
+    for (const std::string* f : {&rec.id_hash, &rec.user, &csrf, &rec.client.ip, &rec.client.user_agent,
                                  &rec.client.device_label, &rec.attributes_json})
       EXPECT_EQ(f->find(id), std::string::npos);
     // Errors about the session do not carry the id either.
@@ -311,7 +312,7 @@ TEST_F(SessionTest, CsrfTokenBindsSecretAndSession) {
   EXPECT_TRUE(m.check_csrf(s.session, token));
   // The documented construction, recomputed here.
   auto key = crypto::HmacKey::create(crypto::Hash::sha256,
-                                     SecretBytes(*codec::base64url_decode(s.session.record.csrf_secret)));
+                                     SecretBytes(*codec::base64url_decode(test::csrf_text(s.session.record))));
   ASSERT_TRUE(key);
   EXPECT_EQ(token,
             codec::base64url_encode(key->compute(crypto::as_bytes("tessera-csrf-v1" + s.session.record.id_hash))));

@@ -45,7 +45,6 @@ std::string build_token(std::string_view header, std::initializer_list<crypto::B
 template <std::size_t N>
 using WipedArray = crypto::Wiped<std::array<std::uint8_t, N>>;
 
-inline crypto::ByteView bytes_of(const SecretBytes& s) { return s.reveal(SecretAccess{}); }
 
 // ---- per-version operations (keys already checked for version and kind) --------------------
 // nonce: v4/v3 the 32-byte nonce; v2 the 24-byte random input to the BLAKE2b nonce derivation.

@@ -23,7 +23,7 @@ struct Keys {
 };
 
 Result<void> derive(const KeyData& k, crypto::ByteView nonce, Keys& out) {
-  const crypto::ByteView key = bytes_of(k.material);
+  const crypto::ByteView key = k.material.reveal(SecretAccess{});
   std::array<std::uint8_t, 24 + kNonceBytes> info{};  // the longer prefix plus the nonce
   auto info_for = [&](std::string_view prefix) {
     std::copy(prefix.begin(), prefix.end(), info.begin());

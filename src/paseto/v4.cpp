@@ -22,7 +22,7 @@ struct Keys {
 };
 
 Result<void> derive(const KeyData& k, crypto::ByteView nonce, Keys& out) {
-  const crypto::ByteView key = bytes_of(k.material);
+  const crypto::ByteView key = k.material.reveal(SecretAccess{});
   const std::array<crypto::ByteView, 2> enc_parts{crypto::as_bytes(kEncryptionKeyInfo), nonce};
   const std::array<crypto::ByteView, 2> auth_parts{crypto::as_bytes(kAuthKeyInfo), nonce};
   if (auto r = crypto::blake2b(out.enc, key, enc_parts); !r) return r;
@@ -86,7 +86,7 @@ Result<std::string> v4_decrypt(const KeyData& k, const ParsedToken& tok, std::st
 Result<std::string> v4_sign(const KeyData& k, std::string_view m, std::string_view f, std::string_view i) {
   const std::string h = header(Version::v4, Purpose::public_);
   const std::array<std::string_view, 4> pieces{h, m, f, i};
-  auto sig = crypto::ed25519_sign(bytes_of(k.material), crypto::as_bytes(pae(pieces)));
+  auto sig = crypto::ed25519_sign(k.material.reveal(SecretAccess{}), crypto::as_bytes(pae(pieces)));
   if (!sig) return std::unexpected(sig.error());
   return build_token(h, {crypto::as_bytes(m), *sig}, f);
 }

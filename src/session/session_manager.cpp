@@ -85,7 +85,7 @@ Result<NewSession> SessionManager::create(std::string_view user, std::string_vie
   r.last_seen_at = now;
   r.absolute_expires_at = now + options_.absolute_timeout;
   r.idle_expires_at = std::min(now + options_.idle_timeout, r.absolute_expires_at);
-  r.csrf_secret = new_random_token();
+  r.csrf_secret = SecretBytes(crypto::Wiped<std::string>(new_random_token()));
   r.client = client;
   r.attributes_json = std::string(attributes_json);
   r.generation = generation;
@@ -173,7 +173,7 @@ Result<std::vector<Session>> SessionManager::list(std::string_view user) {
 }
 
 std::string SessionManager::csrf_token(const Session& s) const {
-  auto secret = codec::base64url_decode(s.record.csrf_secret);
+  auto secret = codec::base64url_decode(crypto::as_chars(s.record.csrf_secret.reveal(SecretAccess{})));
   if (!secret) return {};
   SecretBytes key{std::span<const std::uint8_t>(*secret)};
   crypto::secure_zero(secret->data(), secret->size());
