@@ -101,7 +101,9 @@ void run_verify(const VerifyOptions& o) {
   JwtVerifier::Builder builder(std::move(loaded.keys), build_policy(o.policy));
   if (!algs.empty()) builder.allow_algorithms(algs);
   if (!o.typ.empty()) builder.expect_type(o.typ);
-  auto jwt = builder.build().verify(token);
+  auto verifier = builder.build();
+  if (!verifier) usage_error(verifier.error());
+  auto jwt = verifier->verify(token);
   if (!jwt) check_failed(jwt.error());
   write_stdout(boost::json::serialize(jwt->claims().json()) + "\n");
 }

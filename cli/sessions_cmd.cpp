@@ -36,8 +36,10 @@ Services open_services(const std::string& uri) {
   auto store = open_account_store(uri);
   if (!store) usage_error(store.error());
   Services s{std::move(*store), nullptr, nullptr};
-  s.sessions = std::make_unique<SessionManager>(s.store->sessions());
-  s.auth = std::make_unique<AuthService>(*s.sessions, *s.store);
+  s.sessions = std::make_unique<SessionManager>(SessionManager::create(s.store->sessions()).value());  // default options: valid
+  auto auth = AuthService::create(*s.sessions, *s.store);
+  if (!auth) usage_error(auth.error());
+  s.auth = std::make_unique<AuthService>(std::move(*auth));
   return s;
 }
 

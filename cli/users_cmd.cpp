@@ -76,14 +76,18 @@ Accounts open_accounts(UsersOptions& o) {
   so.idle_timeout = cfg.session_idle_timeout;
   so.absolute_timeout = cfg.session_absolute_timeout;
   so.max_sessions_per_user = cfg.max_sessions_per_user;
-  a.sessions = std::make_unique<SessionManager>(a.store->sessions(), so);
+  auto sessions = SessionManager::create(a.store->sessions(), so);
+  if (!sessions) usage_error(sessions.error());
+  a.sessions = std::make_unique<SessionManager>(std::move(*sessions));
 
   AuthOptions ao;
   ao.password = PasswordParams{cfg.argon2_ops, cfg.argon2_mem_kib * 1024};
   ao.account_free_failures = cfg.login_account_free_failures;
   ao.ip_free_failures = cfg.login_ip_free_failures;
   ao.backoff_max = cfg.login_backoff_max;
-  a.auth = std::make_unique<AuthService>(*a.sessions, *a.store, ao);
+  auto auth = AuthService::create(*a.sessions, *a.store, ao);
+  if (!auth) usage_error(auth.error());
+  a.auth = std::make_unique<AuthService>(std::move(*auth));
   return a;
 }
 

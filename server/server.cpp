@@ -160,7 +160,9 @@ int run(const ServerConfig& cfg) {
   so.idle_timeout = cfg.session_idle_timeout;
   so.absolute_timeout = cfg.session_absolute_timeout;
   so.max_sessions_per_user = cfg.max_sessions_per_user;
-  SessionManager sessions((*accounts)->sessions(), so);
+  auto session_manager = SessionManager::create((*accounts)->sessions(), so);
+  if (!session_manager) return startup_failed(log, "session options", session_manager.error());
+  SessionManager& sessions = *session_manager;
   AuthOptions ao;
   ao.password.ops_limit = cfg.argon2_ops;
   ao.password.mem_limit = cfg.argon2_mem_kib * 1024;
@@ -170,7 +172,9 @@ int run(const ServerConfig& cfg) {
   auto device_cookies = DeviceCookies::create(data->device_cookie_key);
   if (!device_cookies) return startup_failed(log, "device cookie key", device_cookies.error());
   ao.device_cookies = std::make_shared<const DeviceCookies>(std::move(*device_cookies));
-  AuthService auth(sessions, **accounts, ao);
+  auto auth_service = AuthService::create(sessions, **accounts, ao);
+  if (!auth_service) return startup_failed(log, "password hashing", auth_service.error());
+  AuthService& auth = *auth_service;
   // Unknown users must cost what the stored hashes cost, also after an Argon2 parameter change.
   if (auto learned = auth.learn_password_params(); !learned)
     log.log(LogLevel::warn, "password parameters of the stored hashes unknown",

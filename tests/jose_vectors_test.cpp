@@ -126,7 +126,7 @@ TEST(Rfc7515, AppendixA1) {
   ASSERT_TRUE(set.add(*key));
   FixedClock clock(1300819380 - 10);
   auto validator = ClaimsValidator::Builder().clock(clock).expect_issuer("joe").build().value();
-  auto verifier = JwtVerifier::Builder(set, validator).expect_type("JWT").build();
+  auto verifier = JwtVerifier::Builder(set, validator).expect_type("JWT").build().value();
   auto jwt = verifier.verify(token);
   ASSERT_TRUE(jwt) << jwt.error().message;
   EXPECT_EQ(*jwt->claims().issuer(), "joe");
@@ -135,6 +135,7 @@ TEST(Rfc7515, AppendixA1) {
   FixedClock later(1300819380 + 61);
   auto late = JwtVerifier::Builder(set, ClaimsValidator::Builder().clock(later).expect_issuer("joe").build().value())
                   .build()
+                  .value()
                   .verify(token);
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code, Errc::token_expired);

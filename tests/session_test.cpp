@@ -78,7 +78,7 @@ class TestStore final : public SessionStore {
 
 class SessionTest : public ::testing::Test {
  protected:
-  SessionManager manager(SessionOptions o = {}) { return SessionManager(store_, o, &clock_); }
+  SessionManager manager(SessionOptions o = {}) { return SessionManager::create(store_, o, &clock_).value(); }
   NewSession create(SessionManager& m, std::string_view user = "alice") {
     auto s = m.create(user, R"({"role":"user"})", client_);
     EXPECT_TRUE(s) << s.error().message;
@@ -123,8 +123,11 @@ TEST_F(SessionTest, CreateRejectsBadInput) {
   for (std::string_view bad : {"[]", "\"x\"", "not json", "", R"({"a":1,"a":2})"})
     expect_error(m.create("alice", bad, client_), Errc::invalid_argument);
   expect_error(m.create("", "{}", client_), Errc::invalid_argument);
-  auto broken = manager(SessionOptions{.idle_timeout = 0});
-  expect_error(broken.create("alice", "{}", client_), Errc::invalid_argument);
+  // Options are checked once, when the manager is made.
+  expect_error(SessionManager::create(store_, SessionOptions{.idle_timeout = 0}, &clock_), Errc::invalid_argument);
+  expect_error(SessionManager::create(store_, SessionOptions{.absolute_timeout = -1}, &clock_), Errc::invalid_argument);
+  expect_error(SessionManager::create(store_, SessionOptions{.touch_fraction = 1.5}, &clock_), Errc::invalid_argument);
+  expect_error(SessionManager::create(store_, SessionOptions{.touch_fraction = -0.1}, &clock_), Errc::invalid_argument);
   EXPECT_EQ(store_.calls.load(), 0);
 }
 
