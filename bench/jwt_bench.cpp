@@ -64,7 +64,7 @@ Fixture& fixture(Algorithm alg) {
                        .expect_audience("https://api.tessera.example")
                        .build()
                        .value();
-  f.verifier = JwtVerifier::Builder(set, validator).build();
+  f.verifier = JwtVerifier::Builder(set, validator).build().value();
   return all.emplace(alg, std::move(f)).first->second;
 }
 

@@ -49,7 +49,7 @@ Backend* backend(const std::string& uri) {
   b->store = std::move(*store);
   SessionOptions opt;
   opt.max_sessions_per_user = 0;
-  b->manager = std::make_unique<SessionManager>(*b->store, opt);
+  b->manager = std::make_unique<SessionManager>(SessionManager::create(*b->store, opt).value());
   for (int i = 0; i < 1000; ++i) {
     auto s = b->manager->create("bench-user-" + std::to_string(i % 50), "{}", {"127.0.0.1", "bench", "bench"});
     if (!s) return nullptr;

@@ -103,7 +103,9 @@ void run_verify(const VerifyOptions& o) {
   JwtVerifier::Builder builder(std::move(loaded.keys), build_policy(o.policy));
   if (!algs.empty()) builder.allow_algorithms(algs);
   if (!o.typ.empty()) builder.expect_type(o.typ);
-  auto jwt = builder.build().verify(token);
+  auto verifier = builder.build();
+  if (!verifier) usage_error(verifier.error());
+  auto jwt = verifier->verify(token);
   if (!jwt) check_failed(jwt.error());
   write_stdout(boost::json::serialize(jwt->claims().json()) + "\n");
 }
@@ -116,7 +118,7 @@ void run_jws_verify(const JwsVerifyOptions& o) {
   const JwsVerifier verifier(std::move(loaded.keys), algs);
   auto jws = verifier.verify(token);
   if (!jws) check_failed(jws.error());
-  write_stdout(jws->payload);
+  write_stdout(jws->payload());
 }
 
 void run_decode(const DecodeOptions& o) {

@@ -19,6 +19,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "tessera/wiped.hpp"
 #include "io.hpp"
 #include "server_settings.hpp"
 #include "server/keys_dir.hpp"
@@ -51,11 +52,7 @@ server::Services open_accounts(UsersOptions& o) { return open_cli_services(o.set
 
 // A password read from the terminal or stdin; wiped when it goes.
 struct Password {
-  std::string value;
-  Password() = default;
-  Password(const Password&) = delete;
-  Password& operator=(const Password&) = delete;
-  ~Password() { explicit_bzero(value.data(), value.size()); }
+  Wiped<std::string> value;
 };
 
 // One line from stdin without its "\n" or "\r\n". More than kMaxPasswordLength bytes is

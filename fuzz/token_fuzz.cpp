@@ -35,7 +35,7 @@ struct Targets {
     (void)jose.add(Key::generate(KeySpec::p256, "ec").value());
     (void)jose.add(Key::generate(KeySpec::ed25519, "ed").value());
     auto v = ClaimsValidator::Builder().ignore_issuer().ignore_audience().build().value();
-    jwt = JwtVerifier::Builder(jose, v).build();
+    jwt = JwtVerifier::Builder(jose, v).build().value();
     pv = PasetoVerifier::Builder(v).build();
   }
 };

@@ -10,10 +10,14 @@ Result<Services> open_services(const ServerConfig& cfg, std::shared_ptr<const De
   if (!store) return std::unexpected(std::move(store.error()));
   Services s;
   s.store = std::move(*store);
-  s.sessions = std::make_unique<SessionManager>(s.store->sessions(), cfg.session);
+  auto sessions = SessionManager::create(s.store->sessions(), cfg.session);
+  if (!sessions) return std::unexpected(std::move(sessions.error()));
+  s.sessions = std::make_unique<SessionManager>(std::move(*sessions));
   AuthOptions ao = cfg.auth;
   ao.device_cookies = std::move(device_cookies);
-  s.auth = std::make_unique<AuthService>(*s.sessions, *s.store, std::move(ao));
+  auto auth = AuthService::create(*s.sessions, *s.store, std::move(ao));
+  if (!auth) return std::unexpected(std::move(auth.error()));
+  s.auth = std::make_unique<AuthService>(std::move(*auth));
   return s;
 }
 

@@ -24,7 +24,9 @@ struct Services {
 // Opens cfg's store (connecting lazily for Redis: an unreachable Redis is not an error here)
 // and the services over it. device_cookies: the server's (from its data directory), or null
 // for commands that log nobody in. Errors: those of open_account_store (invalid_argument for a
-// bad store URI, store_unavailable for a SQLite file that cannot be opened).
+// bad store URI, store_unavailable for a SQLite file that cannot be opened), of
+// SessionManager::create (invalid_argument: bad session options) and of AuthService::create
+// (the unknown-user dummy hash cannot be made with the Argon2 parameters).
 Result<Services> open_services(const ServerConfig& cfg, std::shared_ptr<const DeviceCookies> device_cookies = nullptr);
 
 }  // namespace tessera::server

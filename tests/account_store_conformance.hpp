@@ -70,7 +70,7 @@ class AccountStoreConformanceTest : public ::testing::Test {
   SessionRecord session(const std::string& user, std::uint64_t g = 0) const {
     const std::int64_t t = base_;
     SessionRecord r{random_id_hash(), user, t, t, t + 1800, t + 3600, false,
-                    codec::base64url_encode(crypto::random_bytes(32)), ClientInfo{"203.0.113.7", "ua", ""}, "{}"};
+                    SecretBytes(codec::base64url_encode(crypto::random_bytes(32))), ClientInfo{"203.0.113.7", "ua", ""}, "{}"};
     r.generation = g;
     return r;
   }
@@ -181,7 +181,7 @@ inline void password_change_is_all_at_once(T& t) {
   auto n = t.must_get(next.id_hash);
   EXPECT_TRUE(t.live(next.id_hash));
   EXPECT_EQ(n.generation, 1u);
-  EXPECT_EQ(n.csrf_secret, next.csrf_secret);
+  EXPECT_TRUE(n.csrf_secret.equals(next.csrf_secret));
   EXPECT_TRUE(t.live(bobs.id_hash));
   EXPECT_EQ(t.must_user(bob).generation, 0u);
   auto listed = T::ok(t.sessions().list(alice, t.base()));

@@ -40,7 +40,7 @@ class AuthDeviceTest : public ::testing::Test {
   AuthDeviceTest() {
     options_.password = kFast;
     options_.device_cookies = cookies_;
-    service_ = std::make_unique<AuthService>(sessions_, *accounts_, options_, &clock_);
+    service_ = std::make_unique<AuthService>(AuthService::create(sessions_, *accounts_, options_, &clock_).value());
     EXPECT_TRUE(service_->add_user("alice", kPw));
     EXPECT_TRUE(service_->add_user("bob", kPw));
   }
@@ -75,7 +75,7 @@ class AuthDeviceTest : public ::testing::Test {
   std::shared_ptr<const DeviceCookies> cookies_ = device_cookies('d');
   std::unique_ptr<AccountStore> accounts_ = store::combine(store::make_memory_halves());
   UserStore* users_ = &accounts_->users();
-  SessionManager sessions_{accounts_->sessions(), SessionOptions{}, &clock_};
+  SessionManager sessions_ = SessionManager::create(accounts_->sessions(), SessionOptions{}, &clock_).value();
   AuthOptions options_;
   std::unique_ptr<AuthService> service_;
   int ip_counter_ = 0;
@@ -167,10 +167,10 @@ TEST_F(AuthDeviceTest, TheDeviceDoesNotEscapeTheIpThrottle) {
 TEST(AuthDeviceOff, WithoutDeviceCookiesEveryClientCountsAgainstTheAccount) {
   DeviceClock clock;
   auto accounts = store::combine(store::make_memory_halves());
-  SessionManager sessions(accounts->sessions(), SessionOptions{}, &clock);
+  SessionManager sessions = SessionManager::create(accounts->sessions(), SessionOptions{}, &clock).value();
   AuthOptions o;
   o.password = kFast;
-  AuthService service(sessions, *accounts, o, &clock);
+  AuthService service = AuthService::create(sessions, *accounts, o, &clock).value();
   ASSERT_TRUE(service.add_user("alice", kPw));
   // A cookie this service could never have issued (it has no key) changes nothing.
   const std::string cookie = device_cookies('d')->issue("alice", clock.now());

@@ -43,12 +43,12 @@ class AuthRaces : public ::testing::TestWithParam<const char*> {
     ASSERT_TRUE(s) << s.error().message;
     inner_ = std::move(*s);
     faulty_ = std::make_unique<FaultyAccountStore>(*inner_);
-    sessions_ = std::make_unique<SessionManager>(faulty_->sessions());
+    sessions_ = std::make_unique<SessionManager>(SessionManager::create(faulty_->sessions()).value());
     AuthOptions o;
     o.password = kFast;
     o.account_free_failures = 1000;  // these tests fail logins on purpose; throttling is tested elsewhere
     o.ip_free_failures = 1000;
-    auth_ = std::make_unique<AuthService>(*sessions_, *faulty_, o);
+    auth_ = std::make_unique<AuthService>(AuthService::create(*sessions_, *faulty_, o).value());
   }
 
   std::string user(std::string_view tag) {
@@ -200,7 +200,7 @@ TEST_P(AuthRaces, RehashNeverUndoesARacingPasswordChange) {
   const auto here = must_login(u);
   AuthOptions stronger = auth_->options();
   stronger.password.ops_limit = 2;
-  AuthService upgraded(*sessions_, *faulty_, stronger);
+  AuthService upgraded = AuthService::create(*sessions_, *faulty_, stronger).value();
   auto r = hold_at(
       "rehash_password", [&] { return upgraded.login(u, kOld, ClientInfo{"198.51.100.4", "", ""}); },
       [&] { ASSERT_TRUE(auth_->change_password(here, kOld, kNew)); });
@@ -215,12 +215,12 @@ TEST_P(AuthRaces, UnknownUserCostsWhatStoredHashesCost) {
   const auto u = user("timing");  // stored with kFast
   AuthOptions cheaper = auth_->options();
   cheaper.password = kFaster;  // the restart of the issue: --argon2-mem-kib lowered
-  AuthService restarted(*sessions_, *faulty_, cheaper);
+  AuthService restarted = AuthService::create(*sessions_, *faulty_, cheaper).value();
   EXPECT_EQ(restarted.unknown_user_params(), kFaster);  // what it would do without learning
   ASSERT_TRUE(restarted.learn_password_params());
   EXPECT_EQ(restarted.unknown_user_params(), kFast);
   // Without learning, the first known login it sees teaches it too.
-  AuthService other(*sessions_, *faulty_, cheaper);
+  AuthService other = AuthService::create(*sessions_, *faulty_, cheaper).value();
   EXPECT_FALSE(other.login(u, "wrong password", ClientInfo{"198.51.100.4", "", ""}));
   EXPECT_EQ(other.unknown_user_params(), kFast);
 }

@@ -31,7 +31,7 @@ class AuthServiceTest : public ::testing::Test {
  protected:
   AuthServiceTest() {
     options_.password = kFast;
-    service_ = std::make_unique<AuthService>(sessions_, accounts_, options_, &clock_);
+    service_ = std::make_unique<AuthService>(AuthService::create(sessions_, accounts_, options_, &clock_).value());
     EXPECT_TRUE(service_->add_user("alice", kPw));
     EXPECT_TRUE(service_->add_user("bob", kPw));
   }
@@ -53,7 +53,7 @@ class AuthServiceTest : public ::testing::Test {
   std::unique_ptr<AccountStore> inner_ = store::combine(store::make_memory_halves());
   UserStore* user_store_ = &inner_->users();
   testing::FaultyAccountStore accounts_{*inner_};
-  SessionManager sessions_{accounts_.sessions(), SessionOptions{}, &clock_};
+  SessionManager sessions_ = SessionManager::create(accounts_.sessions(), SessionOptions{}, &clock_).value();
   AuthOptions options_;
   std::unique_ptr<AuthService> service_;
 };
@@ -174,7 +174,7 @@ TEST_F(AuthServiceTest, RehashOnLoginWhenParametersChange) {
   ASSERT_TRUE(before && *before);
   AuthOptions stronger = options_;
   stronger.password.ops_limit = 2;
-  AuthService upgraded(sessions_, accounts_, stronger, &clock_);
+  AuthService upgraded = AuthService::create(sessions_, accounts_, stronger, &clock_).value();
   EXPECT_TRUE(password_needs_rehash((*before)->password_hash, stronger.password));
   ASSERT_TRUE(upgraded.login("alice", kPw, ClientInfo{"203.0.113.7", "", ""}));
   auto after = user_store_->get("alice");

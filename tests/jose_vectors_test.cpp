@@ -35,8 +35,8 @@ TEST_P(JoseVector, CompactVerifiesAndReproduces) {
   const std::string compact = str(v.at("output").at("compact"));
   auto verified = verifier.verify(compact);
   ASSERT_TRUE(verified) << verified.error().message;
-  EXPECT_EQ(verified->payload, str(input.at("payload")));
-  EXPECT_EQ(verified->alg, *alg);
+  EXPECT_EQ(verified->payload(), str(input.at("payload")));
+  EXPECT_EQ(verified->algorithm(), *alg);
 
   // The signature over the vector's own signing input.
   const auto& signing = v.at("signing").as_object();
@@ -84,7 +84,7 @@ TEST(JoseVectors, DetachedContent_4_5) {
   const std::string payload = str(v.at("input").at("payload"));
   auto ok = verifier.verify_detached(compact, payload);
   ASSERT_TRUE(ok) << ok.error().message;
-  EXPECT_EQ(ok->payload, payload);
+  EXPECT_EQ(ok->payload(), payload);
   // Without the payload the signature does not hold; with another payload neither.
   EXPECT_EQ(verifier.verify(compact).error().code, Errc::bad_signature);
   EXPECT_EQ(verifier.verify_detached(compact, payload + "!").error().code, Errc::bad_signature);
@@ -126,7 +126,7 @@ TEST(Rfc7515, AppendixA1) {
   ASSERT_TRUE(set.add(*key));
   FixedClock clock(1300819380 - 10);
   auto validator = ClaimsValidator::Builder().clock(clock).expect_issuer("joe").build().value();
-  auto verifier = JwtVerifier::Builder(set, validator).expect_type("JWT").build();
+  auto verifier = JwtVerifier::Builder(set, validator).expect_type("JWT").build().value();
   auto jwt = verifier.verify(token);
   ASSERT_TRUE(jwt) << jwt.error().message;
   EXPECT_EQ(*jwt->claims().issuer(), "joe");
@@ -135,6 +135,7 @@ TEST(Rfc7515, AppendixA1) {
   FixedClock later(1300819380 + 61);
   auto late = JwtVerifier::Builder(set, ClaimsValidator::Builder().clock(later).expect_issuer("joe").build().value())
                   .build()
+                  .value()
                   .verify(token);
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code, Errc::token_expired);

@@ -37,7 +37,7 @@ class JwtSecurity : public ::testing::Test {
     KeySet set;
     EXPECT_TRUE(set.add(key));
     auto v = ClaimsValidator::Builder().clock(clock).expect_issuer("me").build().value();
-    return JwtVerifier::Builder(set, v).allow_algorithms(std::move(algs)).build();
+    return JwtVerifier::Builder(set, v).allow_algorithms(std::move(algs)).build().value();
   }
   Errc code(const JwtVerifier& v, std::string_view token) {
     auto r = v.verify(token);
@@ -61,7 +61,7 @@ TEST_F(JwtSecurity, GoodTokensVerifyForEveryAlgorithm) {
       KeySet set;
       ASSERT_TRUE(set.add(pub));
       auto v = ClaimsValidator::Builder().clock(clock).expect_issuer("me").expect_audience("api").build().value();
-      auto jwt = JwtVerifier::Builder(set, v).build().verify(*token);
+      auto jwt = JwtVerifier::Builder(set, v).build().value().verify(*token);
       ASSERT_TRUE(jwt) << alg_name(alg) << ": " << jwt.error().message;
       EXPECT_EQ(jwt->algorithm(), alg);
       EXPECT_EQ(*jwt->claims().subject(), "alice");
@@ -131,7 +131,7 @@ TEST_F(JwtSecurity, KeySetSelectsByKidAndTriesAllowedKeysWithout) {
   KeySet set;
   ASSERT_TRUE(set.add(hs));
   ASSERT_TRUE(set.add(hs2));
-  auto v = JwtVerifier::Builder(set, ClaimsValidator::Builder().clock(clock).expect_issuer("me").build().value()).build();
+  auto v = JwtVerifier::Builder(set, ClaimsValidator::Builder().clock(clock).expect_issuer("me").build().value()).build().value();
   EXPECT_TRUE(v.verify(forge(hs2, Algorithm::HS256, R"({"alg":"HS256","kid":"hs2"})", claims)));
   EXPECT_TRUE(v.verify(forge(hs2, Algorithm::HS256, R"({"alg":"HS256"})", claims)));
   EXPECT_EQ(code(v, forge(hs2, Algorithm::HS256, R"({"alg":"HS256","kid":"hs"})", claims)), Errc::bad_signature);
@@ -145,7 +145,7 @@ class UnnamedKey : public JwtSecurity {
     auto set = load_key_set(text);
     EXPECT_TRUE(set) << (set ? "" : set.error().message);
     auto v = ClaimsValidator::Builder().clock(clock).expect_issuer("me").build().value();
-    return JwtVerifier::Builder(std::move(*set), v).allow_algorithms(std::move(algs)).build();
+    return JwtVerifier::Builder(std::move(*set), v).allow_algorithms(std::move(algs)).build().value();
   }
   static std::string header(std::string_view alg, std::string_view kid) {
     return boost::json::serialize(boost::json::object{{"alg", alg}, {"kid", kid}});
@@ -257,7 +257,8 @@ TEST_F(JwtSecurity, OversizedTokensAreRefusedBeforeDecoding) {
   ASSERT_TRUE(set.add(hs));
   auto v = JwtVerifier::Builder(set, ClaimsValidator::Builder().clock(clock).expect_issuer("me").build().value())
                .max_token_bytes(100)
-               .build();
+               .build()
+               .value();
   auto token = forge(hs, Algorithm::HS256, R"({"alg":"HS256"})", claims + std::string(60, ' '));
   EXPECT_EQ(code(v, token), Errc::token_too_large);
 }
@@ -325,7 +326,7 @@ TEST_F(JwtSecurity, TypCheck) {
   KeySet set;
   ASSERT_TRUE(set.add(hs));
   auto val = ClaimsValidator::Builder().clock(clock).expect_issuer("me").build().value();
-  auto v = JwtVerifier::Builder(set, val).expect_type("at+jwt").build();
+  auto v = JwtVerifier::Builder(set, val).expect_type("at+jwt").build().value();
   auto builder = JwtBuilder().claims(boost::json::parse(claims).as_object());
   EXPECT_TRUE(v.verify(JwtBuilder(builder).type("at+jwt").sign(hs).value()));
   EXPECT_TRUE(v.verify(JwtBuilder(builder).type("application/AT+JWT").sign(hs).value()));

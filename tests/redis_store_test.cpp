@@ -66,7 +66,7 @@ SessionRecord make_record(const std::string& user, std::int64_t now, std::int64_
   r.last_seen_at = r.created_at;
   r.idle_expires_at = r.created_at + 1800;
   r.absolute_expires_at = r.created_at + 3600;
-  r.csrf_secret = "csrf";
+  r.csrf_secret = tessera::SecretBytes(std::string_view("csrf"));
   return r;
 }
 

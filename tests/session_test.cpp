@@ -78,7 +78,7 @@ class TestStore final : public SessionStore {
 
 class SessionTest : public ::testing::Test {
  protected:
-  SessionManager manager(SessionOptions o = {}) { return SessionManager(store_, o, &clock_); }
+  SessionManager manager(SessionOptions o = {}) { return SessionManager::create(store_, o, &clock_).value(); }
   NewSession create(SessionManager& m, std::string_view user = "alice") {
     auto s = m.create(user, R"({"role":"user"})", client_);
     EXPECT_TRUE(s) << s.error().message;
@@ -109,7 +109,7 @@ TEST_F(SessionTest, CreateThenValidate) {
   EXPECT_EQ(r.created_at, kT0);
   EXPECT_EQ(r.idle_expires_at, kT0 + 30 * 60);
   EXPECT_EQ(r.absolute_expires_at, kT0 + 12 * 60 * 60);
-  EXPECT_EQ(codec::base64url_decode(r.csrf_secret)->size(), 32u);
+  EXPECT_EQ(codec::base64url_decode(test::csrf_text(r))->size(), 32u);
   test::expect_same_record(r, s.session.record);
   test::expect_same_record(r, **memory_->get(r.id_hash));
 }
@@ -123,8 +123,11 @@ TEST_F(SessionTest, CreateRejectsBadInput) {
   for (std::string_view bad : {"[]", "\"x\"", "not json", "", R"({"a":1,"a":2})"})
     expect_error(m.create("alice", bad, client_), Errc::invalid_argument);
   expect_error(m.create("", "{}", client_), Errc::invalid_argument);
-  auto broken = manager(SessionOptions{.idle_timeout = 0});
-  expect_error(broken.create("alice", "{}", client_), Errc::invalid_argument);
+  // Options are checked once, when the manager is made.
+  expect_error(SessionManager::create(store_, SessionOptions{.idle_timeout = 0}, &clock_), Errc::invalid_argument);
+  expect_error(SessionManager::create(store_, SessionOptions{.absolute_timeout = -1}, &clock_), Errc::invalid_argument);
+  expect_error(SessionManager::create(store_, SessionOptions{.touch_fraction = 1.5}, &clock_), Errc::invalid_argument);
+  expect_error(SessionManager::create(store_, SessionOptions{.touch_fraction = -0.1}, &clock_), Errc::invalid_argument);
   EXPECT_EQ(store_.calls.load(), 0);
 }
 
@@ -292,7 +295,8 @@ TEST_F(SessionTest, TheStoreNeverHoldsTheId) {
     auto r = memory_->get(SessionManager::hash_id(id));
     ASSERT_TRUE(r && *r);
     const auto& rec = **r;
-    for (const std::string* f : {&rec.id_hash, &rec.user, &rec.csrf_secret, &rec.client.ip, &rec.client.user_agent,
+    const std::string csrf = test::csrf_text(rec);
+    for (const std::string* f : {&rec.id_hash, &rec.user, &csrf, &rec.client.ip, &rec.client.user_agent,
                                  &rec.client.device_label, &rec.attributes_json})
       EXPECT_EQ(f->find(id), std::string::npos);
     // Errors about the session do not carry the id either.
@@ -311,7 +315,7 @@ TEST_F(SessionTest, CsrfTokenBindsSecretAndSession) {
   EXPECT_TRUE(m.check_csrf(s.session, token));
   // The documented construction, recomputed here.
   auto key = crypto::HmacKey::create(crypto::Hash::sha256,
-                                     SecretBytes(*codec::base64url_decode(s.session.record.csrf_secret)));
+                                     SecretBytes(*codec::base64url_decode(test::csrf_text(s.session.record))));
   ASSERT_TRUE(key);
   EXPECT_EQ(token,
             codec::base64url_encode(key->compute(crypto::as_bytes("tessera-csrf-v1" + s.session.record.id_hash))));

@@ -85,7 +85,7 @@ SessionRecord numbered(std::uint32_t i, std::int64_t base = 1'900'000'000) {
   r.last_seen_at = r.created_at;
   r.idle_expires_at = r.created_at + 1800;
   r.absolute_expires_at = r.created_at + 3600;
-  r.csrf_secret = fake_hash('c', i);
+  r.csrf_secret = SecretBytes(fake_hash('c', i));
   r.client = {"198.51.100." + std::to_string(i % 250), "agent \"" + std::to_string(i) + "\"", "dev"};
   r.attributes_json = R"({"i":)" + std::to_string(i) + R"(,"s":"caf\u00e9"})";
   return r;
@@ -100,7 +100,7 @@ SessionRecord random_record(const std::string& user, std::int64_t created_at) {
   r.last_seen_at = created_at;
   r.idle_expires_at = created_at + 1800;
   r.absolute_expires_at = created_at + 3600;
-  r.csrf_secret = test::random_id_hash();
+  r.csrf_secret = SecretBytes(test::random_id_hash());
   return r;
 }
 

@@ -45,9 +45,14 @@ struct ConformanceOptions {
 };
 
 // Every field, compared once for every backend (and reused by session_test.cpp).
+// The CSRF secret as the text the stores keep (a SecretBytes, read with SecretAccess).
+inline std::string csrf_text(const SessionRecord& r) {
+  const auto b = r.csrf_secret.reveal(SecretAccess{});
+  return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
 inline auto record_fields(const SessionRecord& r) {
   return std::make_tuple(r.id_hash, r.user, r.created_at, r.last_seen_at, r.idle_expires_at, r.absolute_expires_at,
-                         r.revoked, r.csrf_secret, r.client.ip, r.client.user_agent, r.client.device_label,
+                         r.revoked, csrf_text(r), r.client.ip, r.client.user_agent, r.client.device_label,
                          r.attributes_json, r.generation);
 }
 inline void expect_same_record(const SessionRecord& a, const SessionRecord& b) {
@@ -83,7 +88,7 @@ class StoreConformanceTest : public ::testing::Test {
     ClientInfo client{"203.0.113.7", "Mozilla/5.0 (X11; Linux x86_64) \"quoted\"; a=b", "laptop"};
     std::string csrf = codec::base64url_encode(crypto::random_bytes(32));
     std::string attrs = R"({"role":"admin","n":[1,2,{"k":"v"}],"s":"caf\u00e9 \"q\" :;{x}"})";
-    return {random_id_hash(), user_name, t, t, t + 1800, t + 3600, false, csrf, client, attrs};
+    return {random_id_hash(), user_name, t, t, t + 1800, t + 3600, false, SecretBytes(csrf), client, attrs};
   }
   std::vector<SessionRecord> records(const std::string& user_name, int n, std::int64_t from = 0) const {
     std::vector<SessionRecord> rs;

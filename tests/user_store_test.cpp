@@ -108,7 +108,7 @@ SessionRecord make_session(std::string user, std::int64_t t) {
   r.created_at = r.last_seen_at = t;
   r.idle_expires_at = t + 1800;
   r.absolute_expires_at = t + 3600;
-  r.csrf_secret = "csrf";
+  r.csrf_secret = SecretBytes(std::string_view("csrf"));
   return r;
 }
 

@@ -76,9 +76,12 @@ class UnknownUserCost;
 class AuthService {
  public:
   // sessions must be a manager over accounts.sessions() (or over a store that forwards to
-  // it); both must outlive the service. clock defaults to SystemClock.
-  AuthService(SessionManager& sessions, AccountStore& accounts, AuthOptions options = {},
-              const Clock* clock = nullptr);
+  // it); both must outlive the service. clock defaults to SystemClock. Makes the unknown-user
+  // dummy hash with options.password once, and fails if it cannot (invalid_argument, internal):
+  // an unknown user's login never gets cheaper than a known user's.
+  static Result<AuthService> create(SessionManager& sessions, AccountStore& accounts, AuthOptions options = {},
+                                    const Clock* clock = nullptr);
+  AuthService(AuthService&&) noexcept;
   ~AuthService();
 
   // Errors: invalid_credentials, throttled (retry_after set), store_unavailable.
@@ -124,6 +127,8 @@ class AuthService {
   const AuthOptions& options() const noexcept { return options_; }
 
  private:
+  AuthService(SessionManager& sessions, AccountStore& accounts, AuthOptions options, const Clock* clock,
+              std::unique_ptr<service::UnknownUserCost> unknown);
   Result<void> check_throttle(std::string_view key, std::int64_t free_failures, std::int64_t now);
   // The session of a login whose password matched rec: created under rec's generation; if a
   // credential change raced the check, retried only while the stored hash and status are

@@ -8,6 +8,7 @@
 #include <expected>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace tessera {
 
@@ -67,12 +68,20 @@ struct Error {
   std::string message;
 
   std::int64_t retry_after = 0;  // seconds; set with Errc::throttled
-  Error(Errc c, std::string msg = {}) : code(c), message(std::move(msg)) {}
+  explicit Error(Errc c, std::string msg = {}) : code(c), message(std::move(msg)) {}
   std::string_view name() const noexcept { return code_name(code); }
 };
 
+// std::expected<T, Error> that must not be ignored: a call whose Result is dropped does not
+// compile (-Werror=unused-result). Say `(void)call();` with a comment when ignoring is safe.
 template <class T>
-using Result = std::expected<T, Error>;
+class [[nodiscard]] Result : public std::expected<T, Error> {
+ public:
+  using Base = std::expected<T, Error>;
+  using Base::Base;
+  Result(const Base& b) : Base(b) {}
+  Result(Base&& b) : Base(std::move(b)) {}
+};
 
 // Shorthand for `return fail(Errc::malformed, "...")` in functions returning Result<T>.
 inline std::unexpected<Error> fail(Errc code, std::string message = {}) {

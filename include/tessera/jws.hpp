@@ -38,11 +38,22 @@ struct JwsSignOptions {
 // Signs payload (any bytes) with key. Errors: alg_not_allowed, key_not_permitted.
 Result<std::string> jws_sign(const Key& key, std::string_view payload, const JwsSignOptions& options = {});
 
-struct VerifiedJws {
-  boost::json::object header;
-  std::string payload;
-  std::string kid;    // of the key that verified
-  Algorithm alg;
+// Only JwsVerifier makes one (private constructor, like VerifiedJwt).
+class VerifiedJws {
+ public:
+  const boost::json::object& header() const noexcept { return header_; }
+  const std::string& payload() const noexcept { return payload_; }
+  const std::string& key_id() const noexcept { return kid_; }  // of the key that verified
+  Algorithm algorithm() const noexcept { return alg_; }
+
+ private:
+  friend class JwsVerifier;
+  VerifiedJws(boost::json::object header, std::string payload, std::string kid, Algorithm alg)
+      : header_(std::move(header)), payload_(std::move(payload)), kid_(std::move(kid)), alg_(alg) {}
+  boost::json::object header_;
+  std::string payload_;
+  std::string kid_;
+  Algorithm alg_;
 };
 
 class JwsVerifier {

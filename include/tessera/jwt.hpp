@@ -69,7 +69,8 @@ class JwtVerifier {
     // Header typ must equal this (case-insensitive; an "application/" prefix is ignored).
     Builder& expect_type(std::string typ);
     Builder& max_token_bytes(std::size_t n);
-    JwtVerifier build() const;
+    // invalid_argument for an empty key set (a verifier that can accept nothing is a mistake).
+    Result<JwtVerifier> build() const;
 
    private:
     friend class JwtVerifier;

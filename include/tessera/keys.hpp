@@ -24,6 +24,7 @@
 #include <boost/json/object.hpp>
 
 #include "tessera/error.hpp"
+#include "tessera/passkey.hpp"
 #include "tessera/secret.hpp"
 
 namespace tessera {
@@ -92,7 +93,8 @@ class Key {
 
   struct Impl;  // defined in src/keys/key_impl.hpp
   const Impl& impl() const noexcept { return *impl_; }
-  explicit Key(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  // Only src/ makes a Passkey: keys come from the factories above.
+  Key(Passkey, std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 
  private:
   std::shared_ptr<const Impl> impl_;

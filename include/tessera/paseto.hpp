@@ -23,6 +23,7 @@
 #include <string_view>
 
 #include "tessera/error.hpp"
+#include "tessera/passkey.hpp"
 #include "tessera/secret.hpp"
 
 namespace tessera::paseto {
@@ -47,7 +48,7 @@ class LocalKey {
   const SecretBytes& bytes() const noexcept;  // reveal() needs SecretAccess
 
   const detail::KeyData& data() const noexcept { return *data_; }
-  explicit LocalKey(std::shared_ptr<const detail::KeyData> d) : data_(std::move(d)) {}
+  LocalKey(Passkey, std::shared_ptr<const detail::KeyData> d) : data_(std::move(d)) {}  // src/ only
 
  private:
   std::shared_ptr<const detail::KeyData> data_;
@@ -62,7 +63,7 @@ class PublicKey {
   std::string bytes() const;  // the raw encoding above
 
   const detail::KeyData& data() const noexcept { return *data_; }
-  explicit PublicKey(std::shared_ptr<const detail::KeyData> d) : data_(std::move(d)) {}
+  PublicKey(Passkey, std::shared_ptr<const detail::KeyData> d) : data_(std::move(d)) {}  // src/ only
 
  private:
   std::shared_ptr<const detail::KeyData> data_;
@@ -79,7 +80,7 @@ class SecretKey {
   PublicKey public_key() const;
 
   const detail::KeyData& data() const noexcept { return *data_; }
-  explicit SecretKey(std::shared_ptr<const detail::KeyData> d) : data_(std::move(d)) {}
+  SecretKey(Passkey, std::shared_ptr<const detail::KeyData> d) : data_(std::move(d)) {}  // src/ only
 
  private:
   std::shared_ptr<const detail::KeyData> data_;

@@ -54,8 +54,9 @@ struct PreparedRotation {
 
 class SessionManager {
  public:
-  // store must outlive the manager; clock defaults to SystemClock.
-  SessionManager(SessionStore& store, SessionOptions options = {}, const Clock* clock = nullptr);
+  // Checks the options once: invalid_argument unless both timeouts are positive and
+  // touch_fraction is in [0, 1]. store must outlive the manager; clock defaults to SystemClock.
+  static Result<SessionManager> create(SessionStore& store, SessionOptions options = {}, const Clock* clock = nullptr);
 
   // attributes_json must be a JSON object (invalid_argument otherwise). generation: the user's
   // credential generation the caller checked the login under; if it has moved by the time the
@@ -90,6 +91,7 @@ class SessionManager {
   const SessionOptions& options() const noexcept { return options_; }
 
  private:
+  SessionManager(SessionStore& store, SessionOptions options, const Clock* clock);  // options checked
   SessionStore& store_;
   SessionOptions options_;
   const Clock* clock_;

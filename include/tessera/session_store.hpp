@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "tessera/error.hpp"
+#include "tessera/secret.hpp"
 
 namespace tessera {
 
@@ -35,7 +36,7 @@ struct SessionRecord {
   std::int64_t idle_expires_at = 0;
   std::int64_t absolute_expires_at = 0;
   bool revoked = false;              // a tombstone: kept until absolute_expires_at
-  std::string csrf_secret;           // base64url of 32 random bytes (server-side only)
+  SecretBytes csrf_secret;           // base64url text of 32 random bytes (server-side only; stored as is)
   ClientInfo client;
   std::string attributes_json = "{}";  // application data, a JSON object
   // The user's credential generation the session was created under (UserRecord::generation;

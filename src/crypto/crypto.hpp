@@ -11,8 +11,10 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "tessera/wiped.hpp"
 #include "tessera/error.hpp"
 #include "tessera/secret.hpp"
 
@@ -33,6 +35,10 @@ void random_bytes(std::span<std::uint8_t> out) noexcept;  // libsodium CSPRNG
 Bytes random_bytes(std::size_t n);
 bool constant_time_equal(ByteView a, ByteView b) noexcept;  // false if sizes differ
 void secure_zero(void* p, std::size_t n) noexcept;
+
+// Wiped<C>, the wiping buffer for transient secrets: tessera/wiped.hpp (public, so that the
+// front ends use the same one).
+using tessera::Wiped;
 
 // ---- hashes ---------------------------------------------------------------------------
 enum class Hash { sha256, sha384, sha512 };

@@ -39,3 +39,9 @@ void secure_zero(void* p, std::size_t n) noexcept {
 }
 
 }  // namespace tessera::crypto
+
+namespace tessera {
+
+void wipe_memory(void* p, std::size_t n) noexcept { crypto::secure_zero(p, n); }
+
+}  // namespace tessera

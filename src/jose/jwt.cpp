@@ -77,7 +77,10 @@ JwtVerifier::Builder& JwtVerifier::Builder::max_token_bytes(std::size_t n) {
   max_bytes_ = n;
   return *this;
 }
-JwtVerifier JwtVerifier::Builder::build() const { return JwtVerifier(*this); }
+Result<JwtVerifier> JwtVerifier::Builder::build() const {
+  if (keys_.empty()) return fail(Errc::invalid_argument, "JWT verifier: the key set is empty");
+  return JwtVerifier(*this);
+}
 
 JwtVerifier::JwtVerifier(const Builder& b)
     : jws_(b.keys_, b.algs_, b.max_bytes_), validator_(b.validator_), typ_(b.typ_) {}

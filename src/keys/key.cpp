@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "keys/key_build.hpp"
+#include "passkey.hpp"
 
 namespace tessera {
 namespace {
@@ -156,7 +157,7 @@ Result<Key> finish(Key::Impl impl, bool kid_from_thumbprint) {
     if (!tp) return std::unexpected(std::move(tp.error()));
     impl.kid = std::move(*tp);
   }
-  return Key(std::make_shared<const Key::Impl>(std::move(impl)));
+  return Key(internal_passkey(), std::make_shared<const Key::Impl>(std::move(impl)));
 }
 
 }  // namespace keys::detail
@@ -228,7 +229,7 @@ const std::string& Key::kid() const noexcept { return impl_->kid; }
 Key Key::with_kid(std::string kid) const {
   auto copy = std::make_shared<Impl>(*impl_);  // PKey and contexts are shared handles
   copy->kid = std::move(kid);
-  return Key(std::move(copy));
+  return Key(internal_passkey(), std::move(copy));
 }
 
 std::string_view Key::kty() const noexcept { return impl_->kty; }

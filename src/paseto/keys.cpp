@@ -5,6 +5,7 @@
 #include "crypto/crypto.hpp"
 #include "crypto/sym.hpp"
 #include "paseto/key_data.hpp"
+#include "passkey.hpp"
 #include "tessera/paseto.hpp"
 
 namespace tessera::paseto {
@@ -53,7 +54,7 @@ Result<SecretKey> ed25519_secret(Version v, crypto::Ed25519KeyPair kp) {
   d->material = std::move(kp.secret_key);
   d->public_bytes.assign(crypto::as_chars(kp.public_key));
   d->public_half = ed25519_public(v, kp.public_key);
-  return SecretKey(std::move(d));
+  return SecretKey(internal_passkey(), std::move(d));
 }
 
 Result<SecretKey> p384_secret(const crypto::PKey& key) {
@@ -71,7 +72,7 @@ Result<SecretKey> p384_secret(const crypto::PKey& key) {
   d->pkey.emplace(key);
   d->signer.emplace(std::move(*signer));
   d->public_half = std::move(*pub);
-  return SecretKey(std::move(d));
+  return SecretKey(internal_passkey(), std::move(d));
 }
 
 }  // namespace
@@ -93,7 +94,7 @@ Result<LocalKey> LocalKey::from_bytes(Version v, const SecretBytes& key) {
   d->version = v;
   d->kind = KeyKind::local;
   d->material = key;
-  return LocalKey(std::move(d));
+  return LocalKey(internal_passkey(), std::move(d));
 }
 
 Version LocalKey::version() const noexcept { return data_->version; }
@@ -132,7 +133,7 @@ Result<SecretKey> SecretKey::from_bytes(Version v, const SecretBytes& key) {
 
 Version SecretKey::version() const noexcept { return data_->version; }
 const SecretBytes& SecretKey::bytes() const noexcept { return data_->material; }
-PublicKey SecretKey::public_key() const { return PublicKey(data_->public_half); }
+PublicKey SecretKey::public_key() const { return PublicKey(internal_passkey(), data_->public_half); }
 
 // ---- PublicKey -----------------------------------------------------------------------------
 
@@ -143,11 +144,11 @@ Result<PublicKey> PublicKey::from_bytes(Version v, std::span<const std::uint8_t>
     if (!pkey) return std::unexpected(pkey.error());
     auto d = p384_public(*pkey);
     if (!d) return std::unexpected(d.error());
-    return PublicKey(std::move(*d));
+    return PublicKey(internal_passkey(), std::move(*d));
   }
   if (key.size() != crypto::kEd25519PublicBytes) return fail(Errc::invalid_key, "an Ed25519 public key is 32 bytes");
   if (!crypto::ed25519_public_key_valid(key)) return fail(Errc::invalid_key, "not a valid Ed25519 public key");
-  return PublicKey(ed25519_public(v, key));
+  return PublicKey(internal_passkey(), ed25519_public(v, key));
 }
 
 Version PublicKey::version() const noexcept { return data_->version; }

@@ -96,12 +96,11 @@ Result<Bytes> open(std::string_view paserk, Version expected, std::string_view t
 }
 
 void append_b64(std::string& out, std::initializer_list<ByteView> parts) {
-  Bytes all;
+  Wiped<Bytes> all;  // the parts of plain keys are secret
   std::size_t n = 0;
   for (ByteView p : parts) n += p.size();
   all.reserve(n);
   for (ByteView p : parts) all.insert(all.end(), p.begin(), p.end());
-  ScopedWipe wipe(all);  // the parts of plain keys are secret
   codec::base64url_encode_append(all, out);
 }
 
@@ -119,7 +118,7 @@ std::uint64_t get_be(ByteView in) noexcept {
 
 using detail::Bytes;
 using detail::ByteView;
-using detail::ScopedWipe;
+using detail::Wiped;
 
 // ---- byte level -------------------------------------------------------------------------
 
@@ -134,9 +133,9 @@ Result<std::string> encode_bytes(Version v, KeyType type, std::span<const std::u
 Result<SecretBytes> decode_bytes(std::string_view paserk, Version expected, KeyType type) {
   auto body = detail::open(paserk, expected, detail::type_name(type));
   if (!body) return std::unexpected(std::move(body.error()));
-  ScopedWipe wipe(*body);
-  if (body->size() != detail::key_size(expected, type)) return fail(Errc::malformed, "PASERK key of the wrong length");
-  return SecretBytes(ByteView(*body));
+  const Wiped<Bytes> key(std::move(*body));
+  if (key.size() != detail::key_size(expected, type)) return fail(Errc::malformed, "PASERK key of the wrong length");
+  return SecretBytes(ByteView(key));
 }
 
 namespace {
@@ -225,15 +224,15 @@ Result<PublicKey> public_from_paserk(std::string_view paserk, Version expected) 
 Result<std::string> lid(const LocalKey& key) {
   auto p = to_paserk(key);
   if (!p) return p;
-  ScopedWipe wipe(*p);
-  return make_id(key.version(), "lid", *p);
+  const Wiped<std::string> paserk(std::move(*p));
+  return make_id(key.version(), "lid", paserk);
 }
 
 Result<std::string> sid(const SecretKey& key) {
   auto p = to_paserk(key);
   if (!p) return p;
-  ScopedWipe wipe(*p);
-  return make_id(key.version(), "sid", *p);
+  const Wiped<std::string> paserk(std::move(*p));
+  return make_id(key.version(), "sid", paserk);
 }
 
 Result<std::string> pid(const PublicKey& key) {

@@ -1,5 +1,5 @@
 // Private to the PASERK sources (paserk_*.cpp): header building and parsing, key sizes and a
-// scoped wiper for temporaries.
+// the wiping buffer for temporaries.
 #pragma once
 
 #include <cstddef>
@@ -16,18 +16,8 @@ namespace tessera::paserk::detail {
 using crypto::Bytes;
 using crypto::ByteView;
 
-// Wipes a container (vector, array, string) when the scope ends, on every return path.
-template <class C>
-class ScopedWipe {
- public:
-  explicit ScopedWipe(C& c) noexcept : c_(c) {}
-  ScopedWipe(const ScopedWipe&) = delete;
-  ScopedWipe& operator=(const ScopedWipe&) = delete;
-  ~ScopedWipe() { crypto::secure_zero(c_.data(), c_.size() * sizeof(c_[0])); }
-
- private:
-  C& c_;
-};
+// Temporaries that hold key bytes are crypto::Wiped (wiped on every return path).
+using crypto::Wiped;
 
 // k2 and k4 use libsodium primitives (BLAKE2b, XChaCha20, X25519); k3 the NIST ones.
 inline bool uses_sodium(Version v) noexcept { return v != Version::v3; }

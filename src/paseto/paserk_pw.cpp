@@ -24,7 +24,7 @@ namespace {
 
 using detail::Bytes;
 using detail::ByteView;
-using detail::ScopedWipe;
+using detail::Wiped;
 
 constexpr std::uint64_t kMinMemlimit = 8192;  // libsodium's crypto_pwhash_MEMLIMIT_MIN
 
@@ -52,21 +52,12 @@ Result<void> check(Version v, const PasswordOptions& o, const PasswordLimits& li
 
 // Ek (32 bytes) and Ak (32 or 48 bytes) from the password, salt and parameters.
 struct Keys {
-  std::array<std::uint8_t, 32> ek{};
-  Bytes ak;
-  Keys() = default;
-  Keys(const Keys&) = delete;
-  Keys& operator=(const Keys&) = delete;
-  Keys(Keys&&) = default;
-  ~Keys() {
-    crypto::secure_zero(ek.data(), ek.size());
-    crypto::secure_zero(ak.data(), ak.size());
-  }
+  Wiped<std::array<std::uint8_t, 32>> ek{};
+  Wiped<Bytes> ak;
 };
 
 Result<Keys> derive(Version v, const SecretBytes& password, ByteView salt, const PasswordOptions& o) {
-  std::array<std::uint8_t, 32> k{};
-  ScopedWipe wipe_k(k);
+  Wiped<std::array<std::uint8_t, 32>> k{};
   const ByteView pw = password.reveal(SecretAccess{});
   auto r = detail::uses_sodium(v) ? crypto::argon2id(k, pw, salt, o.memlimit, o.opslimit)
                                   : crypto::pbkdf2_sha384(k, pw, salt, o.iterations);
@@ -170,8 +161,8 @@ Result<SecretBytes> pw_unwrap(Version v, std::string_view type, const SecretByte
   if (!crypto::constant_time_equal(*expected, t)) return fail(Errc::bad_signature, "password PASERK tag mismatch");
   auto ptk = cipher(v, *k, nonce, edk);
   if (!ptk) return std::unexpected(std::move(ptk.error()));
-  ScopedWipe wipe(*ptk);
-  return SecretBytes(ByteView(*ptk));
+  const Wiped<Bytes> plain(std::move(*ptk));
+  return SecretBytes(ByteView(plain));
 }
 
 }  // namespace

@@ -24,24 +24,15 @@ namespace {
 
 using detail::Bytes;
 using detail::ByteView;
-using detail::ScopedWipe;
+using detail::Wiped;
 
 constexpr std::string_view kType = "seal";
 
 struct Keys {
-  std::array<std::uint8_t, 32> ek{};
-  std::array<std::uint8_t, 48> x{};  // k3: Ek || n; k2/k4 unused
+  Wiped<std::array<std::uint8_t, 32>> ek{};
+  Wiped<std::array<std::uint8_t, 48>> x{};  // k3: Ek || n; k2/k4 unused
   std::array<std::uint8_t, 24> n{};  // k2/k4 nonce (public)
-  Bytes ak;
-  Keys() = default;
-  Keys(const Keys&) = delete;
-  Keys& operator=(const Keys&) = delete;
-  Keys(Keys&&) = default;
-  ~Keys() {
-    crypto::secure_zero(ek.data(), ek.size());
-    crypto::secure_zero(x.data(), x.size());
-    crypto::secure_zero(ak.data(), ak.size());
-  }
+  Wiped<Bytes> ak;
 };
 
 // Ek, Ak and the nonce from the shared secret xk, the ephemeral and the recipient public keys.
@@ -196,8 +187,8 @@ Result<LocalKey> unseal(const SecretKey& sealing_key, std::string_view paserk) {
   if (!crypto::constant_time_equal(*expected, t)) return fail(Errc::bad_signature, "sealed PASERK tag mismatch");
   auto ptk = cipher(v, *k, edk);
   if (!ptk) return std::unexpected(std::move(ptk.error()));
-  ScopedWipe wipe(*ptk);
-  return LocalKey::from_bytes(v, SecretBytes(ByteView(*ptk)));
+  const Wiped<Bytes> plain(std::move(*ptk));
+  return LocalKey::from_bytes(v, SecretBytes(ByteView(plain)));
 }
 
 }  // namespace tessera::paserk

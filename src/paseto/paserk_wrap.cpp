@@ -18,7 +18,7 @@ namespace {
 
 using detail::Bytes;
 using detail::ByteView;
-using detail::ScopedWipe;
+using detail::Wiped;
 
 constexpr std::size_t kNonceBytes = 32;
 
@@ -26,16 +26,8 @@ std::size_t tag_size(Version v) noexcept { return detail::uses_sodium(v) ? 32 : 
 
 // The encryption key and nonce (x = Ek || n2) and the authentication key Ak, from wk and n.
 struct Keys {
-  Bytes x;   // 56 (k2/k4) or 48 (k3) bytes
-  Bytes ak;  // 32 bytes
-  Keys() = default;
-  Keys(const Keys&) = delete;
-  Keys& operator=(const Keys&) = delete;
-  Keys(Keys&&) = default;
-  ~Keys() {
-    crypto::secure_zero(x.data(), x.size());
-    crypto::secure_zero(ak.data(), ak.size());
-  }
+  Wiped<Bytes> x;   // 56 (k2/k4) or 48 (k3) bytes
+  Wiped<Bytes> ak;  // 32 bytes
   ByteView ek() const noexcept { return ByteView(x).first(32); }
   ByteView n2() const noexcept { return ByteView(x).subspan(32); }
 };
@@ -124,8 +116,8 @@ Result<SecretBytes> unwrap(Version v, std::string_view type, ByteView wk, std::s
   if (!crypto::constant_time_equal(*expected, t)) return fail(Errc::bad_signature, "wrapped PASERK tag mismatch");
   auto ptk = cipher(v, *k, c);
   if (!ptk) return std::unexpected(std::move(ptk.error()));
-  ScopedWipe wipe(*ptk);
-  return SecretBytes(ByteView(*ptk));
+  const Wiped<Bytes> plain(std::move(*ptk));
+  return SecretBytes(ByteView(plain));
 }
 
 Result<void> same_version(Version a, Version b) {

@@ -43,17 +43,8 @@ std::string build_token(std::string_view header, std::initializer_list<crypto::B
 
 // A fixed-size buffer for derived keys, wiped on destruction.
 template <std::size_t N>
-struct WipedArray {
-  std::array<std::uint8_t, N> b{};
-  WipedArray() = default;
-  WipedArray(const WipedArray&) = delete;
-  WipedArray& operator=(const WipedArray&) = delete;
-  ~WipedArray() { crypto::secure_zero(b.data(), b.size()); }
-  std::span<std::uint8_t> span() noexcept { return b; }
-  crypto::ByteView view() const noexcept { return b; }
-};
+using WipedArray = crypto::Wiped<std::array<std::uint8_t, N>>;
 
-inline crypto::ByteView bytes_of(const SecretBytes& s) { return s.reveal(SecretAccess{}); }
 
 // ---- per-version operations (keys already checked for version and kind) --------------------
 // nonce: v4/v3 the 32-byte nonce; v2 the 24-byte random input to the BLAKE2b nonce derivation.

@@ -22,7 +22,7 @@ Result<std::string> v2_encrypt(const KeyData& k, std::string_view m, std::string
   const std::string h = header(Version::v2, Purpose::local);
   const std::array<std::string_view, 3> pieces{h, crypto::as_chars(n), f};
   auto c = crypto::xchacha20poly1305_encrypt(crypto::as_bytes(m), crypto::as_bytes(pae(pieces)), n,
-                                             bytes_of(k.material));
+                                             k.material.reveal(SecretAccess{}));
   if (!c) return std::unexpected(c.error());
   return build_token(h, {n, *c}, f);
 }
@@ -34,7 +34,7 @@ Result<std::string> v2_decrypt(const KeyData& k, const ParsedToken& tok) {
   const crypto::ByteView c = body.subspan(kNonceBytes);
   const std::array<std::string_view, 3> pieces{tok.header, crypto::as_chars(n), tok.footer};
   // The AEAD checks the Poly1305 tag before releasing any plaintext.
-  auto m = crypto::xchacha20poly1305_decrypt(c, crypto::as_bytes(pae(pieces)), n, bytes_of(k.material));
+  auto m = crypto::xchacha20poly1305_decrypt(c, crypto::as_bytes(pae(pieces)), n, k.material.reveal(SecretAccess{}));
   if (!m) return std::unexpected(m.error());
   return std::string(crypto::as_chars(*m));
 }
@@ -42,7 +42,7 @@ Result<std::string> v2_decrypt(const KeyData& k, const ParsedToken& tok) {
 Result<std::string> v2_sign(const KeyData& k, std::string_view m, std::string_view f) {
   const std::string h = header(Version::v2, Purpose::public_);
   const std::array<std::string_view, 3> pieces{h, m, f};
-  auto sig = crypto::ed25519_sign(bytes_of(k.material), crypto::as_bytes(pae(pieces)));
+  auto sig = crypto::ed25519_sign(k.material.reveal(SecretAccess{}), crypto::as_bytes(pae(pieces)));
   if (!sig) return std::unexpected(sig.error());
   return build_token(h, {crypto::as_bytes(m), *sig}, f);
 }

@@ -18,26 +18,26 @@ constexpr std::size_t kNonceBytes = 32;
 constexpr std::size_t kTagBytes = 48;
 
 struct Keys {
-  WipedArray<48> enc;  // Ek = enc[0:32], n2 = enc[32:48]
-  WipedArray<48> auth;
+  WipedArray<48> enc{};  // Ek = enc[0:32], n2 = enc[32:48]
+  WipedArray<48> auth{};
 };
 
 Result<void> derive(const KeyData& k, crypto::ByteView nonce, Keys& out) {
-  const crypto::ByteView key = bytes_of(k.material);
+  const crypto::ByteView key = k.material.reveal(SecretAccess{});
   std::array<std::uint8_t, 24 + kNonceBytes> info{};  // the longer prefix plus the nonce
   auto info_for = [&](std::string_view prefix) {
     std::copy(prefix.begin(), prefix.end(), info.begin());
     std::copy(nonce.begin(), nonce.end(), info.begin() + static_cast<std::ptrdiff_t>(prefix.size()));
     return crypto::ByteView(info.data(), prefix.size() + nonce.size());
   };
-  if (auto r = crypto::hkdf_sha384(out.enc.span(), key, {}, info_for(kEncryptionKeyInfo)); !r) return r;
-  return crypto::hkdf_sha384(out.auth.span(), key, {}, info_for(kAuthKeyInfo));
+  if (auto r = crypto::hkdf_sha384(out.enc, key, {}, info_for(kEncryptionKeyInfo)); !r) return r;
+  return crypto::hkdf_sha384(out.auth, key, {}, info_for(kAuthKeyInfo));
 }
 
 Result<std::array<std::uint8_t, kTagBytes>> tag(const Keys& keys, std::string_view h, crypto::ByteView n,
                                                 crypto::ByteView c, std::string_view f, std::string_view i) {
   const std::array<std::string_view, 5> pieces{h, crypto::as_chars(n), crypto::as_chars(c), f, i};
-  return crypto::hmac_sha384(keys.auth.view(), crypto::as_bytes(pae(pieces)));
+  return crypto::hmac_sha384(keys.auth, crypto::as_bytes(pae(pieces)));
 }
 
 }  // namespace
@@ -47,7 +47,7 @@ Result<std::string> v3_encrypt(const KeyData& k, std::string_view m, std::string
   if (nonce.size() != kNonceBytes) return fail(Errc::invalid_argument, "v3 nonce is 32 bytes");
   Keys keys;
   if (auto r = derive(k, nonce, keys); !r) return std::unexpected(r.error());
-  const crypto::ByteView enc = keys.enc.view();
+  const crypto::ByteView enc = keys.enc;
   auto c = crypto::aes256_ctr_xor(crypto::as_bytes(m), enc.first(32), enc.subspan(32, 16));
   if (!c) return std::unexpected(c.error());
   const std::string h = header(Version::v3, Purpose::local);
@@ -67,7 +67,7 @@ Result<std::string> v3_decrypt(const KeyData& k, const ParsedToken& tok, std::st
   auto expected = tag(keys, tok.header, n, c, tok.footer, i);
   if (!expected) return std::unexpected(expected.error());
   if (!crypto::constant_time_equal(*expected, t)) return fail(Errc::bad_signature, "v3.local tag mismatch");
-  const crypto::ByteView enc = keys.enc.view();
+  const crypto::ByteView enc = keys.enc;
   auto m = crypto::aes256_ctr_xor(c, enc.first(32), enc.subspan(32, 16));
   if (!m) return std::unexpected(m.error());
   return std::string(crypto::as_chars(*m));

@@ -17,16 +17,16 @@ constexpr std::size_t kTagBytes = 32;
 
 // Ek || n2 (32 + 24 bytes) and Ak (32 bytes), derived from the key and the nonce.
 struct Keys {
-  WipedArray<56> enc;  // Ek = enc[0:32], n2 = enc[32:56]
-  WipedArray<32> auth;
+  WipedArray<56> enc{};  // Ek = enc[0:32], n2 = enc[32:56]
+  WipedArray<32> auth{};
 };
 
 Result<void> derive(const KeyData& k, crypto::ByteView nonce, Keys& out) {
-  const crypto::ByteView key = bytes_of(k.material);
+  const crypto::ByteView key = k.material.reveal(SecretAccess{});
   const std::array<crypto::ByteView, 2> enc_parts{crypto::as_bytes(kEncryptionKeyInfo), nonce};
   const std::array<crypto::ByteView, 2> auth_parts{crypto::as_bytes(kAuthKeyInfo), nonce};
-  if (auto r = crypto::blake2b(out.enc.span(), key, enc_parts); !r) return r;
-  return crypto::blake2b(out.auth.span(), key, auth_parts);
+  if (auto r = crypto::blake2b(out.enc, key, enc_parts); !r) return r;
+  return crypto::blake2b(out.auth, key, auth_parts);
 }
 
 // BLAKE2b-MAC over PAE(h, n, c, f, i), streamed: the length prefixes go in as their own parts,
@@ -44,7 +44,7 @@ Result<std::array<std::uint8_t, kTagBytes>> tag(const Keys& keys, std::string_vi
     parts[2 * k + 2] = pieces[k];
   }
   std::array<std::uint8_t, kTagBytes> t{};
-  if (auto r = crypto::blake2b(t, keys.auth.view(), parts); !r) return std::unexpected(r.error());
+  if (auto r = crypto::blake2b(t, keys.auth, parts); !r) return std::unexpected(r.error());
   return t;
 }
 
@@ -55,7 +55,7 @@ Result<std::string> v4_encrypt(const KeyData& k, std::string_view m, std::string
   if (nonce.size() != kNonceBytes) return fail(Errc::invalid_argument, "v4 nonce is 32 bytes");
   Keys keys;
   if (auto r = derive(k, nonce, keys); !r) return std::unexpected(r.error());
-  const crypto::ByteView enc = keys.enc.view();
+  const crypto::ByteView enc = keys.enc;
   auto c = crypto::xchacha20_xor(crypto::as_bytes(m), enc.subspan(32, 24), enc.first(32));
   if (!c) return std::unexpected(c.error());
   const std::string h = header(Version::v4, Purpose::local);
@@ -75,7 +75,7 @@ Result<std::string> v4_decrypt(const KeyData& k, const ParsedToken& tok, std::st
   auto expected = tag(keys, tok.header, n, c, tok.footer, i);
   if (!expected) return std::unexpected(expected.error());
   if (!crypto::constant_time_equal(*expected, t)) return fail(Errc::bad_signature, "v4.local tag mismatch");
-  const crypto::ByteView enc = keys.enc.view();
+  const crypto::ByteView enc = keys.enc;
   std::string m(c.size(), '\0');
   auto* out = reinterpret_cast<std::uint8_t*>(m.data());
   if (auto r = crypto::xchacha20_xor(c, enc.subspan(32, 24), enc.first(32), {out, m.size()}); !r)
@@ -86,7 +86,7 @@ Result<std::string> v4_decrypt(const KeyData& k, const ParsedToken& tok, std::st
 Result<std::string> v4_sign(const KeyData& k, std::string_view m, std::string_view f, std::string_view i) {
   const std::string h = header(Version::v4, Purpose::public_);
   const std::array<std::string_view, 4> pieces{h, m, f, i};
-  auto sig = crypto::ed25519_sign(bytes_of(k.material), crypto::as_bytes(pae(pieces)));
+  auto sig = crypto::ed25519_sign(k.material.reveal(SecretAccess{}), crypto::as_bytes(pae(pieces)));
   if (!sig) return std::unexpected(sig.error());
   return build_token(h, {crypto::as_bytes(m), *sig}, f);
 }

@@ -40,14 +40,23 @@ bool valid_username(std::string_view username) noexcept {
   return !username.empty() && username.size() <= 64 && std::all_of(username.begin(), username.end(), username_char);
 }
 
-AuthService::AuthService(SessionManager& sessions, AccountStore& accounts, AuthOptions options, const Clock* clock)
+AuthService::AuthService(SessionManager& sessions, AccountStore& accounts, AuthOptions options, const Clock* clock,
+                         std::unique_ptr<service::UnknownUserCost> unknown)
     : sessions_(sessions),
       accounts_(accounts),
       users_(accounts.users()),
-      options_(options),
+      options_(std::move(options)),
       clock_(clock ? clock : &SystemClock::instance()),
-      unknown_(std::make_unique<service::UnknownUserCost>(options_.password)) {}
+      unknown_(std::move(unknown)) {}
 
+Result<AuthService> AuthService::create(SessionManager& sessions, AccountStore& accounts, AuthOptions options,
+                                        const Clock* clock) {
+  auto unknown = service::UnknownUserCost::create(options.password);
+  if (!unknown) return std::unexpected(std::move(unknown.error()));
+  return AuthService(sessions, accounts, std::move(options), clock, std::move(*unknown));
+}
+
+AuthService::AuthService(AuthService&&) noexcept = default;
 AuthService::~AuthService() = default;
 
 Result<void> AuthService::check_throttle(std::string_view key, std::int64_t free_failures, std::int64_t now) {

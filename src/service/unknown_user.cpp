@@ -11,16 +11,23 @@ namespace {
 // A fixed string: its hash is public knowledge and protects nothing; only its cost matters.
 constexpr std::string_view kDummyPassword = "tessera: no such user, same cost";
 
-std::shared_ptr<const std::string> make_dummy(const PasswordParams& p) {
+Result<std::shared_ptr<const std::string>> make_dummy(const PasswordParams& p) {
   auto h = hash_password(kDummyPassword, p);
-  if (!h) h = hash_password(kDummyPassword, PasswordParams{});
-  return std::make_shared<const std::string>(h ? std::move(*h) : std::string());
+  if (!h) return std::unexpected(std::move(h.error()));
+  return std::make_shared<const std::string>(std::move(*h));
 }
 
 }  // namespace
 
-// The first dummy is made on first use, so that building a service costs no hashing.
-UnknownUserCost::UnknownUserCost(const PasswordParams& configured) : params_(configured) {}
+// The first dummy is made here, once: a service that could not make it is not built.
+Result<std::unique_ptr<UnknownUserCost>> UnknownUserCost::create(const PasswordParams& configured) {
+  auto dummy = make_dummy(configured);
+  if (!dummy) return std::unexpected(Error{dummy.error().code, "unknown-user dummy hash: " + dummy.error().message});
+  return std::make_unique<UnknownUserCost>(configured, std::move(*dummy));
+}
+
+UnknownUserCost::UnknownUserCost(const PasswordParams& configured, std::shared_ptr<const std::string> dummy)
+    : params_(configured), hash_(std::move(dummy)) {}
 
 void UnknownUserCost::use(const PasswordParams& p) {
   {
@@ -28,9 +35,10 @@ void UnknownUserCost::use(const PasswordParams& p) {
     if (params_ == p) return;
   }
   auto dummy = make_dummy(p);  // tens of milliseconds: not under the lock
+  if (!dummy) return;          // keep the dummy we have: never none
   std::lock_guard lock(mu_);
   params_ = p;
-  hash_ = std::move(dummy);
+  hash_ = std::move(*dummy);
 }
 
 void UnknownUserCost::observe(std::string_view stored_hash) {
@@ -50,17 +58,11 @@ void UnknownUserCost::learn(std::span<const std::string> stored_hashes) {
 
 void UnknownUserCost::verify(std::string_view password) const {
   std::shared_ptr<const std::string> dummy;
-  PasswordParams p;
   {
     std::lock_guard lock(mu_);
     dummy = hash_;
-    p = params_;
   }
-  if (!dummy) {
-    dummy = make_dummy(p);
-    std::lock_guard lock(mu_);
-    if (!hash_ && params_ == p) hash_ = dummy;
-  }
+  // Only the time it takes matters: the dummy never matches a real login.
   (void)verify_password(*dummy, password);
 }
 

@@ -5,7 +5,8 @@
 // until its user logs in and is re-hashed.
 //
 //  - observe(encoded): called with every stored hash a login reads; the dummy follows the
-//    parameters most recently seen (a new dummy is made outside the lock, once per change).
+//    parameters most recently seen (a new dummy is made outside the lock, once per change; if
+//    it cannot be made, the previous dummy and parameters stay).
 //  - learn(hashes): at start, the parameters most of the given stored hashes use.
 //  - verify(password): one Argon2id verification against the current dummy.
 // Thread safety: all methods are thread-safe.
@@ -23,7 +24,10 @@ namespace tessera::service {
 
 class UnknownUserCost {
  public:
-  explicit UnknownUserCost(const PasswordParams& configured);
+  // Makes the first dummy with the configured parameters, once; fails if it cannot (so that no
+  // login is ever verified against a missing dummy, which would answer an unknown user fast).
+  static Result<std::unique_ptr<UnknownUserCost>> create(const PasswordParams& configured);
+  UnknownUserCost(const PasswordParams& configured, std::shared_ptr<const std::string> dummy);
 
   void observe(std::string_view stored_hash);
   void learn(std::span<const std::string> stored_hashes);
@@ -35,7 +39,7 @@ class UnknownUserCost {
 
   mutable std::mutex mu_;
   PasswordParams params_;                   // GUARDED_BY(mu_)
-  mutable std::shared_ptr<const std::string> hash_;  // GUARDED_BY(mu_): the dummy, made with params_ (null until first needed)
+  std::shared_ptr<const std::string> hash_;  // GUARDED_BY(mu_): the dummy, made with params_; never null
 };
 
 }  // namespace tessera::service

@@ -62,15 +62,19 @@ Result<SessionRecord> load_live(SessionStore& store, std::string_view id, std::i
 SessionManager::SessionManager(SessionStore& store, SessionOptions options, const Clock* clock)
     : store_(store), options_(options), clock_(clock ? clock : &SystemClock::instance()) {}
 
+Result<SessionManager> SessionManager::create(SessionStore& store, SessionOptions options, const Clock* clock) {
+  if (options.idle_timeout <= 0 || options.absolute_timeout <= 0 || !(options.touch_fraction >= 0.0) ||
+      options.touch_fraction > 1.0)
+    return fail(Errc::invalid_argument, "session options: timeouts must be positive, touch_fraction in [0, 1]");
+  return SessionManager(store, options, clock);
+}
+
 std::string SessionManager::hash_id(std::string_view id) {
   return codec::base64url_encode(crypto::sha256(crypto::as_bytes(id)));
 }
 
 Result<NewSession> SessionManager::create(std::string_view user, std::string_view attributes_json,
                                           const ClientInfo& client, std::uint64_t generation) {
-  if (options_.idle_timeout <= 0 || options_.absolute_timeout <= 0 || !(options_.touch_fraction >= 0.0) ||
-      options_.touch_fraction > 1.0)
-    return fail(Errc::invalid_argument, "session options: timeouts must be positive, touch_fraction in [0, 1]");
   if (user.empty()) return fail(Errc::invalid_argument, "session: empty user");
   if (auto attrs = codec::parse_json_object(attributes_json); !attrs)
     return fail(Errc::invalid_argument, "session attributes must be a JSON object: " + attrs.error().message);
@@ -85,7 +89,7 @@ Result<NewSession> SessionManager::create(std::string_view user, std::string_vie
   r.last_seen_at = now;
   r.absolute_expires_at = now + options_.absolute_timeout;
   r.idle_expires_at = std::min(now + options_.idle_timeout, r.absolute_expires_at);
-  r.csrf_secret = new_random_token();
+  r.csrf_secret = SecretBytes(crypto::Wiped<std::string>(new_random_token()));
   r.client = client;
   r.attributes_json = std::string(attributes_json);
   r.generation = generation;
@@ -173,7 +177,7 @@ Result<std::vector<Session>> SessionManager::list(std::string_view user) {
 }
 
 std::string SessionManager::csrf_token(const Session& s) const {
-  auto secret = codec::base64url_decode(s.record.csrf_secret);
+  auto secret = codec::base64url_decode(crypto::as_chars(s.record.csrf_secret.reveal(SecretAccess{})));
   if (!secret) return {};
   SecretBytes key{std::span<const std::uint8_t>(*secret)};
   crypto::secure_zero(secret->data(), secret->size());

@@ -278,7 +278,7 @@ void append_fields(std::vector<std::string>& args, const SessionRecord& r) {
   args.push_back(std::to_string(r.idle_expires_at));
   args.push_back(std::to_string(r.absolute_expires_at));
   args.push_back(r.revoked ? "1" : "0");
-  args.push_back(r.csrf_secret);
+  args.emplace_back(crypto::as_chars(r.csrf_secret.reveal(SecretAccess{})));
   args.push_back(r.client.ip);
   args.push_back(r.client.user_agent);
   args.push_back(r.client.device_label);
@@ -317,7 +317,7 @@ Result<std::optional<SessionRecord>> parse_record(std::string id_hash, redisRepl
   r.idle_expires_at = *i;
   r.absolute_expires_at = *a;
   r.revoked = rv == "1";
-  r.csrf_secret = redis::text(*v[6]);
+  r.csrf_secret = SecretBytes(crypto::Wiped<std::string>(redis::text(*v[6])));
   r.client.ip = redis::text(*v[7]);
   r.client.user_agent = redis::text(*v[8]);
   r.client.device_label = redis::text(*v[9]);

@@ -16,6 +16,7 @@
 #include <string>
 #include <utility>
 
+#include "crypto/crypto.hpp"
 #include "store/sqlite_schema.hpp"
 #include "store/stores.hpp"
 
@@ -75,7 +76,7 @@ SessionRecord record_of(const Call& q) {
   r.idle_expires_at = q.column_int(4);
   r.absolute_expires_at = q.column_int(5);
   r.revoked = q.column_int(6) != 0;
-  r.csrf_secret = q.column_text(7);
+  r.csrf_secret = SecretBytes(crypto::Wiped<std::string>(q.column_text(7)));
   r.client.ip = q.column_text(8);
   r.client.user_agent = q.column_text(9);
   r.client.device_label = q.column_text(10);
@@ -305,7 +306,7 @@ class SqliteStore final : public AccountSessions {
     Call c(db_.get(), st_.insert, "insert");
     c.text(1, r.id_hash).text(2, r.user).integer(3, r.created_at).integer(4, r.last_seen_at);
     c.integer(5, r.idle_expires_at).integer(6, r.absolute_expires_at).integer(7, r.revoked ? 1 : 0);
-    c.text(8, r.csrf_secret).text(9, r.client.ip).text(10, r.client.user_agent).text(11, r.client.device_label);
+    c.text(8, crypto::as_chars(r.csrf_secret.reveal(SecretAccess{}))).text(9, r.client.ip).text(10, r.client.user_agent).text(11, r.client.device_label);
     c.text(12, r.attributes_json).integer(13, static_cast<std::int64_t>(r.generation));
     auto n = c.run();
     if (!n) return std::unexpected(n.error());
