@@ -24,11 +24,11 @@ UnknownUserCost::UnknownUserCost(const PasswordParams& configured) : params_(con
 
 void UnknownUserCost::use(const PasswordParams& p) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (params_ == p) return;
   }
   auto dummy = make_dummy(p);  // tens of milliseconds: not under the lock
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   params_ = p;
   hash_ = std::move(dummy);
 }
@@ -52,20 +52,20 @@ void UnknownUserCost::verify(std::string_view password) const {
   std::shared_ptr<const std::string> dummy;
   PasswordParams p;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     dummy = hash_;
     p = params_;
   }
   if (!dummy) {
     dummy = make_dummy(p);
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (!hash_ && params_ == p) hash_ = dummy;
   }
   (void)verify_password(*dummy, password);
 }
 
 PasswordParams UnknownUserCost::params() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return params_;
 }
 

@@ -12,11 +12,11 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
 
+#include "common/mutex.hpp"
 #include "tessera/password.hpp"
 
 namespace tessera::service {
@@ -33,9 +33,9 @@ class UnknownUserCost {
  private:
   void use(const PasswordParams& p);
 
-  mutable std::mutex mu_;
-  PasswordParams params_;                   // GUARDED_BY(mu_)
-  mutable std::shared_ptr<const std::string> hash_;  // GUARDED_BY(mu_): the dummy, made with params_ (null until first needed)
+  mutable Mutex mu_;
+  PasswordParams params_ GUARDED_BY(mu_);
+  mutable std::shared_ptr<const std::string> hash_ GUARDED_BY(mu_);  // the dummy, made with params_ (null until first needed)
 };
 
 }  // namespace tessera::service

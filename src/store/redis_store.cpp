@@ -27,11 +27,11 @@
 #include <array>
 #include <functional>
 #include <limits>
-#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <utility>
 
+#include "common/mutex.hpp"
 #include "codec/base64url.hpp"
 #include "crypto/crypto.hpp"
 #include "store/redis_cluster.hpp"
@@ -582,7 +582,7 @@ class RedisStore final : public AccountSessions {
   // to a record that is absent, which is the right answer. The cache is bounded by clearing.
   Result<std::optional<std::string>> lookup(std::string_view id_hash) {
     {
-      std::lock_guard lock(cache_mu_);
+      MutexLock lock(cache_mu_);
       if (auto it = tag_cache_.find(id_hash); it != tag_cache_.end()) return std::optional<std::string>(it->second);
     }
     const auto key = pointer_key(id_hash);
@@ -596,7 +596,7 @@ class RedisStore final : public AccountSessions {
   }
 
   void remember(std::string id_hash, std::string tag) {
-    std::lock_guard lock(cache_mu_);
+    MutexLock lock(cache_mu_);
     if (tag_cache_.size() >= kTagCacheMax) tag_cache_.clear();
     tag_cache_.emplace(std::move(id_hash), std::move(tag));
   }
@@ -639,8 +639,8 @@ class RedisStore final : public AccountSessions {
   std::string prefix_;
   std::chrono::milliseconds deadline_after_;
   Script create_, rotate_, touch_, revoke_, revoke_all_, list_, get_, change_;
-  std::mutex cache_mu_;
-  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> tag_cache_;
+  Mutex cache_mu_;
+  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> tag_cache_ GUARDED_BY(cache_mu_);
 };
 
 Result<void> check_options(const RedisOptions& o) {
