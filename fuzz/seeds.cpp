@@ -1,14 +1,10 @@
-// A small mutation driver for token_fuzz.cpp when libFuzzer is not available (g++ builds).
-// usage: tessera_fuzz SECONDS [SEED_FILE...]
-// Seeds: each file's content, plus built-in valid tokens and keys. Each round takes a seed and
-// applies a few random byte edits (flip, insert, delete, duplicate a span, splice another seed),
-// then runs the target. Stops after SECONDS; prints the number of inputs run.
-#include <chrono>
-#include <cstdint>
+// Writes the seed corpora of the libFuzzer targets (scripts/fuzz.sh runs it before them).
+// usage: tessera_fuzz_seeds DIR    -> DIR/tokens/, DIR/cookie/, DIR/body_json/, DIR/body_form/
+// The token seeds are valid JWTs, JWKs, PEM, a JWKS, PASETO tokens and PASERKs made with fresh
+// keys (the parsers get past the syntax; signatures fail against the target's own keys).
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
-#include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,11 +12,9 @@
 #include "tessera/paserk.hpp"
 #include "tessera/paseto_claims.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
-
 namespace {
 
-std::vector<std::string> builtin_seeds() {
+std::vector<std::string> token_seeds() {
   using namespace tessera;
   std::vector<std::string> seeds;
   auto hs = Key::generate(KeySpec::hs256, "hs").value();
@@ -41,51 +35,25 @@ std::vector<std::string> builtin_seeds() {
   return seeds;
 }
 
+void write(const std::filesystem::path& dir, const std::vector<std::string>& seeds) {
+  std::filesystem::create_directories(dir);
+  int i = 0;
+  for (const auto& s : seeds) std::ofstream(dir / ("seed" + std::to_string(i++)), std::ios::binary) << s;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const double seconds = argc > 1 ? std::atof(argv[1]) : 10.0;
-  std::vector<std::string> seeds = builtin_seeds();
-  for (int i = 2; i < argc; ++i) {
-    std::ifstream f(argv[i], std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    seeds.push_back(ss.str());
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: tessera_fuzz_seeds DIR\n");
+    return 2;
   }
-  std::mt19937_64 rng(0x7e55e7a);
-  auto pick = [&](std::size_t n) { return n == 0 ? 0 : static_cast<std::size_t>(rng() % n); };
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  std::uint64_t runs = 0;
-  for (const auto& s : seeds) LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-  while (std::chrono::steady_clock::now() < deadline) {
-    for (int batch = 0; batch < 64; ++batch, ++runs) {
-      std::string in = seeds[pick(seeds.size())];
-      const int edits = 1 + static_cast<int>(pick(4));
-      for (int e = 0; e < edits; ++e) {
-        switch (pick(6)) {
-          case 0:
-            if (!in.empty()) in[pick(in.size())] ^= static_cast<char>(1u << pick(8));
-            break;
-          case 1: in.insert(in.begin() + static_cast<std::ptrdiff_t>(pick(in.size() + 1)), static_cast<char>(rng())); break;
-          case 2:
-            if (!in.empty()) in.erase(pick(in.size()), 1 + pick(8));
-            break;
-          case 3: {
-            const std::size_t at = pick(in.size() + 1), len = pick(64);
-            in.insert(at, in.substr(pick(in.size() + 1), len));
-            break;
-          }
-          case 4: {
-            const std::string& other = seeds[pick(seeds.size())];
-            in = in.substr(0, pick(in.size() + 1)) + other.substr(pick(other.size() + 1));
-            break;
-          }
-          case 5: in.insert(pick(in.size() + 1), std::string(pick(40), "[{.\"=,"[pick(6)])); break;
-        }
-      }
-      LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(in.data()), in.size());
-    }
-  }
-  std::printf("tessera_fuzz: %llu inputs in %.0f s, no crash\n", static_cast<unsigned long long>(runs), seconds);
+  const std::filesystem::path dir = argv[1];
+  write(dir / "tokens", token_seeds());
+  write(dir / "cookie", {"tessera_session=abc123; tessera_device=x.y.z", "a=1;b=\"2\" ; ; c=", "__Host-s=v%20w; k=\"\""});
+  write(dir / "body_json", {R"({"username":"alice","password":"correct horse"})",
+                            R"({"username":"a\u00e9","password":"p","extra":[1,{"x":null}]})", R"({"username":1})"});
+  write(dir / "body_form", {"username=alice&password=correct+horse", "username=%61l%69ce&password=p%26q&x=1",
+                            "username&password="});
   return 0;
 }
