@@ -4,8 +4,7 @@
 // for a device cookie, "untrusted"), never a crash, a hang or undefined behaviour (build with
 // sanitizers).
 //
-// The entry point is libFuzzer's. Debian 12's clang (14) cannot compile libstdc++ 12's
-// std::expected, so fuzz/driver.cpp supplies a small mutation driver for g++ builds; see
+// A libFuzzer target (clang 16, scripts/fuzz.sh); seeds come from fuzz/seeds.cpp. See
 // docs/fuzzing.md.
 #include <cstddef>
 #include <cstdint>

@@ -13,6 +13,7 @@ PKGS=(
   libsqlite3-dev sqlite3
   libhiredis-dev redis-server redis-tools
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang-16 libclang-rt-16-dev
   python3 python3-jwt python3-jwcrypto
 )
 

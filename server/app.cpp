@@ -12,10 +12,10 @@
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/json.hpp>
-#include <boost/url/parse_query.hpp>
 
 #include "tessera/json.hpp"
 #include "server/client_ip.hpp"
+#include "server/request_body.hpp"
 #include "tessera/clock.hpp"
 #include "tessera/cookie.hpp"
 #include "tessera/device_cookie.hpp"
@@ -27,7 +27,6 @@ namespace json = boost::json;
 using asio::use_awaitable;
 
 constexpr std::size_t kMaxUserAgent = 256;
-constexpr std::size_t kMaxBodyDepth = 8;
 
 std::vector<std::string> split_path(std::string_view path) {
   std::vector<std::string> out;
@@ -462,48 +461,11 @@ std::expected<std::vector<std::string>, Response> App::read_fields(Exchange& x, 
   const auto& msg = x.in.msg;
   const auto ct = header(msg, http::field::content_type);
   const std::string type = ct ? media_type(*ct) : std::string();
-  const std::string& body = msg.body();
-  auto malformed = [&](std::string_view why) {
-    return std::unexpected(error(x, http::status::bad_request, "malformed", why));
-  };
-  std::vector<std::string> out;
-  if (type == "application/json") {
-    codec::JsonLimits limits;
-    limits.max_bytes = std::max<std::size_t>(ctx_.cfg->http.max_body_bytes, 1);
-    limits.max_depth = kMaxBodyDepth;
-    auto obj = codec::parse_json_object(body, limits);
-    if (!obj) return malformed("the body is not a JSON object");
-    for (auto name : names) {
-      auto v = codec::get_string(*obj, name);
-      if (!v || !*v) return malformed("member \"" + std::string(name) + "\" missing or not a string");
-      out.emplace_back(**v);
-    }
-    return out;
-  }
-  if (allow_form && type == "application/x-www-form-urlencoded") {
-    auto params = boost::urls::parse_query(body);
-    if (!params) return malformed("the body is not a valid form");
-    boost::urls::encoding_opts opts;
-    opts.space_as_plus = true;
-    std::vector<std::optional<std::string>> found(names.size());
-    for (auto p : *params) {
-      const std::string key = p.key.decode(opts);
-      for (std::size_t i = 0; i < names.size(); ++i) {
-        if (key != names[i]) continue;
-        if (found[i]) return malformed("field \"" + key + "\" given twice");
-        found[i] = p.has_value ? p.value.decode(opts) : std::string();
-      }
-    }
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      if (!found[i]) return malformed("field \"" + std::string(names[i]) + "\" missing");
-      out.push_back(std::move(*found[i]));
-    }
-    return out;
-  }
-  if (type.empty() && body.empty()) return malformed("the request has no body");
-  return std::unexpected(error(x, http::status::unsupported_media_type, "unsupported_media_type",
-                               allow_form ? "send application/json or application/x-www-form-urlencoded"
-                                          : "send application/json"));
+  auto fields = parse_body_fields(type, msg.body(), names, allow_form, ctx_.cfg->http.max_body_bytes);
+  if (fields) return std::move(*fields);
+  if (fields.error().unsupported_media_type)
+    return std::unexpected(error(x, http::status::unsupported_media_type, "unsupported_media_type", fields.error().why));
+  return std::unexpected(error(x, http::status::bad_request, "malformed", fields.error().why));
 }
 
 // ---------------------------------------------------------------------------------- handlers

@@ -36,7 +36,7 @@ void EpochGuard::set(State s, LogLevel level, std::string_view msg, json::object
 }
 
 EpochGuard::State EpochGuard::check() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto local = read_local_epoch(data_dir_);
   if (!local) {
     set(State::not_ready, LogLevel::error, "store not ready",

@@ -13,9 +13,9 @@
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "common/mutex.hpp"
 #include "server/log.hpp"
 #include "tessera/store_epoch.hpp"
 
@@ -36,15 +36,15 @@ class EpochGuard {
   State state() const noexcept { return state_.load(std::memory_order_acquire); }
 
  private:
-  void set(State s, LogLevel level, std::string_view msg, boost::json::object fields, std::string key);
+  void set(State s, LogLevel level, std::string_view msg, boost::json::object fields, std::string key) REQUIRES(mu_);
 
   std::unique_ptr<EpochStore> store_;
   std::string data_dir_;
   Logger& log_;
   std::atomic<State> state_{State::unknown};
-  std::mutex mu_;            // serialises check()
-  std::string last_logged_;  // GUARDED_BY(mu_): the last outcome logged (state, verdict, epochs)
-  bool unreachable_logged_ = false;  // GUARDED_BY(mu_)
+  Mutex mu_;            // serialises check()
+  std::string last_logged_ GUARDED_BY(mu_);  // the last outcome logged (state, verdict, epochs)
+  bool unreachable_logged_ GUARDED_BY(mu_) = false;
 };
 
 }  // namespace tessera::server

@@ -409,7 +409,7 @@ asio::awaitable<void> HttpServer::accept_loop() {
 }
 
 std::uint64_t HttpServer::attach(std::weak_ptr<ConnectionBase> c) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   const std::uint64_t id = ++next_id_;
   conns_.emplace(id, std::move(c));
   return id;
@@ -417,7 +417,7 @@ std::uint64_t HttpServer::attach(std::weak_ptr<ConnectionBase> c) {
 
 void HttpServer::detach(std::uint64_t id) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     conns_.erase(id);
   }
   active_.fetch_sub(1, std::memory_order_acq_rel);
@@ -431,7 +431,7 @@ void HttpServer::shutdown() {
   });
   std::vector<std::shared_ptr<ConnectionBase>> live;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     for (auto& [id, weak] : conns_)
       if (auto c = weak.lock()) live.push_back(std::move(c));
   }
@@ -441,7 +441,7 @@ void HttpServer::shutdown() {
 void HttpServer::close_all() {
   std::vector<std::shared_ptr<ConnectionBase>> live;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     for (auto& [id, weak] : conns_)
       if (auto c = weak.lock()) live.push_back(std::move(c));
   }

@@ -22,7 +22,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -35,6 +34,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "common/mutex.hpp"
 #include "server/http_limits.hpp"
 #include "server/log_throttle.hpp"
 #include "tessera/error.hpp"
@@ -136,9 +136,9 @@ class HttpServer {
   LogThrottle accept_errors_;  // on strand_ only
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> active_{0};
-  std::mutex mu_;
-  std::uint64_t next_id_ = 0;                                          // guarded by mu_
-  std::unordered_map<std::uint64_t, std::weak_ptr<ConnectionBase>> conns_;  // guarded by mu_
+  Mutex mu_;
+  std::uint64_t next_id_ GUARDED_BY(mu_) = 0;
+  std::unordered_map<std::uint64_t, std::weak_ptr<ConnectionBase>> conns_ GUARDED_BY(mu_);
 };
 
 class ConnectionBase {

@@ -56,7 +56,7 @@ void Logger::log(LogLevel level, std::string_view msg, const boost::json::object
   if (!enabled(level)) return;
   std::string out = format(level, msg, fields);
   out += '\n';
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   const char* p = out.data();
   std::size_t left = out.size();
   while (left > 0) {

@@ -5,12 +5,13 @@
 // Thread safety: all methods are thread-safe.
 #pragma once
 
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include <boost/json/object.hpp>
+
+#include "common/mutex.hpp"
 
 namespace tessera::server {
 
@@ -37,7 +38,7 @@ class Logger {
  private:
   LogLevel min_;
   int fd_;
-  std::mutex mu_;
+  Mutex mu_;
 };
 
 }  // namespace tessera::server

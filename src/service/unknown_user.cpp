@@ -31,12 +31,12 @@ UnknownUserCost::UnknownUserCost(const PasswordParams& configured, std::shared_p
 
 void UnknownUserCost::use(const PasswordParams& p) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (params_ == p) return;
   }
   auto dummy = make_dummy(p);  // tens of milliseconds: not under the lock
   if (!dummy) return;          // keep the dummy we have: never none
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   params_ = p;
   hash_ = std::move(*dummy);
 }
@@ -59,7 +59,7 @@ void UnknownUserCost::learn(std::span<const std::string> stored_hashes) {
 void UnknownUserCost::verify(std::string_view password) const {
   std::shared_ptr<const std::string> dummy;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     dummy = hash_;
   }
   // Only the time it takes matters: the dummy never matches a real login.
@@ -67,7 +67,7 @@ void UnknownUserCost::verify(std::string_view password) const {
 }
 
 PasswordParams UnknownUserCost::params() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return params_;
 }
 

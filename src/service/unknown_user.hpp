@@ -13,11 +13,11 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
 
+#include "common/mutex.hpp"
 #include "tessera/password.hpp"
 
 namespace tessera::service {
@@ -37,9 +37,9 @@ class UnknownUserCost {
  private:
   void use(const PasswordParams& p);
 
-  mutable std::mutex mu_;
-  PasswordParams params_;                   // GUARDED_BY(mu_)
-  std::shared_ptr<const std::string> hash_;  // GUARDED_BY(mu_): the dummy, made with params_; never null
+  mutable Mutex mu_;
+  PasswordParams params_ GUARDED_BY(mu_);
+  std::shared_ptr<const std::string> hash_ GUARDED_BY(mu_);  // the dummy, made with params_; never null
 };
 
 }  // namespace tessera::service

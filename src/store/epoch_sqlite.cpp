@@ -3,8 +3,8 @@
 // transaction-free statement each; the row never goes away once written, so the read sees either
 // ours or the winner's). The marker is kept in its text form (encode_epoch_marker).
 // Thread safety: one mutex around the connection, as in the other SQLite stores.
-#include <mutex>
 
+#include "common/mutex.hpp"
 #include "store/epoch.hpp"
 #include "store/sqlite_schema.hpp"
 
@@ -23,12 +23,12 @@ class SqliteEpochStore final : public EpochStore {
   SqliteEpochStore(sqlite::Db db, Statements st) : db_(std::move(db)), st_(std::move(st)) {}
 
   Result<std::optional<EpochMarker>> read() override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return read_locked();
   }
 
   Result<EpochMarker> create_if_absent(const EpochMarker& fresh) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     const std::string text = encode_epoch_marker(fresh);
     {
       Call q(db_.get(), st_.insert, "create the epoch marker");
@@ -41,7 +41,7 @@ class SqliteEpochStore final : public EpochStore {
   }
 
   Result<void> replace(const EpochMarker& m) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     const std::string text = encode_epoch_marker(m);
     Call q(db_.get(), st_.replace, "replace the epoch marker");
     if (auto r = q.text(1, text).run(); !r) return std::unexpected(std::move(r.error()));
@@ -49,7 +49,7 @@ class SqliteEpochStore final : public EpochStore {
   }
 
  private:
-  Result<std::optional<EpochMarker>> read_locked() {
+  Result<std::optional<EpochMarker>> read_locked() REQUIRES(mu_) {
     Call q(db_.get(), st_.read, "read the epoch marker");
     auto row = q.step();
     if (!row) return std::unexpected(std::move(row.error()));
@@ -59,9 +59,9 @@ class SqliteEpochStore final : public EpochStore {
     return std::optional<EpochMarker>(std::move(*m));
   }
 
-  std::mutex mu_;
-  sqlite::Db db_;
-  Statements st_;
+  Mutex mu_;
+  sqlite::Db db_ GUARDED_BY(mu_);
+  Statements st_ GUARDED_BY(mu_);
 };
 
 Result<Statements> prepare_all(sqlite3* db) {

@@ -8,12 +8,13 @@
 #include <cstddef>
 #include <functional>
 #include <list>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+
+#include "common/mutex.hpp"
 
 namespace tessera::store {
 
@@ -22,7 +23,7 @@ class LruCache {
   explicit LruCache(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
 
   std::optional<std::string> get(std::string_view key) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto it = index_.find(key);
     if (it == index_.end()) return std::nullopt;
     order_.splice(order_.begin(), order_, it->second);  // now the most recently used
@@ -30,7 +31,7 @@ class LruCache {
   }
 
   void put(std::string key, std::string value) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (auto it = index_.find(key); it != index_.end()) {
       it->second->second = std::move(value);
       order_.splice(order_.begin(), order_, it->second);
@@ -45,7 +46,7 @@ class LruCache {
   }
 
   std::size_t size() const {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return index_.size();
   }
 
@@ -57,9 +58,9 @@ class LruCache {
   using Order = std::list<std::pair<std::string, std::string>>;
 
   const std::size_t capacity_;
-  mutable std::mutex mu_;
-  Order order_;  // GUARDED_BY(mu_): most recently used first; owns the keys
-  std::unordered_map<std::string_view, Order::iterator, ViewHash, std::equal_to<>> index_;  // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  Order order_ GUARDED_BY(mu_);  // most recently used first; owns the keys
+  std::unordered_map<std::string_view, Order::iterator, ViewHash, std::equal_to<>> index_ GUARDED_BY(mu_);
 };
 
 }  // namespace tessera::store

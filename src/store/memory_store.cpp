@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -16,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/mutex.hpp"
 #include "store/memory_users.hpp"
 #include "store/stores.hpp"
 
@@ -44,7 +44,7 @@ class MemoryStore final : public AccountSessions {
   explicit MemoryStore(std::shared_ptr<MemoryUsers> users) : users_(std::move(users)) {}
 
   Result<std::vector<std::string>> create(const SessionRecord& r, std::size_t max_per_user) override {
-    std::scoped_lock lock(mu_, users_->mu);
+    MutexLock2 lock(mu_, users_->mu);
     if (r.generation != users_->generation_of(r.user))
       return fail(Errc::credentials_changed, "the user's credentials changed since the login was checked");
     // An existing id hash is never overwritten: that could bring a tombstone back to life.
@@ -64,14 +64,14 @@ class MemoryStore final : public AccountSessions {
   }
 
   Result<std::optional<SessionRecord>> get(std::string_view id_hash) override {
-    std::scoped_lock lock(mu_, users_->mu);
+    MutexLock2 lock(mu_, users_->mu);
     auto it = records_.find(id_hash);
     if (it == records_.end()) return std::optional<SessionRecord>{};
     return std::optional<SessionRecord>{read(it->second)};
   }
 
   Result<bool> touch(std::string_view id_hash, std::int64_t last_seen_at, std::int64_t idle_expires_at) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto it = records_.find(id_hash);
     if (it == records_.end() || it->second.revoked) return false;
     it->second.last_seen_at = last_seen_at;
@@ -80,7 +80,7 @@ class MemoryStore final : public AccountSessions {
   }
 
   Result<bool> rotate(std::string_view old_id_hash, const SessionRecord& replacement) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto it = records_.find(old_id_hash);
     if (it == records_.end() || it->second.revoked) return false;
     if (records_.contains(replacement.id_hash))
@@ -92,7 +92,7 @@ class MemoryStore final : public AccountSessions {
   }
 
   Result<bool> revoke(std::string_view id_hash) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto it = records_.find(id_hash);
     if (it == records_.end() || it->second.revoked) return false;
     it->second.revoked = true;
@@ -100,7 +100,7 @@ class MemoryStore final : public AccountSessions {
   }
 
   Result<std::size_t> revoke_all(std::string_view user, std::optional<std::string_view> except_id_hash) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     std::size_t n = 0;
     auto u = by_user_.find(user);
     if (u == by_user_.end()) return n;
@@ -115,14 +115,14 @@ class MemoryStore final : public AccountSessions {
   }
 
   Result<std::vector<SessionRecord>> list(std::string_view user, std::int64_t now) override {
-    std::scoped_lock lock(mu_, users_->mu);
+    MutexLock2 lock(mu_, users_->mu);
     std::vector<SessionRecord> out;
     for (const auto* r : live_of(user, now)) out.push_back(read(*r));
     return out;
   }
 
   Result<CredentialChangeResult> change_credentials(const CredentialChange& c) override {
-    std::scoped_lock lock(mu_, users_->mu);
+    MutexLock2 lock(mu_, users_->mu);
     if (past_deadline(c, unix_millis())) return fail(Errc::store_unavailable, "change_credentials: deadline passed");
     auto u = users_->users.find(c.user);
     if (u == users_->users.end()) return fail(Errc::user_not_found);
@@ -164,7 +164,7 @@ class MemoryStore final : public AccountSessions {
   }
 
   Result<std::size_t> sweep(std::int64_t now) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     std::size_t n = 0;
     for (auto it = records_.begin(); it != records_.end();) {
       if (it->second.absolute_expires_at + kExpiredGrace <= now) {
@@ -182,7 +182,7 @@ class MemoryStore final : public AccountSessions {
 
  private:
   // REQUIRES: mu_ held. The user's sessions live at t, oldest first.
-  std::vector<SessionRecord*> live_of(std::string_view user, std::int64_t t) {
+  std::vector<SessionRecord*> live_of(std::string_view user, std::int64_t t) REQUIRES(mu_) {
     std::vector<SessionRecord*> out;
     auto u = by_user_.find(user);
     if (u == by_user_.end()) return out;
@@ -195,14 +195,14 @@ class MemoryStore final : public AccountSessions {
   }
 
   // REQUIRES: mu_ and users_->mu held. A copy of r as get() and list() return it.
-  SessionRecord read(const SessionRecord& r) const {
+  SessionRecord read(const SessionRecord& r) const REQUIRES(mu_, users_->mu) {
     SessionRecord out = r;
     out.user_generation = users_->generation_of(r.user);
     return out;
   }
 
   // REQUIRES: mu_ held. Drops r from the per-user index (before r is replaced or erased).
-  void unindex(const SessionRecord& r) {
+  void unindex(const SessionRecord& r) REQUIRES(mu_) {
     auto u = by_user_.find(r.user);
     if (u == by_user_.end()) return;
     u->second.erase(r.id_hash);
@@ -210,9 +210,9 @@ class MemoryStore final : public AccountSessions {
   }
 
   std::shared_ptr<MemoryUsers> users_;
-  std::mutex mu_;
-  StringMap<SessionRecord> records_;  // GUARDED_BY(mu_): id_hash -> record, tombstones included
-  StringMap<StringSet> by_user_;      // GUARDED_BY(mu_): user -> id_hashes of records_ entries
+  Mutex mu_;
+  StringMap<SessionRecord> records_ GUARDED_BY(mu_);  // id_hash -> record, tombstones included
+  StringMap<StringSet> by_user_ GUARDED_BY(mu_);  // user -> id_hashes of records_ entries
 };
 
 }  // namespace

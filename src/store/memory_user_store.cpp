@@ -7,11 +7,11 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "common/mutex.hpp"
 #include "store/memory_users.hpp"
 #include "store/stores.hpp"
 #include "store/throttle.hpp"
@@ -24,14 +24,14 @@ class MemoryUserStore final : public UserStore {
   explicit MemoryUserStore(std::shared_ptr<MemoryUsers> users) : users_(std::move(users)) {}
 
   Result<bool> add(const UserRecord& r) override {
-    std::lock_guard lock(users_->mu);
+    MutexLock lock(users_->mu);
     auto [it, added] = users_->users.try_emplace(r.username, r);
     if (added) it->second.generation = 0;  // every account starts at generation 0
     return added;
   }
 
   Result<std::optional<UserRecord>> get(std::string_view username) override {
-    std::lock_guard lock(users_->mu);
+    MutexLock lock(users_->mu);
     auto it = users_->users.find(username);
     if (it == users_->users.end()) return std::optional<UserRecord>{};
     return std::optional<UserRecord>(it->second);
@@ -39,7 +39,7 @@ class MemoryUserStore final : public UserStore {
 
   Result<bool> rehash_password(std::string_view username, std::uint64_t expected_generation, std::string_view hash,
                                std::int64_t updated_at) override {
-    std::lock_guard lock(users_->mu);
+    MutexLock lock(users_->mu);
     auto it = users_->users.find(username);
     if (it == users_->users.end() || it->second.generation != expected_generation) return false;
     it->second.password_hash = hash;
@@ -48,7 +48,7 @@ class MemoryUserStore final : public UserStore {
   }
 
   Result<std::vector<UserRecord>> list() override {
-    std::lock_guard lock(users_->mu);
+    MutexLock lock(users_->mu);
     std::vector<UserRecord> out;
     out.reserve(users_->users.size());
     for (const auto& [name, r] : users_->users) out.push_back(r);  // std::map: sorted by username
@@ -56,7 +56,7 @@ class MemoryUserStore final : public UserStore {
   }
 
   Result<ThrottleRecord> throttle_get(std::string_view key, std::int64_t now) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto it = throttles_.find(key);
     if (it == throttles_.end()) return ThrottleRecord{};
     if (throttle::expired(it->second.expires_at, now)) {
@@ -68,7 +68,7 @@ class MemoryUserStore final : public UserStore {
 
   Result<ThrottleRecord> throttle_fail(std::string_view key, std::int64_t now, std::int64_t window) override {
     if (auto ok = throttle::check_window(window); !ok) return std::unexpected(std::move(ok.error()));
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (++fails_since_sweep_ >= kSweepEvery) sweep(now);
     auto [it, fresh] = throttles_.try_emplace(std::string(key));
     Counter& c = it->second;
@@ -80,7 +80,7 @@ class MemoryUserStore final : public UserStore {
   }
 
   Result<void> throttle_reset(std::string_view key) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (auto it = throttles_.find(key); it != throttles_.end()) throttles_.erase(it);
     return {};
   }
@@ -95,15 +95,15 @@ class MemoryUserStore final : public UserStore {
 
   // Forgotten counters nobody asks about again (one-off IPs) go in a full pass now and then.
   static constexpr int kSweepEvery = 1024;
-  void sweep(std::int64_t now) {  // REQUIRES: mu_ held
+  void sweep(std::int64_t now) REQUIRES(mu_) {
     fails_since_sweep_ = 0;
     std::erase_if(throttles_, [now](const auto& kv) { return throttle::expired(kv.second.expires_at, now); });
   }
 
   std::shared_ptr<MemoryUsers> users_;
-  std::mutex mu_;
-  std::map<std::string, Counter, std::less<>> throttles_;  // GUARDED_BY(mu_)
-  int fails_since_sweep_ = 0;                              // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::map<std::string, Counter, std::less<>> throttles_ GUARDED_BY(mu_);
+  int fails_since_sweep_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace

@@ -7,20 +7,20 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 
+#include "common/mutex.hpp"
 #include "tessera/user_store.hpp"
 
 namespace tessera::store {
 
 struct MemoryUsers {
-  std::mutex mu;
-  std::map<std::string, UserRecord, std::less<>> users;  // GUARDED_BY(mu); sorted for list()
+  Mutex mu;
+  std::map<std::string, UserRecord, std::less<>> users GUARDED_BY(mu);  // sorted for list()
 
   // REQUIRES: mu held. The user's generation; 0 without an account.
-  std::uint64_t generation_of(std::string_view user) const {
+  std::uint64_t generation_of(std::string_view user) const REQUIRES(mu) {
     auto it = users.find(user);
     return it == users.end() ? 0 : it->second.generation;
   }

@@ -62,17 +62,17 @@ ClusterRouter::ClusterRouter(std::vector<Endpoint> seeds, RedisOptions options)
 std::shared_ptr<ClusterRouter::Node> ClusterRouter::node_for(const Endpoint& at) {
   const auto name = at.str();
   {
-    std::shared_lock lock(map_mu_);
+    SharedLock lock(map_mu_);
     if (auto it = nodes_.find(name); it != nodes_.end()) return it->second;
   }
-  std::unique_lock lock(map_mu_);
+  MutexLock lock(map_mu_);
   auto& slot = nodes_[name];
   if (!slot) slot = std::make_shared<Node>(at, options_);
   return slot;
 }
 
 std::shared_ptr<ClusterRouter::Node> ClusterRouter::owner_node(std::uint16_t slot) const {
-  std::shared_lock lock(map_mu_);
+  SharedLock lock(map_mu_);
   return slots_[slot];
 }
 
@@ -84,7 +84,7 @@ Endpoint ClusterRouter::owner(std::uint16_t slot) const {
 void ClusterRouter::set_owner_for_test(std::uint16_t slot, const Endpoint& at) {
   auto n = node_for(at);
   stale_.store(false);
-  std::unique_lock lock(map_mu_);
+  MutexLock lock(map_mu_);
   slots_[slot] = std::move(n);
 }
 
@@ -95,7 +95,7 @@ ClusterRouter::Stats ClusterRouter::stats() const noexcept {
 Result<void> ClusterRouter::refresh() { return refresh_if_due(true); }
 
 Result<void> ClusterRouter::refresh_if_due(bool force) {
-  std::lock_guard guard(refresh_mu_);
+  MutexLock guard(refresh_mu_);
   const auto now = std::chrono::steady_clock::now();
   if (!force) {
     if (!stale_.load()) return {};  // someone else refreshed while we waited
@@ -107,7 +107,7 @@ Result<void> ClusterRouter::refresh_if_due(bool force) {
   // Ask the masters we know first (they are current), then the seeds.
   std::vector<Endpoint> candidates;
   {
-    std::shared_lock lock(map_mu_);
+    SharedLock lock(map_mu_);
     std::set<std::string> seen;
     for (const auto& n : slots_)
       if (n && seen.insert(n->pool.endpoint().str()).second) candidates.push_back(n->pool.endpoint());
@@ -161,7 +161,7 @@ Result<void> ClusterRouter::refresh_if_due(bool force) {
     owners.reserve(plan.size());
     for (const auto& p : plan) owners.push_back(node_for(p.master));
     {
-      std::unique_lock lock(map_mu_);
+      MutexLock lock(map_mu_);
       slots_.fill(nullptr);
       for (std::size_t i = 0; i < plan.size(); ++i)
         for (auto s = plan[i].first; s <= plan[i].last; ++s) slots_[static_cast<std::size_t>(s)] = owners[i];
@@ -205,7 +205,7 @@ Result<Reply> ClusterRouter::run(std::string_view key, const Op& op) {
       if (moved) {
         ++moved_;
         {
-          std::unique_lock lock(map_mu_);
+          MutexLock lock(map_mu_);
           slots_[to_slot] = target;
         }
         mark_stale();  // one slot moved: others probably did too; re-learn on the next call
@@ -239,7 +239,7 @@ Result<void> ClusterRouter::ping() {
   }
   std::vector<std::shared_ptr<Node>> masters;
   {
-    std::shared_lock lock(map_mu_);
+    SharedLock lock(map_mu_);
     std::set<Node*> seen;
     for (const auto& n : slots_) {
       if (!n) return fail(Errc::store_unavailable, "redis cluster: not every slot is served");

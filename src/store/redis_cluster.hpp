@@ -12,12 +12,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/mutex.hpp"
 #include "store/redis_conn.hpp"
 
 namespace tessera::store::redis {
@@ -71,12 +71,12 @@ class ClusterRouter final : public Router {
   std::vector<Endpoint> seeds_;
   RedisOptions options_;
 
-  mutable std::shared_mutex map_mu_;
-  std::array<std::shared_ptr<Node>, kSlots> slots_;  // guarded by map_mu_
-  std::map<std::string, std::shared_ptr<Node>> nodes_;  // "host:port" → node; guarded by map_mu_
+  mutable SharedMutex map_mu_;
+  std::array<std::shared_ptr<Node>, kSlots> slots_ GUARDED_BY(map_mu_);
+  std::map<std::string, std::shared_ptr<Node>> nodes_ GUARDED_BY(map_mu_);  // "host:port" → node
 
-  std::mutex refresh_mu_;  // one refresh at a time
-  std::chrono::steady_clock::time_point last_refresh_{};  // guarded by refresh_mu_
+  Mutex refresh_mu_;  // one refresh at a time
+  std::chrono::steady_clock::time_point last_refresh_ GUARDED_BY(refresh_mu_){};
   std::atomic<bool> stale_{true};
   std::atomic<std::uint64_t> moved_{0}, ask_{0}, tryagain_{0}, refreshes_{0};
 };

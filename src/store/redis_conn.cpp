@@ -160,7 +160,7 @@ Pool::Lease::~Lease() {
 
 Result<Pool::Lease> Pool::acquire() {
   {
-    std::unique_lock lock(mu_);
+    MutexLock lock(mu_);
     while (!idle_.empty()) {
       auto c = std::move(idle_.back());
       idle_.pop_back();
@@ -181,14 +181,14 @@ void Pool::give_back(std::unique_ptr<Connection> c) {
     clear();  // the others were talking to the same server: likely stale too
     return;
   }
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (idle_.size() < max_idle_) idle_.push_back(std::move(c));
 }
 
 void Pool::clear() {
   std::vector<std::unique_ptr<Connection>> drop;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     drop.swap(idle_);
   }
 }
@@ -222,7 +222,7 @@ Result<std::string> Script::load(Connection& c) const {
   if (!r) return std::unexpected(std::move(r.error()));
   if ((*r)->type != REDIS_REPLY_STRING || (*r)->len != 40) return bad_reply("SCRIPT LOAD", **r);
   std::string sha(text(**r));
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   sha_ = sha;
   return sha;
 }
@@ -231,7 +231,7 @@ Result<Reply> Script::eval(Connection& c, bool asking, std::span<const std::stri
                            std::span<const std::string> args) const {
   std::string sha;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     sha = sha_;
   }
   if (sha.empty()) {

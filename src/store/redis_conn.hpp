@@ -18,13 +18,13 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/mutex.hpp"
 #include "store/stores.hpp"
 #include "tessera/error.hpp"
 
@@ -127,8 +127,8 @@ class Pool {
   Endpoint at_;
   std::chrono::milliseconds connect_timeout_, command_timeout_;
   std::size_t max_idle_;
-  std::mutex mu_;
-  std::vector<std::unique_ptr<Connection>> idle_;
+  Mutex mu_;
+  std::vector<std::unique_ptr<Connection>> idle_ GUARDED_BY(mu_);
 };
 
 // ---- routing -------------------------------------------------------------------------------
@@ -173,8 +173,8 @@ class Script {
  private:
   Result<std::string> load(Connection& c) const;
   std::string source_;
-  mutable std::mutex mu_;
-  mutable std::string sha_;
+  mutable Mutex mu_;
+  mutable std::string sha_ GUARDED_BY(mu_);
 };
 
 }  // namespace tessera::store::redis

@@ -29,6 +29,7 @@
 #include <thread>
 #include <utility>
 
+#include "common/mutex.hpp"
 #include "codec/base64url.hpp"
 #include "crypto/crypto.hpp"
 #include "store/lru_cache.hpp"

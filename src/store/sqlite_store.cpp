@@ -12,11 +12,11 @@
 // Thread safety: one connection and its cached prepared statements, used under one mutex;
 // busy_timeout (5 s) covers other processes (or other stores) on the same file.
 #include <limits>
-#include <mutex>
 #include <string>
 #include <utility>
 
 #include "crypto/crypto.hpp"
+#include "common/mutex.hpp"
 #include "store/sqlite_schema.hpp"
 #include "store/stores.hpp"
 
@@ -97,7 +97,7 @@ class SqliteStore final : public AccountSessions {
   SqliteStore(sqlite::Db db, Statements st) : db_(std::move(db)), st_(std::move(st)) {}
 
   Result<std::vector<std::string>> create(const SessionRecord& r, std::size_t max_per_user) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto txn = begin();
     if (!txn) return std::unexpected(txn.error());
     {
@@ -133,7 +133,7 @@ class SqliteStore final : public AccountSessions {
   }
 
   Result<std::optional<SessionRecord>> get(std::string_view id_hash) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Call q(db_.get(), st_.get, "get");
     auto row = q.text(1, id_hash).step();
     if (!row) return std::unexpected(row.error());
@@ -142,7 +142,7 @@ class SqliteStore final : public AccountSessions {
   }
 
   Result<bool> touch(std::string_view id_hash, std::int64_t last_seen_at, std::int64_t idle_expires_at) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Call u(db_.get(), st_.touch, "touch");
     auto n = u.text(1, id_hash).integer(2, last_seen_at).integer(3, idle_expires_at).run();
     if (!n) return std::unexpected(n.error());
@@ -150,7 +150,7 @@ class SqliteStore final : public AccountSessions {
   }
 
   Result<bool> rotate(std::string_view old_id_hash, const SessionRecord& replacement) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto txn = begin();
     if (!txn) return std::unexpected(txn.error());
     auto n = Call(db_.get(), st_.revoke, "rotate: revoke old").text(1, old_id_hash).run();
@@ -162,7 +162,7 @@ class SqliteStore final : public AccountSessions {
   }
 
   Result<bool> revoke(std::string_view id_hash) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Call u(db_.get(), st_.revoke, "revoke");
     auto n = u.text(1, id_hash).run();
     if (!n) return std::unexpected(n.error());
@@ -170,7 +170,7 @@ class SqliteStore final : public AccountSessions {
   }
 
   Result<std::size_t> revoke_all(std::string_view user, std::optional<std::string_view> except_id_hash) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     // One UPDATE: its own (write-locked from the start) transaction, so it is atomic as is.
     Call u(db_.get(), st_.revoke_all, "revoke_all");
     u.text(1, user);
@@ -182,7 +182,7 @@ class SqliteStore final : public AccountSessions {
   }
 
   Result<std::vector<SessionRecord>> list(std::string_view user, std::int64_t now) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Call q(db_.get(), st_.list, "list");
     q.text(1, user).integer(2, now);
     std::vector<SessionRecord> out;
@@ -195,7 +195,7 @@ class SqliteStore final : public AccountSessions {
   }
 
   Result<CredentialChangeResult> change_credentials(const CredentialChange& c) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto txn = begin();
     if (!txn) return std::unexpected(txn.error());
     // The write lock is held from here: the deadline is checked once we own the data.
@@ -257,7 +257,7 @@ class SqliteStore final : public AccountSessions {
     std::size_t total = 0;
     for (;;) {
       // The lock is released between batches so other calls are not held up by a large sweep.
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       Call d(db_.get(), st_.sweep, "sweep");
       auto n = d.integer(1, cutoff).integer(2, kSweepBatch).run();
       if (!n) return std::unexpected(n.error());
@@ -267,23 +267,24 @@ class SqliteStore final : public AccountSessions {
   }
 
   Result<void> ping() override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return sqlite::check_schema(db_.get(), st_.ping);
   }
 
  private:
   // An open BEGIN IMMEDIATE transaction; rolled back on scope exit unless committed.
-  // REQUIRES: mu_ held for the Transaction's whole life.
+  // REQUIRES: mu_ held for the Transaction's whole life (begin() requires it; the analysis cannot
+  // follow s_, hence NO_THREAD_SAFETY_ANALYSIS on the members that touch the connection).
   class Transaction {
    public:
     explicit Transaction(SqliteStore& s) : s_(&s) {}
     Transaction(Transaction&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
     Transaction& operator=(Transaction&&) = delete;
-    ~Transaction() {
+    ~Transaction() NO_THREAD_SAFETY_ANALYSIS {
       // After some errors (SQLITE_FULL, SQLITE_IOERR, ...) SQLite has rolled back already.
       if (s_ && !sqlite3_get_autocommit(s_->db_.get())) (void)Call(s_->db_.get(), s_->st_.rollback, "ROLLBACK").run();
     }
-    Result<void> commit() {
+    Result<void> commit() NO_THREAD_SAFETY_ANALYSIS {
       auto c = Call(s_->db_.get(), s_->st_.commit, "COMMIT").run();
       if (!c) return std::unexpected(c.error());
       s_ = nullptr;
@@ -295,14 +296,14 @@ class SqliteStore final : public AccountSessions {
   };
 
   // REQUIRES: mu_ held.
-  Result<Transaction> begin() {
+  Result<Transaction> begin() REQUIRES(mu_) {
     auto b = Call(db_.get(), st_.begin, "BEGIN IMMEDIATE").run();
     if (!b) return std::unexpected(b.error());
     return Transaction(*this);
   }
 
   // REQUIRES: mu_ held.
-  Result<void> insert(const SessionRecord& r) {
+  Result<void> insert(const SessionRecord& r) REQUIRES(mu_) {
     Call c(db_.get(), st_.insert, "insert");
     c.text(1, r.id_hash).text(2, r.user).integer(3, r.created_at).integer(4, r.last_seen_at);
     c.integer(5, r.idle_expires_at).integer(6, r.absolute_expires_at).integer(7, r.revoked ? 1 : 0);
@@ -315,9 +316,9 @@ class SqliteStore final : public AccountSessions {
 
   // Serialises every use of the connection: guards db_ and st_ (a connection and its
   // statements, error message and change count are not for two threads at once).
-  std::mutex mu_;
-  sqlite::Db db_;   // GUARDED_BY(mu_); declared before st_ so statements are finalised first
-  Statements st_;   // GUARDED_BY(mu_)
+  Mutex mu_;
+  sqlite::Db db_ GUARDED_BY(mu_);  // declared before st_ so statements are finalised first
+  Statements st_ GUARDED_BY(mu_);
 };
 
 Result<Statements> prepare_all(sqlite3* db) {

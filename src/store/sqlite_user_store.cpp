@@ -11,10 +11,10 @@
 //    expiry (index login_throttle_by_expiry) every kSweepEvery failures.
 //  - Every SQLite error is store_unavailable.
 // Thread safety: one connection and its cached prepared statements, used under one mutex.
-#include <mutex>
 #include <string>
 #include <utility>
 
+#include "common/mutex.hpp"
 #include "store/sqlite_schema.hpp"
 #include "store/stores.hpp"
 #include "store/throttle.hpp"
@@ -65,7 +65,7 @@ class SqliteUserStore final : public UserStore {
   SqliteUserStore(sqlite::Db db, Statements st) : db_(std::move(db)), st_(std::move(st)) {}
 
   Result<bool> add(const UserRecord& r) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Call c(db_.get(), st_.add, "users: add");
     c.text(1, r.username).text(2, r.password_hash).integer(3, r.disabled ? 1 : 0);
     auto n = c.integer(4, r.created_at).integer(5, r.updated_at).run();
@@ -74,7 +74,7 @@ class SqliteUserStore final : public UserStore {
   }
 
   Result<std::optional<UserRecord>> get(std::string_view username) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Call q(db_.get(), st_.get, "users: get");
     auto row = q.text(1, username).step();
     if (!row) return std::unexpected(row.error());
@@ -84,7 +84,7 @@ class SqliteUserStore final : public UserStore {
 
   Result<bool> rehash_password(std::string_view username, std::uint64_t expected_generation, std::string_view hash,
                                std::int64_t updated_at) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Call u(db_.get(), st_.rehash, "users: rehash_password");
     u.text(1, username).integer(2, static_cast<std::int64_t>(expected_generation));
     auto n = u.text(3, hash).integer(4, updated_at).run();
@@ -93,7 +93,7 @@ class SqliteUserStore final : public UserStore {
   }
 
   Result<std::vector<UserRecord>> list() override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Call q(db_.get(), st_.list, "users: list");
     std::vector<UserRecord> out;
     for (;;) {
@@ -105,7 +105,7 @@ class SqliteUserStore final : public UserStore {
   }
 
   Result<ThrottleRecord> throttle_get(std::string_view key, std::int64_t now) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     {
       Call q(db_.get(), st_.throttle_get, "throttle: get");
       auto row = q.text(1, key).step();
@@ -122,7 +122,7 @@ class SqliteUserStore final : public UserStore {
 
   Result<ThrottleRecord> throttle_fail(std::string_view key, std::int64_t now, std::int64_t window) override {
     if (auto ok = throttle::check_window(window); !ok) return std::unexpected(std::move(ok.error()));
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (++fails_since_sweep_ >= kSweepEvery) {
       fails_since_sweep_ = 0;
       Call d(db_.get(), st_.throttle_sweep, "throttle: sweep");
@@ -141,7 +141,7 @@ class SqliteUserStore final : public UserStore {
   }
 
   Result<void> throttle_reset(std::string_view key) override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     Call d(db_.get(), st_.throttle_reset, "throttle: reset");
     auto n = d.text(1, key).run();
     if (!n) return std::unexpected(n.error());
@@ -149,16 +149,16 @@ class SqliteUserStore final : public UserStore {
   }
 
   Result<void> ping() override {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return sqlite::check_schema(db_.get(), st_.ping);
   }
 
  private:
   // Serialises every use of the connection (see sqlite_store.cpp).
-  std::mutex mu_;
-  sqlite::Db db_;              // GUARDED_BY(mu_); declared before st_ so statements are finalised first
-  Statements st_;              // GUARDED_BY(mu_)
-  int fails_since_sweep_ = 0;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  sqlite::Db db_ GUARDED_BY(mu_);  // declared before st_ so statements are finalised first
+  Statements st_ GUARDED_BY(mu_);
+  int fails_since_sweep_ GUARDED_BY(mu_) = 0;
 };
 
 Result<Statements> prepare_all(sqlite3* db) {
