@@ -3,6 +3,8 @@
 // it hashes a password, run_blocking() on the password pool.
 #include "server/app.hpp"
 
+#include "server/error_table.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -70,31 +72,6 @@ std::optional<std::string_view> header(const Request& msg, std::string_view name
   auto it = msg.find(name);
   if (it == msg.end()) return std::nullopt;
   return it->value();
-}
-
-// Fixed texts per code: library messages are logged, not sent.
-std::string_view message_for(std::string_view code) {
-  if (code == "unauthenticated") return "no session cookie";
-  if (code == "session_not_found") return "no such session";
-  if (code == "session_idle_expired") return "the session expired after inactivity";
-  if (code == "session_absolute_expired") return "the session reached its maximum lifetime";
-  if (code == "session_revoked") return "the session was ended";
-  if (code == "invalid_credentials") return "invalid username or password";
-  if (code == "csrf_failed") return "missing or invalid CSRF token, or a cross-origin request";
-  if (code == "throttled") return "too many failed logins; try again later";
-  if (code == "store_unavailable") return "the store is unavailable; try again later";
-  if (code == "store_epoch_mismatch")
-    return "the store lost its data or was replaced; an operator must restore it or confirm it";
-  if (code == "weak_password") return "the new password must be 8 to 1024 bytes";
-  if (code == "not_found") return "no such resource";
-  if (code == "method_not_allowed") return "method not allowed";
-  if (code == "request_timeout") return "the request was not received in time";
-  if (code == "body_too_large") return "the request body is too large";
-  if (code == "headers_too_large") return "the request headers are too large";
-  if (code == "unsupported_media_type") return "unsupported content type";
-  if (code == "overloaded") return "too many connections; try again later";
-  if (code == "malformed") return "malformed request";
-  return "internal error";
 }
 
 std::int64_t now_seconds() { return SystemClock::instance().now(); }
@@ -221,51 +198,16 @@ Response App::error(Exchange& x, http::status status, std::string_view code, std
   return json_response(status, json::object{{"error", code}, {"message", message}});
 }
 
+Response App::error(Exchange& x, std::string_view code, std::string_view message) {
+  const PublicError pe = public_error(code);
+  return error(x, pe.status, pe.code, message.empty() ? pe.message : message);
+}
+
 Response App::error(Exchange& x, const Error& e) {
   const std::string_view code = e.name();
-  http::status status = http::status::internal_server_error;
-  std::string_view sent = code;
-  switch (e.code) {
-    case Errc::malformed:
-    case Errc::wrong_type:
-    case Errc::duplicate_member:
-    case Errc::json_too_deep:
-    case Errc::token_too_large:
-      status = http::status::bad_request;
-      sent = "malformed";
-      break;
-    case Errc::weak_password:
-    case Errc::invalid_argument:
-      status = http::status::bad_request;
-      break;
-    case Errc::session_not_found:
-    case Errc::session_idle_expired:
-    case Errc::session_absolute_expired:
-    case Errc::session_revoked:
-    case Errc::invalid_credentials:
-      status = http::status::unauthorized;
-      break;
-    case Errc::user_not_found:  // the account went away under a live session
-      status = http::status::unauthorized;
-      sent = "invalid_credentials";
-      break;
-    case Errc::csrf_failed:
-      status = http::status::forbidden;
-      break;
-    case Errc::credentials_changed:  // a credential change raced this request; nothing was written
-      status = http::status::conflict;
-      break;
-    case Errc::throttled:
-      status = http::status::too_many_requests;
-      break;
-    case Errc::store_unavailable:
-    case Errc::store_epoch_mismatch:
-      status = http::status::service_unavailable;
-      break;
-    default:
-      sent = "internal";
-      break;
-  }
+  const PublicError pe = public_error(e.code);
+  const http::status status = pe.status;
+  const std::string_view sent = pe.code;
   if (e.code == Errc::store_unavailable) {
     metrics_.add(Counter::store_errors);
     ctx_.log->log(LogLevel::error, "store error",
@@ -275,7 +217,7 @@ Response App::error(Exchange& x, const Error& e) {
   } else if (ctx_.log->enabled(LogLevel::debug)) {
     ctx_.log->log(LogLevel::debug, "request refused", json::object{{"error", code}, {"detail", e.message}});
   }
-  const std::string_view text = e.code == Errc::invalid_argument ? std::string_view(e.message) : message_for(sent);
+  const std::string_view text = e.code == Errc::invalid_argument ? std::string_view(e.message) : pe.message;
   Response res = error(x, status, sent, text);
   if (e.code == Errc::throttled) res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, e.retry_after)));
   return res;
@@ -392,7 +334,7 @@ asio::awaitable<Response> App::handle(Incoming& in) {
   const auto hosts = in.msg.count(http::field::host);
   if (hosts > 1 || (hosts == 0 && in.msg.version() >= 11)) {
     // RFC 9112 §3.2: exactly one Host in HTTP/1.1 (the same-origin checks rely on it).
-    res = error(x, http::status::bad_request, "malformed", "exactly one Host header is required");
+    res = error(x, "malformed", "exactly one Host header is required");
   } else if (m.kind == Router::Match::Kind::found) {
     route = metrics_.route_index(m.pattern);
     x.params = std::move(m.params);
@@ -404,13 +346,13 @@ asio::awaitable<Response> App::handle(Incoming& in) {
       ctx_.log->log(LogLevel::error, "internal error", json::object{{"detail", e.what()}});
       failed = true;
     }
-    if (failed) res = error(x, http::status::internal_server_error, "internal", message_for("internal"));
+    if (failed) res = error(x, "internal");
   } else if (m.kind == Router::Match::Kind::method_not_allowed) {
     route = metrics_.route_index(m.pattern);
-    res = error(x, http::status::method_not_allowed, "method_not_allowed", message_for("method_not_allowed"));
+    res = error(x, "method_not_allowed");
     res.set(http::field::allow, m.allow);
   } else {
-    res = error(x, http::status::not_found, "not_found", message_for("not_found"));
+    res = error(x, "not_found");
   }
   finalize(res, in.tls);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -419,7 +361,8 @@ asio::awaitable<Response> App::handle(Incoming& in) {
 }
 
 Response App::refuse(const Refused& r) {
-  Response res = json_response(r.status, json::object{{"error", r.code}, {"message", message_for(r.code)}});
+  const PublicError pe = public_error(r.code);
+  Response res = json_response(pe.status, json::object{{"error", pe.code}, {"message", pe.message}});
   finalize(res, r.tls);
   record(metrics_.other_route(), r.method, res, 0.0, nullptr, r.peer_ip, r.code);
   return res;
@@ -441,7 +384,7 @@ bool App::same_origin(const Exchange& x) const {
 asio::awaitable<std::expected<App::Authed, Response>> App::authenticate(Exchange& x, bool state_changing) {
   std::optional<std::string> id = request_cookie(x.in.msg, CookieOptions{}.name);
   if (!id || id->empty())
-    co_return std::unexpected(error(x, http::status::unauthorized, "unauthenticated", message_for("unauthenticated")));
+    co_return std::unexpected(error(x, "unauthenticated"));
 
   auto s = co_await run_store(ctx_, [this, &id] { return ctx_.auth->authenticate(*id); });
   if (!s) co_return std::unexpected(error(x, s.error()));
@@ -451,7 +394,7 @@ asio::awaitable<std::expected<App::Authed, Response>> App::authenticate(Exchange
   if (state_changing) {
     const auto token = header(x.in.msg, "X-CSRF-Token");
     if (!token || !ctx_.sessions->check_csrf(*s, *token) || !same_origin(x))
-      co_return std::unexpected(error(x, http::status::forbidden, "csrf_failed", message_for("csrf_failed")));
+      co_return std::unexpected(error(x, "csrf_failed"));
   }
   co_return Authed{std::move(*id), std::move(*s)};
 }
@@ -464,15 +407,15 @@ std::expected<std::vector<std::string>, Response> App::read_fields(Exchange& x, 
   auto fields = parse_body_fields(type, msg.body(), names, allow_form, ctx_.cfg->http.max_body_bytes);
   if (fields) return std::move(*fields);
   if (fields.error().unsupported_media_type)
-    return std::unexpected(error(x, http::status::unsupported_media_type, "unsupported_media_type", fields.error().why));
-  return std::unexpected(error(x, http::status::bad_request, "malformed", fields.error().why));
+    return std::unexpected(error(x, "unsupported_media_type", fields.error().why));
+  return std::unexpected(error(x, "malformed", fields.error().why));
 }
 
 // ---------------------------------------------------------------------------------- handlers
 
 asio::awaitable<Response> App::login(Exchange& x) {
   // Login CSRF: a cross-site page must not log the browser into the attacker's account.
-  if (!same_origin(x)) co_return error(x, http::status::forbidden, "csrf_failed", message_for("csrf_failed"));
+  if (!same_origin(x)) co_return error(x, "csrf_failed");
   auto fields = read_fields(x, {"username", "password"}, true);
   if (!fields) co_return std::move(fields.error());
   const std::string& user = (*fields)[0];
@@ -534,7 +477,7 @@ asio::awaitable<Response> App::revoke_session(Exchange& x) {
   if (!r) {
     // Someone else's session or no session at all: one answer, 404.
     if (r.error().code == Errc::session_not_found)
-      co_return error(x, http::status::not_found, "session_not_found", message_for("session_not_found"));
+      co_return error(x, http::status::not_found, "session_not_found", public_error("session_not_found").message);
     co_return error(x, r.error());
   }
   metrics_.add(Counter::sessions_revoked);

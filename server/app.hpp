@@ -187,6 +187,9 @@ class App final : public Application {
   Response error(Exchange& x, http::status status, std::string_view code, std::string_view message);
   // The response for a library error (and its metrics and log line).
   Response error(Exchange& x, const Error& e);
+  // The answer error_table.hpp gives for a public code; message replaces the fixed text when
+  // given (a reason the client may see, e.g. which field is missing).
+  Response error(Exchange& x, std::string_view code, std::string_view message = {});
   // {user, csrf_token, expires_at} + Set-Cookie, after login or password change.
   // The response to /login and /password: counts failures and throttling, or sets the cookie.
   Response login_outcome(Exchange& x, const Result<LoginResult>& r);

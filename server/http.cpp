@@ -158,8 +158,8 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     close_socket();
   }
 
-  asio::awaitable<void> refuse_and_close(http::status status, std::string_view code, std::string_view method) {
-    Response res = server_.app().refuse(Refused{status, code, method, peer_ip_, kTls});
+  asio::awaitable<void> refuse_and_close(std::string_view code, std::string_view method) {
+    Response res = server_.app().refuse(Refused{code, method, peer_ip_, kTls});
     res.version(11);
     res.keep_alive(false);
     res.prepare_payload();
@@ -200,7 +200,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       if (ec || closed_) co_return;
     }
     if (!counted_) {
-      co_await refuse_and_close(http::status::service_unavailable, "overloaded", {});
+      co_await refuse_and_close("overloaded", {});
       co_return;
     }
     for (;;) {
@@ -242,19 +242,19 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       if (ec) {
         const std::string method = parser.is_header_done() ? std::string(parser.get().method_string()) : std::string();
         if (timed_out) {
-          co_await refuse_and_close(http::status::request_timeout, "request_timeout", method);
+          co_await refuse_and_close("request_timeout", method);
         } else if (ec == http::error::header_limit) {
-          co_await refuse_and_close(http::status::request_header_fields_too_large, "headers_too_large", method);
+          co_await refuse_and_close("headers_too_large", method);
         } else if (ec == http::error::body_limit) {
-          co_await refuse_and_close(http::status::payload_too_large, "body_too_large", method);
+          co_await refuse_and_close("body_too_large", method);
         } else if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
                    ec != http::error::end_of_stream && ec != http::error::partial_message) {
-          co_await refuse_and_close(http::status::bad_request, "malformed", method);
+          co_await refuse_and_close("malformed", method);
         }
         co_return;  // otherwise the peer went away mid-request: nobody to answer
       }
       if (announces_trailer || field_count(parser.get()) != header_fields) {
-        co_await refuse_and_close(http::status::bad_request, "malformed", parser.get().method_string());
+        co_await refuse_and_close("malformed", parser.get().method_string());
         co_return;
       }
 

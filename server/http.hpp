@@ -58,8 +58,7 @@ struct Incoming {
 
 // A request the transport refused before it was read in full.
 struct Refused {
-  http::status status;
-  std::string_view code;    // "headers_too_large", "body_too_large", ...
+  std::string_view code;    // "headers_too_large", "body_too_large", ... (status and text: error_table.hpp)
   std::string_view method;  // empty when the request line was not read
   std::string peer_ip;
   bool tls = false;
