@@ -1,6 +1,8 @@
 // setup_tls (server/tls.hpp).
 #include "server/tls.hpp"
 
+// Asio's ssl::context has no call for a minimum version or a cipher list: those two settings
+// go through its native SSL_CTX (TLS is transport, not a crypto primitive of src/crypto/).
 #include <openssl/ssl.h>
 
 namespace tessera::server {
