@@ -70,6 +70,24 @@ asio::awaitable<std::invoke_result_t<F&>> run_blocking(asio::thread_pool& pool, 
       asio::use_awaitable, std::move(fn));
 }
 
+// Runs start(Completion<T>) (an asynchronous library call, e.g. AuthService::authenticate with
+// a SessionReader) and resumes the awaiting coroutine on its own executor with the result,
+// always through a post: a reader may answer inline, before the coroutine has suspended.
+template <class T, class Start>
+asio::awaitable<Result<T>> await_completion(Start start) {
+  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>, void(Result<T>)>(
+      [](auto handler, Start st) {
+        auto work = asio::prefer(asio::get_associated_executor(handler), asio::execution::outstanding_work.tracked);
+        st(Completion<T>([handler = std::move(handler), work = std::move(work)](Result<T> r) mutable {
+          auto target = work;
+          asio::post(target, [handler = std::move(handler), r = std::move(r)]() mutable {
+            std::move(handler)(std::move(r));
+          });
+        }));
+      },
+      asio::use_awaitable, std::move(start));
+}
+
 // One request being served, as handlers see it.
 struct Exchange {
   Incoming& in;
@@ -121,6 +139,9 @@ struct AppContext {
   UserStore* user_store = nullptr;
   std::string jwks_json;
   asio::thread_pool* pool = nullptr;           // store calls; nullptr: inline on the I/O thread
+  // The session check's reader per lane (Incoming::lane; SessionStore::reader() on that lane's
+  // loop); empty: the check goes through pool like other store calls.
+  std::vector<SessionReader*> readers;
   asio::thread_pool* password_pool = nullptr;  // login and password change (Argon2id)
   Logger* log = nullptr;
   // The store epoch check (epoch_guard.hpp); nullptr: none (the memory store).

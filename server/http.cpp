@@ -69,12 +69,13 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
  public:
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
-  Connection(HttpServer& server, Stream stream, std::string peer_ip, bool counted)
+  Connection(HttpServer& server, Stream stream, std::string peer_ip, bool counted, std::size_t lane)
       : server_(server),
         stream_(std::move(stream)),
         timer_(stream_.get_executor()),
         peer_ip_(std::move(peer_ip)),
-        counted_(counted) {}
+        counted_(counted),
+        lane_(lane) {}
 
   asio::any_io_executor executor() { return stream_.get_executor(); }
 
@@ -258,7 +259,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
         co_return;
       }
 
-      Incoming in{parser.release(), peer_ip_, kTls};
+      Incoming in{parser.release(), peer_ip_, kTls, lane_};
       const unsigned version = in.msg.version();
       const bool keep_alive = in.msg.keep_alive();
       Response res = co_await server_.app().handle(in);
@@ -283,14 +284,15 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   beast::flat_buffer buffer_;
   std::string peer_ip_;
   bool counted_;
+  std::size_t lane_;
   bool idle_ = false;
   bool closed_ = false;
 };
 
 // Registers the connection, runs it, and accounts for its end.
 template <class Stream>
-void spawn(HttpServer& server, Stream stream, std::string peer_ip, bool counted) {
-  auto conn = std::make_shared<Connection<Stream>>(server, std::move(stream), std::move(peer_ip), counted);
+void spawn(HttpServer& server, Stream stream, std::string peer_ip, bool counted, std::size_t lane) {
+  auto conn = std::make_shared<Connection<Stream>>(server, std::move(stream), std::move(peer_ip), counted, lane);
   const std::uint64_t id = counted ? server.attach(conn) : 0;
   if (counted) server.app().on_connection(+1);
   asio::co_spawn(
@@ -345,8 +347,15 @@ std::string endpoint_url(const tcp::endpoint& ep, bool tls) {
   return scheme + host + ":" + std::to_string(ep.port());
 }
 
-HttpServer::HttpServer(asio::io_context& ioc, Application& app, HttpLimits limits, asio::ssl::context* tls)
-    : ioc_(ioc), app_(app), limits_(limits), tls_(tls), strand_(asio::make_strand(ioc)), acceptor_(strand_) {}
+HttpServer::HttpServer(asio::io_context& ioc, Application& app, HttpLimits limits, asio::ssl::context* tls,
+                       std::vector<asio::io_context*> lanes)
+    : ioc_(ioc),
+      lanes_(lanes.empty() ? std::vector<asio::io_context*>{&ioc} : std::move(lanes)),
+      app_(app),
+      limits_(limits),
+      tls_(tls),
+      strand_(asio::make_strand(ioc)),
+      acceptor_(strand_) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -373,7 +382,8 @@ void HttpServer::start() {
 asio::awaitable<void> HttpServer::accept_loop() {
   asio::steady_timer backoff(strand_);
   for (;;) {
-    tcp::socket socket(asio::make_strand(ioc_));
+    const std::size_t lane = next_lane_++ % lanes_.size();
+    tcp::socket socket(asio::make_strand(*lanes_[lane]));
     auto [ec] = co_await acceptor_.async_accept(socket, kTuple);
     if (stopping() || !acceptor_.is_open()) co_return;
     if (ec) {
@@ -399,9 +409,9 @@ asio::awaitable<void> HttpServer::accept_loop() {
     }
     try {
       if (tls_ != nullptr)
-        spawn(*this, TlsStream(std::move(socket), *tls_), std::move(ip), counted);
+        spawn(*this, TlsStream(std::move(socket), *tls_), std::move(ip), counted, lane);
       else
-        spawn(*this, std::move(socket), std::move(ip), counted);
+        spawn(*this, std::move(socket), std::move(ip), counted, lane);
     } catch (const std::exception&) {
       if (counted) active_.fetch_sub(1);
     }

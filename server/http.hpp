@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -54,6 +55,7 @@ struct Incoming {
   Request msg;
   std::string peer_ip;  // the TCP peer's address (normalize_ip, server/client_ip.hpp)
   bool tls = false;
+  std::size_t lane = 0;  // index of the io_context (HttpServer's lanes) the connection runs on
 };
 
 // A request the transport refused before it was read in full.
@@ -95,8 +97,12 @@ class ConnectionBase;
 
 class HttpServer {
  public:
-  // app and ioc must outlive the server; tls (if given) too.
-  HttpServer(asio::io_context& ioc, Application& app, HttpLimits limits, asio::ssl::context* tls = nullptr);
+  // app and ioc must outlive the server; tls (if given) and the lanes too. ioc runs the
+  // acceptor; connections are spread round-robin over lanes (each run by one thread, each with
+  // its own store reader in the application: Incoming::lane says which), or all go to ioc
+  // when lanes is empty.
+  HttpServer(asio::io_context& ioc, Application& app, HttpLimits limits, asio::ssl::context* tls = nullptr,
+             std::vector<asio::io_context*> lanes = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -127,6 +133,8 @@ class HttpServer {
   asio::awaitable<void> accept_loop();
 
   asio::io_context& ioc_;
+  std::vector<asio::io_context*> lanes_;
+  std::size_t next_lane_ = 0;  // on strand_ only
   Application& app_;
   HttpLimits limits_;
   asio::ssl::context* tls_;

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -30,6 +33,7 @@
 #include <fmt/format.h>
 
 #include "server/app.hpp"
+#include "server/asio_event_loop.hpp"
 #include "server/epoch_guard.hpp"
 #include "server/fd_limit.hpp"
 #include "server/http.hpp"
@@ -211,7 +215,20 @@ int run(const ServerConfig& cfg) {
 
   unsigned threads = cfg.threads != 0 ? cfg.threads : std::thread::hardware_concurrency();
   if (threads == 0) threads = 1;
-  asio::io_context ioc(static_cast<int>(threads));
+  // One io_context per I/O thread (a lane): each connection lives on one lane, and each lane
+  // checks sessions through its own store reader (for Redis: its own pipelined connection per
+  // node), so the hot path never hands a request to another thread. Lane 0 also runs the
+  // acceptors, signals and timers.
+  std::vector<std::unique_ptr<asio::io_context>> lanes;
+  for (unsigned i = 0; i < threads; ++i) lanes.push_back(std::make_unique<asio::io_context>(1));
+  asio::io_context& ioc = *lanes.front();
+  std::vector<asio::io_context*> lane_ptrs;
+  using WorkGuard = asio::executor_work_guard<asio::io_context::executor_type>;
+  std::vector<WorkGuard> lane_work;  // keeps idle lanes running until shutdown
+  for (auto& l : lanes) {
+    lane_ptrs.push_back(l.get());
+    lane_work.push_back(asio::make_work_guard(*l));
+  }
   // Store calls: a pool of cfg.worker_threads, or inline on the I/O threads when 0. Password
   // hashing (and the periodic sweep): its own pool, one thread per core, so a burst of logins
   // never queues session checks behind Argon2id.
@@ -224,6 +241,13 @@ int run(const ServerConfig& cfg) {
   if (store_threads != 0) store_pool.emplace(store_threads);
   asio::thread_pool password_pool(cores != 0 ? cores : 1);
 
+  std::vector<std::unique_ptr<AsioEventLoop>> loops;
+  std::vector<std::unique_ptr<SessionReader>> readers;
+  for (auto& l : lanes) {
+    loops.push_back(std::make_unique<AsioEventLoop>(*l, store_pool ? &*store_pool : nullptr));
+    readers.push_back(accounts.sessions().reader(*loops.back()));
+  }
+
   AppContext ctx;
   ctx.cfg = &cfg;
   ctx.auth = &auth;
@@ -232,6 +256,7 @@ int run(const ServerConfig& cfg) {
   ctx.user_store = &accounts.users();
   ctx.jwks_json = data->jwks_json;
   ctx.pool = store_pool ? &*store_pool : nullptr;
+  for (auto& r : readers) ctx.readers.push_back(r.get());
   ctx.password_pool = &password_pool;
   ctx.log = &log;
   ctx.epoch = epoch ? &*epoch : nullptr;
@@ -239,7 +264,7 @@ int run(const ServerConfig& cfg) {
 
   HttpLimits limits = cfg.http;
   limits.max_connections = max_connections;
-  HttpServer http(ioc, app, limits, tls ? &*tls : nullptr);
+  HttpServer http(ioc, app, limits, tls ? &*tls : nullptr, lane_ptrs);
   auto bound = http.listen(*endpoint);
   if (!bound) return startup_failed(log, "listen", bound.error());
 
@@ -291,6 +316,11 @@ int run(const ServerConfig& cfg) {
           http.close_all();
           metrics_http.close_all();
         }
+        // Each lane drops its reader on its own thread (a Redis reader's connections would
+        // keep the lane running), then runs until its last connection is gone.
+        for (std::size_t i = 0; i < lanes.size(); ++i)
+          asio::post(*lanes[i], [&readers, i] { readers[i].reset(); });
+        for (auto& w : lane_work) w.reset();
       },
       asio::detached);
 
@@ -306,12 +336,12 @@ int run(const ServerConfig& cfg) {
   log.log(LogLevel::info, "listening", listening);
   print_what_now(cfg, *bound, http.tls(), data->created, metrics_bound);
 
-  // Every thread runs the one io_context until no work is left: the acceptor is closed, the
-  // connections are gone, the sweep timer cancelled and the pool's calls have come back.
-  auto run_loop = [&ioc, &log] {
+  // Each thread runs its lane until no work is left: the acceptor is closed, the connections
+  // are gone, the timers cancelled, the reader dropped and the pools' calls have come back.
+  auto run_loop = [&log](asio::io_context& lane) {
     for (;;) {
       try {
-        ioc.run();
+        lane.run();
         return;
       } catch (const std::exception& e) {
         log.log(LogLevel::error, "internal error", json::object{{"detail", e.what()}});
@@ -320,8 +350,8 @@ int run(const ServerConfig& cfg) {
   };
   std::vector<std::thread> workers;
   workers.reserve(threads - 1);
-  for (unsigned i = 1; i < threads; ++i) workers.emplace_back(run_loop);
-  run_loop();
+  for (unsigned i = 1; i < threads; ++i) workers.emplace_back(run_loop, std::ref(*lanes[i]));
+  run_loop(ioc);
   for (auto& t : workers) t.join();
   if (store_pool) store_pool->join();
   password_pool.join();

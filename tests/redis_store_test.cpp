@@ -446,6 +446,7 @@ class FreezeBeforeRouter final : public redis::Router {
     return inner_->run(key, op);
   }
   tessera::Result<void> ping() override { return inner_->ping(); }
+  std::optional<redis::Endpoint> endpoint_for(std::string_view key) const override { return inner_->endpoint_for(key); }
 
  private:
   std::shared_ptr<redis::Router> inner_;

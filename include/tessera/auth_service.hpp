@@ -90,6 +90,9 @@ class AuthService {
                             std::string_view device_cookie = {});
   // The live session behind a cookie value (SessionManager::validate).
   Result<Session> authenticate(std::string_view session_id);
+  // The same through an asynchronous reader of the session store (the server's hot path:
+  // SessionStore::reader() on its I/O loop); done runs once, on the reader's loop.
+  void authenticate(std::string_view session_id, SessionReader& reader, Completion<Session> done);
   Result<void> logout(std::string_view session_id);
   // The user's live sessions, oldest first.
   Result<std::vector<Session>> sessions(std::string_view user);

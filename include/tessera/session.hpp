@@ -67,6 +67,10 @@ class SessionManager {
   // The live session behind a cookie value. Errors: session_not_found (unknown or malformed
   // id), session_idle_expired, session_absolute_expired, session_revoked, store_unavailable.
   Result<Session> validate(std::string_view id);
+  // The same check through an asynchronous reader of this manager's store (SessionStore::
+  // reader()): done runs once, on the reader's loop, possibly before this returns. The
+  // manager and the reader must outlive the call.
+  void validate(std::string_view id, SessionReader& reader, Completion<Session> done);
 
   // New id, same user/data/CSRF secret/created_at, fresh idle window; the old id is dead.
   Result<NewSession> rotate(std::string_view id);

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "tessera/error.hpp"
+#include "tessera/event_loop.hpp"
 #include "tessera/secret.hpp"
 
 namespace tessera {
@@ -51,6 +53,25 @@ struct SessionRecord {
 // manager can still say which timeout ended a session, and a tombstone outlives its cookie.
 // Idle expiry is decided by the manager from idle_expires_at; stores do not delete on it.
 inline constexpr std::int64_t kExpiredGrace = 600;
+
+// The continuation of an asynchronous call: runs once, on the loop's thread, with the result.
+template <class T>
+using Completion = std::move_only_function<void(Result<T>)>;
+
+// The hot path of a store (a session check on every request), asynchronous: get and touch with
+// the same meaning and errors as SessionStore's, answered through a Completion instead of a
+// return value. A reader is bound to one EventLoop and used only on its thread; done may run
+// before the call returns (stores that answer in microseconds answer inline) or later. Every
+// call completes exactly once, with store_unavailable within the store's timeout when the
+// backend is unreachable or frozen (invariant 9). Destroying the reader completes what is
+// still pending with store_unavailable.
+class SessionReader {
+ public:
+  virtual ~SessionReader() = default;
+  virtual void get(std::string_view id_hash, Completion<std::optional<SessionRecord>> done) = 0;
+  virtual void touch(std::string_view id_hash, std::int64_t last_seen_at, std::int64_t idle_expires_at,
+                     Completion<bool> done) = 0;
+};
 
 class SessionStore {
  public:
@@ -92,6 +113,12 @@ class SessionStore {
 
   // Cheap reachability check for readiness probes.
   virtual Result<void> ping() = 0;
+
+  // A reader of this store for the hot path, bound to loop. The default answers inline with
+  // get() and touch() (memory, SQLite: microseconds); Redis and Redis Cluster talk to the
+  // server asynchronously on the loop, one pipelined connection per loop (and per node).
+  // The store must outlive the reader.
+  virtual std::unique_ptr<SessionReader> reader(EventLoop& loop);
 };
 
 // Backends. URIs: "memory:", "sqlite:PATH", "redis://HOST:PORT",

@@ -45,6 +45,9 @@ enum class Hash { sha256, sha384, sha512 };
 std::size_t hash_size(Hash h) noexcept;  // 32 / 48 / 64
 Bytes sha256(ByteView data);
 Bytes digest(Hash h, ByteView data);
+// SHA-1, for naming things where the name is SHA-1 by someone else's protocol (a Redis
+// script's EVALSHA name); never for integrity or authentication.
+Bytes sha1_for_naming(ByteView data);
 
 // ---- HMAC -----------------------------------------------------------------------------
 // A pre-keyed HMAC: the key schedule is computed once; each call duplicates the keyed

@@ -1,4 +1,4 @@
-// SHA-2 digests through OpenSSL, with each EVP_MD fetched once per process.
+// SHA-2 digests (and SHA-1 for naming only) through OpenSSL, with each EVP_MD fetched once per process.
 #include <cstdlib>
 
 #include <openssl/evp.h>
@@ -46,5 +46,14 @@ Bytes digest(Hash h, ByteView data) {
 }
 
 Bytes sha256(ByteView data) { return digest(Hash::sha256, data); }
+
+Bytes sha1_for_naming(ByteView data) {
+  static const EVP_MD* const md1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  Bytes out(20);
+  unsigned int len = 0;
+  if (md1 == nullptr || EVP_Digest(data.data(), data.size(), out.data(), &len, md1, nullptr) != 1 || len != out.size())
+    std::abort();
+  return out;
+}
 
 }  // namespace tessera::crypto

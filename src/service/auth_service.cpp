@@ -136,6 +136,10 @@ Result<NewSession> AuthService::create_login_session(UserRecord rec, const Clien
 
 Result<Session> AuthService::authenticate(std::string_view session_id) { return sessions_.validate(session_id); }
 
+void AuthService::authenticate(std::string_view session_id, SessionReader& reader, Completion<Session> done) {
+  sessions_.validate(session_id, reader, std::move(done));
+}
+
 Result<void> AuthService::logout(std::string_view session_id) { return sessions_.revoke(session_id); }
 
 Result<std::vector<Session>> AuthService::sessions(std::string_view user) { return sessions_.list(user); }

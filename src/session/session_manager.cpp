@@ -43,10 +43,8 @@ std::string new_random_token() {
   return out;
 }
 
-// The stored record behind id if it is usable at now; no store write.
-Result<SessionRecord> load_live(SessionStore& store, std::string_view id, std::int64_t now) {
-  if (!well_formed(id)) return fail(Errc::session_not_found, "session id malformed");
-  auto got = store.get(SessionManager::hash_id(id));
+// The record a store's get() returned, if it is usable at now.
+Result<SessionRecord> live_record(Result<std::optional<SessionRecord>> got, std::int64_t now) {
   if (!got) return unavailable(got.error());
   if (!*got) return fail(Errc::session_not_found);
   SessionRecord& r = **got;
@@ -55,6 +53,29 @@ Result<SessionRecord> load_live(SessionStore& store, std::string_view id, std::i
   if (now >= r.absolute_expires_at) return fail(Errc::session_absolute_expired);
   if (now >= r.idle_expires_at) return fail(Errc::session_idle_expired);
   return std::move(r);
+}
+
+// The stored record behind id if it is usable at now; no store write.
+Result<SessionRecord> load_live(SessionStore& store, std::string_view id, std::int64_t now) {
+  if (!well_formed(id)) return fail(Errc::session_not_found, "session id malformed");
+  return live_record(store.get(SessionManager::hash_id(id)), now);
+}
+
+// Sliding, coalesced: the new idle expiry when a touch is due at now (touch_fraction of the
+// idle window has passed since the last write), nullopt when not.
+std::optional<std::int64_t> touch_due(const SessionOptions& o, const SessionRecord& r, std::int64_t now) {
+  const double since = static_cast<double>(now - r.last_seen_at);
+  if (since < o.touch_fraction * static_cast<double>(o.idle_timeout)) return std::nullopt;
+  return std::min(now + o.idle_timeout, r.absolute_expires_at);
+}
+
+// The session after a touch (its result from the store).
+Result<Session> touched(Result<bool> t, SessionRecord r, std::int64_t now, std::int64_t idle) {
+  if (!t) return unavailable(t.error());
+  if (!*t) return fail(Errc::session_revoked, "session revoked concurrently");
+  r.last_seen_at = now;
+  r.idle_expires_at = idle;
+  return Session{std::move(r)};
 }
 
 }  // namespace
@@ -105,18 +126,26 @@ Result<Session> SessionManager::validate(std::string_view id) {
   const std::int64_t now = clock_->now();
   auto r = load_live(store_, id, now);
   if (!r) return std::unexpected(std::move(r.error()));
+  const auto idle = touch_due(options_, *r, now);
+  if (!idle) return Session{std::move(*r)};
+  const std::string id_hash = r->id_hash;
+  return touched(store_.touch(id_hash, now, *idle), std::move(*r), now, *idle);
+}
 
-  // Sliding, coalesced: write only once touch_fraction of the idle window has passed.
-  const double since = static_cast<double>(now - r->last_seen_at);
-  if (since >= options_.touch_fraction * static_cast<double>(options_.idle_timeout)) {
-    const std::int64_t idle = std::min(now + options_.idle_timeout, r->absolute_expires_at);
-    auto touched = store_.touch(r->id_hash, now, idle);
-    if (!touched) return unavailable(touched.error());
-    if (!*touched) return fail(Errc::session_revoked, "session revoked concurrently");
-    r->last_seen_at = now;
-    r->idle_expires_at = idle;
-  }
-  return Session{std::move(*r)};
+void SessionManager::validate(std::string_view id, SessionReader& reader, Completion<Session> done) {
+  const std::int64_t now = clock_->now();
+  if (!well_formed(id)) return done(fail(Errc::session_not_found, "session id malformed"));
+  reader.get(hash_id(id), [this, &reader, now, done = std::move(done)](Result<std::optional<SessionRecord>> got) mutable {
+    auto r = live_record(std::move(got), now);
+    if (!r) return done(std::unexpected(std::move(r.error())));
+    const auto idle = touch_due(options_, *r, now);
+    if (!idle) return done(Session{std::move(*r)});
+    const std::string id_hash = r->id_hash;
+    reader.touch(id_hash, now, *idle,
+                 [r = std::move(*r), now, idle = *idle, done = std::move(done)](Result<bool> t) mutable {
+                   done(touched(std::move(t), std::move(r), now, idle));
+                 });
+  });
 }
 
 Result<PreparedRotation> SessionManager::prepare_rotation(std::string_view id) {

@@ -81,6 +81,14 @@ Endpoint ClusterRouter::owner(std::uint16_t slot) const {
   return n ? n->pool.endpoint() : Endpoint{};
 }
 
+std::optional<Endpoint> ClusterRouter::endpoint_for(std::string_view key) const {
+  // The map as it is, stale or not: a wrong guess costs one MOVED, which the caller hands
+  // to run(); an empty map (never learned) answers nullopt.
+  auto n = owner_node(key_slot(key));
+  if (!n) return std::nullopt;
+  return n->pool.endpoint();
+}
+
 void ClusterRouter::set_owner_for_test(std::uint16_t slot, const Endpoint& at) {
   auto n = node_for(at);
   stale_.store(false);

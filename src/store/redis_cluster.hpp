@@ -44,6 +44,7 @@ class ClusterRouter final : public Router {
   Result<Reply> run(std::string_view key, const Op& op) override;
   // PING every master in the map (learning it first if needed).
   Result<void> ping() override;
+  std::optional<Endpoint> endpoint_for(std::string_view key) const override;
 
   // Re-learns the slot map from the first node (known masters, then seeds) that answers.
   Result<void> refresh();

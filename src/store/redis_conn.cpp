@@ -8,6 +8,9 @@
 #include <charconv>
 #include <utility>
 
+#include "codec/base64url.hpp"
+#include "crypto/crypto.hpp"
+
 namespace tessera::store::redis {
 
 namespace {
@@ -216,6 +219,9 @@ Op command_op(std::vector<std::string> argv) {
 }
 
 // ---- Script -------------------------------------------------------------------------------
+
+Script::Script(std::string source)
+    : source_(std::move(source)), sha_(codec::hex_encode(crypto::sha1_for_naming(crypto::as_bytes(source_)))) {}
 
 Result<std::string> Script::load(Connection& c) const {
   auto r = c.command({"SCRIPT", "LOAD", source_});

@@ -144,6 +144,9 @@ class Router {
   virtual Result<Reply> run(std::string_view key, const Op& op) = 0;
   // PING every node that serves data.
   virtual Result<void> ping() = 0;
+  // The node key's commands go to now, if known (the asynchronous reader's choice; a wrong
+  // guess only costs a MOVED, which the reader hands to run()).
+  virtual std::optional<Endpoint> endpoint_for(std::string_view key) const = 0;
 };
 
 // One server: every key goes to it.
@@ -152,6 +155,7 @@ class SingleRouter final : public Router {
   SingleRouter(Endpoint at, const RedisOptions& options) : pool_(std::move(at), options) {}
   Result<Reply> run(std::string_view key, const Op& op) override;
   Result<void> ping() override;
+  std::optional<Endpoint> endpoint_for(std::string_view) const override { return pool_.endpoint(); }
 
  private:
   Pool pool_;
@@ -165,10 +169,17 @@ Op command_op(std::vector<std::string> argv);
 // (server restarted, SCRIPT FLUSH, another cluster node) loads it on that node and retries once.
 class Script {
  public:
-  explicit Script(std::string source) : source_(std::move(source)) {}
+  // The SHA-1 is computed here (what SCRIPT LOAD would answer), so EVALSHA works from the
+  // first call and the asynchronous reader never waits for a load.
+  explicit Script(std::string source);
   // EVALSHA sha numkeys keys... args... on c; sent after ASKING when asking.
   Result<Reply> eval(Connection& c, bool asking, std::span<const std::string> keys,
                      std::span<const std::string> args) const;
+  // EVALSHA's name of the script.
+  std::string sha() const {
+    MutexLock lock(mu_);
+    return sha_;
+  }
 
  private:
   Result<std::string> load(Connection& c) const;

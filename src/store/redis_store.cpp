@@ -35,6 +35,7 @@
 #include "store/lru_cache.hpp"
 #include "store/redis_cluster.hpp"
 #include "store/redis_conn.hpp"
+#include "store/redis_session_reader.hpp"
 #include "store/redis_session_scripts.hpp"
 #include "store/stores.hpp"
 
@@ -146,11 +147,12 @@ std::optional<Error> script_refusal(const redisReply& r) {
   return std::nullopt;
 }
 
-class RedisStore final : public AccountSessions {
+class RedisStore final : public AccountSessions, private redis::ReaderSource {
  public:
   RedisStore(std::shared_ptr<Router> router, RedisOptions options)
       : router_(std::move(router)),
         prefix_(std::move(options.key_prefix)),
+        command_timeout_(options.command_timeout),
         deadline_after_(options.command_timeout / 2),
         create_(lua(kCreateLua)),
         rotate_(lua(kRotateLua)),
@@ -195,10 +197,11 @@ class RedisStore final : public AccountSessions {
     if (!reply && reply.error().message.find(redis::kSlotNotSettled) != std::string::npos)
       return get_one_key_at_a_time(id_hash, key, base + "user");
     if (!reply) return std::unexpected(std::move(reply.error()));
-    const redisReply& rep = **reply;
-    if (rep.type != REDIS_REPLY_ARRAY || rep.elements != kFields.size() + 1) return redis::bad_reply("the get script", rep);
-    return parse_record(std::string(id_hash), rep.element, *rep.element[kFields.size()]);
+    return parse_get(std::string(id_hash), **reply);
   }
+
+  // The hot path on the caller's event loop (redis_session_reader.hpp).
+  std::unique_ptr<SessionReader> reader(EventLoop& loop) override { return redis::make_session_reader(loop, *this); }
 
   // While the user's slot migrates and their keys are split (or one is absent: a session user
   // without an account), Redis refuses multi-key scripts (TRYAGAIN). A read needs no script:
@@ -341,6 +344,22 @@ class RedisStore final : public AccountSessions {
   Result<void> ping() override { return router_->ping(); }
 
  private:
+  // ---- redis::ReaderSource
+  std::optional<std::string> cached_base(std::string_view id_hash) override {
+    auto tag = tag_cache_.get(id_hash);
+    if (!tag) return std::nullopt;
+    return base_of(*tag);
+  }
+  std::string get_sha() const override { return get_.sha(); }
+  std::string touch_sha() const override { return touch_.sha(); }
+  const Router& router() const override { return *router_; }
+  Result<std::optional<SessionRecord>> parse_get(std::string id_hash, const redisReply& rep) const override {
+    if (rep.type != REDIS_REPLY_ARRAY || rep.elements != kFields.size() + 1) return redis::bad_reply("the get script", rep);
+    return parse_record(std::move(id_hash), rep.element, *rep.element[kFields.size()]);
+  }
+  SessionStore& blocking() override { return *this; }
+  std::chrono::milliseconds command_timeout() const override { return command_timeout_; }
+
   // A change Redis executes after we gave up waiting for its reply must not apply (the caller
   // has answered "nothing changed"): unless the caller set a deadline, half the command
   // timeout from now, on Redis's clock (TIME), which leaves room for app/Redis clock skew.
@@ -413,6 +432,7 @@ class RedisStore final : public AccountSessions {
 
   std::shared_ptr<Router> router_;
   std::string prefix_;
+  std::chrono::milliseconds command_timeout_;
   std::chrono::milliseconds deadline_after_;
   Script create_, rotate_, touch_, revoke_, revoke_all_, list_, get_, change_;
   LruCache tag_cache_{kTagCacheMax};

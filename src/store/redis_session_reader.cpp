@@ -1,0 +1,107 @@
+// The Redis SessionReader (redis_session_reader.hpp).
+#include "store/redis_session_reader.hpp"
+
+#include <map>
+#include <utility>
+
+#include "store/redis_async.hpp"
+
+namespace tessera::store::redis {
+namespace {
+
+class RedisSessionReader final : public SessionReader {
+ public:
+  RedisSessionReader(EventLoop& loop, ReaderSource& source) : loop_(loop), source_(source) {}
+
+  void get(std::string_view id_hash, Completion<std::optional<SessionRecord>> done) override {
+    auto base = source_.cached_base(id_hash);
+    const std::string& sha = known(get_sha_, [this] { return source_.get_sha(); });
+    if (!base || sha.empty()) return get_blocking(std::string(id_hash), std::move(done));
+    const std::string key = *base + "s:" + std::string(id_hash);
+    const std::string user = *base + "user";
+    AsyncConnection* c = connection_for(key);
+    if (!c) return get_blocking(std::string(id_hash), std::move(done));
+    ++stats_.on_loop;
+    const std::string_view argv[] = {"EVALSHA", sha, "2", key, user};
+    c->command(argv, [this, id = std::string(id_hash), done = std::move(done)](Result<const redisReply*> r) mutable {
+      if (!r) return done(std::unexpected(std::move(r.error())));  // posted: touches nothing of the reader
+      if (is_error(**r)) return get_blocking(std::move(id), std::move(done));
+      done(source_.parse_get(std::move(id), **r));
+    });
+  }
+
+  void touch(std::string_view id_hash, std::int64_t last_seen_at, std::int64_t idle_expires_at,
+             Completion<bool> done) override {
+    auto base = source_.cached_base(id_hash);
+    const std::string& sha = known(touch_sha_, [this] { return source_.touch_sha(); });
+    if (!base || sha.empty()) return touch_blocking(std::string(id_hash), last_seen_at, idle_expires_at, std::move(done));
+    const std::string key = *base + "s:" + std::string(id_hash);
+    AsyncConnection* c = connection_for(key);
+    if (!c) return touch_blocking(std::string(id_hash), last_seen_at, idle_expires_at, std::move(done));
+    ++stats_.on_loop;
+    const std::string last = std::to_string(last_seen_at), idle = std::to_string(idle_expires_at);
+    const std::string_view argv[] = {"EVALSHA", sha, "1", key, last, idle};
+    c->command(argv, [this, id = std::string(id_hash), last_seen_at, idle_expires_at,
+                      done = std::move(done)](Result<const redisReply*> r) mutable {
+      if (!r) return done(std::unexpected(std::move(r.error())));
+      if (is_error(**r)) return touch_blocking(std::move(id), last_seen_at, idle_expires_at, std::move(done));
+      auto n = integer(**r);
+      if ((*r)->type != REDIS_REPLY_INTEGER || !n || (*n != 0 && *n != 1)) return done(bad_reply("the touch script", **r));
+      done(*n == 1);
+    });
+  }
+
+  const ReaderStats& stats() const noexcept { return stats_; }
+
+ private:
+  // A script's SHA-1, remembered once known (it never changes for the same source).
+  template <class F>
+  static const std::string& known(std::string& slot, F ask) {
+    if (slot.empty()) slot = ask();
+    return slot;
+  }
+
+  AsyncConnection* connection_for(const std::string& key) {
+    auto at = source_.router().endpoint_for(key);
+    if (!at) return nullptr;
+    auto& c = connections_[at->str()];
+    if (!c) c = std::make_unique<AsyncConnection>(loop_, *at, source_.command_timeout());
+    return c.get();
+  }
+
+  void get_blocking(std::string id, Completion<std::optional<SessionRecord>> done) {
+    ++stats_.blocking;
+    loop_.offload([&loop = loop_, &store = source_.blocking(), id = std::move(id), done = std::move(done)]() mutable {
+      auto r = store.get(id);
+      loop.post([r = std::move(r), done = std::move(done)]() mutable { done(std::move(r)); });
+    });
+  }
+
+  void touch_blocking(std::string id, std::int64_t last_seen_at, std::int64_t idle_expires_at, Completion<bool> done) {
+    ++stats_.blocking;
+    loop_.offload([&loop = loop_, &store = source_.blocking(), id = std::move(id), last_seen_at, idle_expires_at,
+                   done = std::move(done)]() mutable {
+      auto r = store.touch(id, last_seen_at, idle_expires_at);
+      loop.post([r = std::move(r), done = std::move(done)]() mutable { done(std::move(r)); });
+    });
+  }
+
+  EventLoop& loop_;
+  ReaderSource& source_;
+  std::string get_sha_, touch_sha_;
+  std::map<std::string, std::unique_ptr<AsyncConnection>> connections_;  // "host:port" → connection
+  ReaderStats stats_;
+};
+
+}  // namespace
+
+std::unique_ptr<SessionReader> make_session_reader(EventLoop& loop, ReaderSource& source) {
+  return std::make_unique<RedisSessionReader>(loop, source);
+}
+
+std::optional<ReaderStats> reader_stats(const SessionReader& reader) {
+  if (auto* r = dynamic_cast<const RedisSessionReader*>(&reader)) return r->stats();
+  return std::nullopt;
+}
+
+}  // namespace tessera::store::redis
