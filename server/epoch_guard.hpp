@@ -6,7 +6,9 @@
 // not_ready (the store lost its data or was replaced, or the local file is unusable). A check
 // that cannot reach the store changes nothing: the store calls themselves fail closed then.
 // The server checks at start, every few seconds, on each /readyz and, while unknown, before
-// each request that uses the store; requests are refused with 503 unless ready (server/app.cpp).
+// each request that uses the store; requests are refused with 503 unless ready (App's epoch
+// gate, server/app.cpp). The routes and /readyz read it through store_epoch()
+// (server/app_context.hpp).
 // The log gets one line when the outcome changes (and the first one), never one per check.
 // Thread safety: check() is serialised by a mutex; state() is a lock-free read.
 #pragma once

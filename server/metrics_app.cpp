@@ -3,31 +3,20 @@
 
 #include <boost/json.hpp>
 
-#include "server/app.hpp"
-#include "server/error_table.hpp"
+#include "server/response.hpp"
 
 namespace tessera::server {
 
 namespace json = boost::json;
-
-namespace {
-
-// An error answer as error_table.hpp gives it.
-Response refusal(std::string_view code) {
-  const PublicError pe = public_error(code);
-  return json_response(pe.status, json::object{{"error", pe.code}, {"message", pe.message}});
-}
-
-}  // namespace
 
 asio::awaitable<Response> MetricsApp::handle(Incoming& in) {
   const std::string_view target = in.msg.target();
   const std::string_view path = target.substr(0, target.find('?'));
   Response res;
   if (path != "/metrics" && path != "/healthz") {
-    res = refusal("not_found");
+    res = refusal_response("not_found");
   } else if (in.msg.method() != http::verb::get) {
-    res = refusal("method_not_allowed");
+    res = refusal_response("method_not_allowed");
     res.set(http::field::allow, "GET");
   } else if (path == "/metrics") {
     res = Response{http::status::ok, 11};
@@ -43,7 +32,7 @@ asio::awaitable<Response> MetricsApp::handle(Incoming& in) {
 }
 
 Response MetricsApp::refuse(const Refused& r) {
-  Response res = refusal(r.code);
+  Response res = refusal_response(r.code);
   add_security_headers(res, false);
   log_request(r.method, "other", res.result_int(), r.peer_ip);
   return res;

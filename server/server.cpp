@@ -33,12 +33,14 @@
 #include <fmt/format.h>
 
 #include "server/app.hpp"
+#include "server/app_context.hpp"
 #include "server/asio_event_loop.hpp"
 #include "server/epoch_guard.hpp"
 #include "server/fd_limit.hpp"
 #include "server/http.hpp"
 #include "server/keys_dir.hpp"
 #include "server/log.hpp"
+#include "server/metrics.hpp"
 #include "server/metrics_app.hpp"
 #include "server/services.hpp"
 #include "server/tls.hpp"
@@ -199,7 +201,6 @@ int run(const ServerConfig& cfg) {
   auto services = open_services(cfg, std::make_shared<const DeviceCookies>(std::move(*device_cookies)));
   if (!services) return startup_failed(log, "store", services.error());
   AuthService& auth = *services->auth;
-  SessionManager& sessions = *services->sessions;
   AccountStore& accounts = *services->store;
   // Unknown users must cost what the stored hashes cost, also after an Argon2 parameter change.
   if (auto learned = auth.learn_password_params(); !learned)
@@ -243,24 +244,24 @@ int run(const ServerConfig& cfg) {
 
   std::vector<std::unique_ptr<AsioEventLoop>> loops;
   std::vector<std::unique_ptr<SessionReader>> readers;
+  std::vector<SessionReader*> reader_ptrs;
   for (auto& l : lanes) {
     loops.push_back(std::make_unique<AsioEventLoop>(*l, store_pool ? &*store_pool : nullptr));
     readers.push_back(accounts.sessions().reader(*loops.back()));
+    reader_ptrs.push_back(readers.back().get());
   }
 
-  AppContext ctx;
-  ctx.cfg = &cfg;
-  ctx.auth = &auth;
-  ctx.sessions = &sessions;
-  ctx.session_store = &accounts.sessions();
-  ctx.user_store = &accounts.users();
-  ctx.jwks_json = data->jwks_json;
-  ctx.pool = store_pool ? &*store_pool : nullptr;
-  for (auto& r : readers) ctx.readers.push_back(r.get());
-  ctx.password_pool = &password_pool;
-  ctx.log = &log;
-  ctx.epoch = epoch ? &*epoch : nullptr;
-  App app(std::move(ctx));
+  Metrics metrics(route_patterns());
+  App app(AppContext{.cfg = cfg,
+                     .auth = auth,
+                     .log = log,
+                     .metrics = metrics,
+                     .clock = SystemClock::instance(),
+                     .password_pool = password_pool,
+                     .jwks_json = data->jwks_json,
+                     .pool = store_pool ? &*store_pool : nullptr,
+                     .epoch = epoch ? &*epoch : nullptr,
+                     .readers = reader_ptrs});
 
   HttpLimits limits = cfg.http;
   limits.max_connections = max_connections;
@@ -269,7 +270,7 @@ int run(const ServerConfig& cfg) {
   if (!bound) return startup_failed(log, "listen", bound.error());
 
   // /metrics on its own plain-HTTP listener, with a handful of connections (scrapers).
-  MetricsApp metrics_app(app.metrics(), log);
+  MetricsApp metrics_app(metrics, log);
   HttpLimits metrics_limits = limits;
   metrics_limits.max_connections = std::min<std::size_t>(kMetricsConnections, max_connections);
   HttpServer metrics_http(ioc, metrics_app, metrics_limits);

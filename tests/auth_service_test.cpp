@@ -302,5 +302,53 @@ TEST_F(AuthServiceTest, StoreDownFailsClosed) {
   must_login("alice");
 }
 
+TEST_F(AuthServiceTest, CsrfNeedsTheSessionsTokenAndASameOriginRequest) {
+  auto l = must_login("alice");
+  auto other = must_login("bob");
+  auto s = service_->authenticate(l.session.id);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(service_->csrf_token(*s), l.csrf_token);
+  EXPECT_TRUE(service_->check_csrf(*s, l.csrf_token, true));
+  expect_error(service_->check_csrf(*s, std::nullopt, true), Errc::csrf_failed);         // no token
+  expect_error(service_->check_csrf(*s, "", true), Errc::csrf_failed);                    // empty token
+  expect_error(service_->check_csrf(*s, other.csrf_token, true), Errc::csrf_failed);      // another session's
+  expect_error(service_->check_csrf(*s, l.csrf_token + "x", true), Errc::csrf_failed);    // altered
+  expect_error(service_->check_csrf(*s, l.csrf_token, false), Errc::csrf_failed);         // cross-origin
+}
+
+// An account store whose ping fails with an error other than store_unavailable.
+class PingFails final : public AccountStore {
+ public:
+  explicit PingFails(AccountStore& inner) : inner_(inner) {}
+  SessionStore& sessions() override { return inner_.sessions(); }
+  UserStore& users() override { return inner_.users(); }
+  Result<CredentialChangeResult> change_credentials(const CredentialChange& c) override {
+    return inner_.change_credentials(c);
+  }
+  Result<void> ping() override { return fail(Errc::internal, "disk on fire"); }
+
+ private:
+  AccountStore& inner_;
+};
+
+TEST_F(AuthServiceTest, ReadyPingsTheAccountStore) {
+  const auto before = accounts_.calls().size();
+  EXPECT_TRUE(service_->ready());
+  ASSERT_EQ(accounts_.calls().size(), before + 1);
+  EXPECT_EQ(accounts_.calls().back(), "ping");
+  accounts_.down = true;
+  expect_error(service_->ready(), Errc::store_unavailable);
+  accounts_.down = false;
+  EXPECT_TRUE(service_->ready());
+
+  // Any failure of the probe is reported as store_unavailable (its detail kept for the log).
+  PingFails broken(*inner_);
+  auto sessions = SessionManager::create(broken.sessions(), SessionOptions{}, &clock_).value();
+  auto service = AuthService::create(sessions, broken, options_, &clock_).value();
+  auto r = service.ready();
+  expect_error(r, Errc::store_unavailable);
+  EXPECT_EQ(r.error().message, "disk on fire");
+}
+
 }  // namespace
 }  // namespace tessera

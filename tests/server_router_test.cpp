@@ -1,5 +1,5 @@
-// Router (server/app.hpp): patterns with {params}, 404, 405 + Allow, literal beats parameter.
-#include "server/app.hpp"
+// Router (server/router.hpp): patterns with {params}, 404, 405 + Allow, literal beats parameter.
+#include "server/router.hpp"
 
 #include <gtest/gtest.h>
 

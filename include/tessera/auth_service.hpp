@@ -93,6 +93,16 @@ class AuthService {
   // The same through an asynchronous reader of the session store (the server's hot path:
   // SessionStore::reader() on its I/O loop); done runs once, on the reader's loop.
   void authenticate(std::string_view session_id, SessionReader& reader, Completion<Session> done);
+  // The synchronizer token of a session: what the client echoes in a state-changing request.
+  std::string csrf_token(const Session& s) const;
+  // The CSRF rule for a state-changing request on a session: a token was presented, it is the
+  // session's (compared in constant time), and the front end found the request same-origin
+  // (Sec-Fetch-Site / Origin; its verdict on headers this layer never sees). csrf_failed
+  // otherwise, the same answer for each failure.
+  Result<void> check_csrf(const Session& s, std::optional<std::string_view> presented, bool same_origin) const;
+  // Readiness: one reachability check of the account store (both halves). store_unavailable
+  // when it does not answer, whatever the backend's own error was.
+  Result<void> ready();
   Result<void> logout(std::string_view session_id);
   // The user's live sessions, oldest first.
   Result<std::vector<Session>> sessions(std::string_view user);

@@ -140,6 +140,24 @@ void AuthService::authenticate(std::string_view session_id, SessionReader& reade
   sessions_.validate(session_id, reader, std::move(done));
 }
 
+std::string AuthService::csrf_token(const Session& s) const { return sessions_.csrf_token(s); }
+
+Result<void> AuthService::check_csrf(const Session& s, std::optional<std::string_view> presented,
+                                     bool same_origin) const {
+  if (!presented) return fail(Errc::csrf_failed);
+  // The token is checked even for a cross-origin request: the same work either way.
+  auto token = sessions_.check_csrf(s, *presented);
+  if (!token) return token;
+  if (!same_origin) return fail(Errc::csrf_failed);
+  return {};
+}
+
+Result<void> AuthService::ready() {
+  auto p = accounts_.ping();
+  if (!p && p.error().code != Errc::store_unavailable) return fail(Errc::store_unavailable, p.error().message);
+  return p;
+}
+
 Result<void> AuthService::logout(std::string_view session_id) { return sessions_.revoke(session_id); }
 
 Result<std::vector<Session>> AuthService::sessions(std::string_view user) { return sessions_.list(user); }
