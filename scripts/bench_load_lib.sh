@@ -155,6 +155,7 @@ redis_reset() {
 # OUTPREFIX-PORT-{stats,commandstats}.txt.
 redis_snapshot() {
   local pre=$1 p; shift
+  rm -f "$pre"-*-stats.txt "$pre"-*-commandstats.txt  # a reused --results directory
   for p in "$@"; do
     redis-cli -p "$p" info stats | tr -d '\r' >"$pre-$p-stats.txt"
     redis-cli -p "$p" info commandstats | tr -d '\r' >"$pre-$p-commandstats.txt"
