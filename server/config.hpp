@@ -24,7 +24,7 @@ struct ServerConfig {
   std::string data = "./tessera-data";
   std::string store = "sqlite";
   unsigned threads = 0;          // 0: std::thread::hardware_concurrency()
-  unsigned worker_threads = 0;   // store calls; 0: auto (inline for SQLite/memory, 2 per core for Redis)
+  unsigned worker_threads = 0;   // store calls but the session check; 0: auto (inline for SQLite/memory, 2 per core for Redis)
   std::string tls_cert;
   std::string tls_key;
   std::string public_origin;

@@ -10,7 +10,8 @@
 //  - get() and list() read the user's generation (users table) in the same statement.
 //  - Every SQLite error (busy beyond busy_timeout, I/O, corruption) is store_unavailable.
 // Thread safety: one connection and its cached prepared statements, used under one mutex;
-// busy_timeout (5 s) covers other processes (or other stores) on the same file.
+// busy_timeout (5 s) covers other processes (or other stores) on the same file. Each
+// SessionReader (one per event loop) reads on a connection of its own.
 #include <limits>
 #include <string>
 #include <utility>
@@ -92,6 +93,34 @@ struct Statements {
   Stmt user_generation, user_exists_generation, change_user;
 };
 
+// The record behind id_hash, read with a cached kGetSql statement of db.
+Result<std::optional<SessionRecord>> read_session(sqlite3* db, const Stmt& get, std::string_view id_hash) {
+  Call q(db, get, "get");
+  auto row = q.text(1, id_hash).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<SessionRecord>();
+  return std::optional<SessionRecord>(record_of(q));
+}
+
+// SqliteStore's SessionReader: its own connection for get (used on one loop's thread only),
+// the store for touch. Answers inline.
+class Reader final : public SessionReader {
+ public:
+  Reader(sqlite::Db db, Stmt get, SessionStore& store) : db_(std::move(db)), get_(std::move(get)), store_(store) {}
+  void get(std::string_view id_hash, Completion<std::optional<SessionRecord>> done) override {
+    done(read_session(db_.get(), get_, id_hash));
+  }
+  void touch(std::string_view id_hash, std::int64_t last_seen_at, std::int64_t idle_expires_at,
+             Completion<bool> done) override {
+    done(store_.touch(id_hash, last_seen_at, idle_expires_at));
+  }
+
+ private:
+  sqlite::Db db_;  // declared before get_ so the statement is finalised first
+  Stmt get_;
+  SessionStore& store_;
+};
+
 class SqliteStore final : public AccountSessions {
  public:
   SqliteStore(sqlite::Db db, Statements st) : db_(std::move(db)), st_(std::move(st)) {}
@@ -134,11 +163,24 @@ class SqliteStore final : public AccountSessions {
 
   Result<std::optional<SessionRecord>> get(std::string_view id_hash) override {
     MutexLock lock(mu_);
-    Call q(db_.get(), st_.get, "get");
-    auto row = q.text(1, id_hash).step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return std::optional<SessionRecord>();
-    return std::optional<SessionRecord>(record_of(q));
+    return read_session(db_.get(), st_.get, id_hash);
+  }
+
+  // Each event loop reads through a connection of its own, so session checks on different
+  // I/O threads never wait on this store's mutex; touch (rare: coalesced) comes back here.
+  // A private in-memory database (":memory:") has no file to share: the inline default.
+  std::unique_ptr<SessionReader> reader(EventLoop& loop) override {
+    std::string path;
+    {
+      MutexLock lock(mu_);
+      if (const char* f = sqlite3_db_filename(db_.get(), "main")) path = f;
+    }
+    if (path.empty()) return SessionStore::reader(loop);
+    auto db = sqlite::open_database(path);
+    if (!db) return SessionStore::reader(loop);
+    auto get = sqlite::prepare(db->get(), kGetSql);
+    if (!get) return SessionStore::reader(loop);
+    return std::make_unique<Reader>(std::move(*db), std::move(*get), *this);
   }
 
   Result<bool> touch(std::string_view id_hash, std::int64_t last_seen_at, std::int64_t idle_expires_at) override {
