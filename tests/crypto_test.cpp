@@ -138,6 +138,9 @@ TEST(Hmac, Rfc4231LargeKeyCases) {
     for (int i = 0; i < 3; ++i)  // repeated calls reuse pooled contexts
       EXPECT_EQ(k->compute(tc::as_bytes(c.data)), hex(c.mac));
     EXPECT_TRUE(k->verify(tc::as_bytes(c.data), hex(c.mac)));
+    auto once = tc::hmac_once(c.h, key, tc::as_bytes(c.data));  // the one-shot form agrees
+    ASSERT_TRUE(once);
+    EXPECT_EQ(*once, hex(c.mac));
   }
 }
 
@@ -147,6 +150,9 @@ TEST(Hmac, ShortKeysRefused) {
     auto k = tc::HmacKey::create(tc::Hash::sha256, key);
     ASSERT_FALSE(k);
     EXPECT_EQ(k.error().code, Errc::key_too_short);
+    auto once = tc::hmac_once(tc::Hash::sha256, key, tc::as_bytes(std::string_view("x")));
+    ASSERT_FALSE(once);
+    EXPECT_EQ(once.error().code, Errc::key_too_short);
   }
   EXPECT_EQ(tc::HmacKey::create(tc::Hash::sha384, SecretBytes(Bytes(47, 1))).error().code,
             Errc::key_too_short);

@@ -68,6 +68,10 @@ class HmacKey {
   std::shared_ptr<const Impl> impl_;
 };
 
+// One HMAC with a key used once (a per-session key): no pre-keyed template to build and
+// throw away. Same key rule as HmacKey::create.
+Result<Bytes> hmac_once(Hash h, const SecretBytes& key, ByteView data);
+
 // ---- asymmetric keys (RSA, EC, Ed25519) -----------------------------------------------
 enum class KeyKind { rsa, ec_p256, ec_p384, ec_p521, ed25519 };
 

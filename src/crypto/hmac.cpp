@@ -86,24 +86,46 @@ struct HmacKey::Impl {
   }
 };
 
-Result<HmacKey> HmacKey::create(Hash h, const SecretBytes& key) {
+namespace {
+
+// A context initialised with key for h: the checks and the key schedule both HMAC entry
+// points share (invariant 3: a key shorter than the hash output is refused).
+Result<MacCtxPtr> keyed_context(Hash h, const SecretBytes& key) {
   const std::size_t need = hash_size(h);
   if (need == 0) return fail(Errc::invalid_argument, "unknown hash");
-  if (key.size() < need)
-    return fail(Errc::key_too_short, "HMAC key shorter than the hash output");
+  if (key.size() < need) return fail(Errc::key_too_short, "HMAC key shorter than the hash output");
   EVP_MAC* mac = cached_hmac();
   if (mac == nullptr) return fail(Errc::internal, "HMAC unavailable");
-  auto impl = std::make_shared<Impl>();
-  impl->hash = h;
-  impl->keyed.reset(EVP_MAC_CTX_new(mac));
-  if (!impl->keyed) return fail(Errc::internal, "EVP_MAC_CTX_new failed");
+  MacCtxPtr ctx(EVP_MAC_CTX_new(mac));
+  if (!ctx) return fail(Errc::internal, "EVP_MAC_CTX_new failed");
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest_name(h)), 0),
       OSSL_PARAM_construct_end()};
   const auto k = key.reveal(SecretAccess{});
-  if (EVP_MAC_init(impl->keyed.get(), k.data(), k.size(), params) != 1)
-    return fail(Errc::internal, "EVP_MAC_init failed");
+  if (EVP_MAC_init(ctx.get(), k.data(), k.size(), params) != 1) return fail(Errc::internal, "EVP_MAC_init failed");
+  return ctx;
+}
+
+}  // namespace
+
+Result<HmacKey> HmacKey::create(Hash h, const SecretBytes& key) {
+  auto ctx = keyed_context(h, key);
+  if (!ctx) return std::unexpected(std::move(ctx.error()));
+  auto impl = std::make_shared<Impl>();
+  impl->hash = h;
+  impl->keyed = std::move(*ctx);
   return HmacKey(std::move(impl));
+}
+
+Result<Bytes> hmac_once(Hash h, const SecretBytes& key, ByteView data) {
+  auto ctx = keyed_context(h, key);
+  if (!ctx) return std::unexpected(std::move(ctx.error()));
+  Bytes out(hash_size(h));
+  std::size_t len = 0;
+  if (EVP_MAC_update(ctx->get(), data.data(), data.size()) != 1 ||
+      EVP_MAC_final(ctx->get(), out.data(), &len, out.size()) != 1 || len != out.size())
+    std::abort();  // allocation failure or a broken OpenSSL: never return a wrong MAC
+  return out;
 }
 
 Hash HmacKey::hash() const noexcept { return impl_->hash; }

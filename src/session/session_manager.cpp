@@ -210,11 +210,11 @@ std::string SessionManager::csrf_token(const Session& s) const {
   if (!secret) return {};
   SecretBytes key{std::span<const std::uint8_t>(*secret)};
   crypto::secure_zero(secret->data(), secret->size());
-  auto mac = crypto::HmacKey::create(crypto::Hash::sha256, key);  // refuses secrets under 32 bytes
-  if (!mac) return {};
   std::string msg(kCsrfLabel);
   msg += s.record.id_hash;
-  return codec::base64url_encode(mac->compute(crypto::as_bytes(msg)));
+  auto mac = crypto::hmac_once(crypto::Hash::sha256, key, crypto::as_bytes(msg));  // refuses secrets under 32 bytes
+  if (!mac) return {};
+  return codec::base64url_encode(*mac);
 }
 
 Result<void> SessionManager::check_csrf(const Session& s, std::string_view presented) const {
