@@ -25,6 +25,7 @@
 #include "store_conformance.hpp"
 #include "tessera/clock.hpp"
 #include "tessera/session.hpp"
+#include "tessera/user_store.hpp"
 
 namespace {
 
@@ -182,6 +183,47 @@ TEST(SessionReader, RedisReaderAgreesWithTheStoreOnTheLoop) {
   // pointer) went to the blocking store, once for get and once for touch.
   EXPECT_EQ(s1->blocking - s0->blocking, 2u);
   EXPECT_EQ(s1->on_loop - s0->on_loop, 4u);
+}
+
+// The reader reads the user's generation beside the record (HGET of the account's gen), so a
+// credential change is seen at once; a session user without an account reads 0.
+TEST(SessionReader, RedisReaderReadsTheUsersGeneration) {
+  if (!test::redis_server_installed()) GTEST_SKIP() << "redis-server not installed";
+  auto* s = test::shared_single();
+  ASSERT_TRUE(s);
+  auto halves = tessera::store::make_redis_halves("127.0.0.1", s->server->port());
+  ASSERT_TRUE(halves) << halves.error().message;
+  const auto now = now_s();
+  const std::string name = "gen-reader-" + test::random_id_hash().substr(0, 8);
+  tessera::UserRecord u;
+  u.username = name;
+  u.password_hash = "$argon2id$v=19$m=65536,t=3,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
+  u.created_at = u.updated_at = now;
+  ASSERT_TRUE(halves->users->add(u));
+  auto rec = record(name, now);
+  ASSERT_TRUE(halves->sessions->create(rec, 0));
+  const auto orphan = record("no-account-" + test::random_id_hash().substr(0, 8), now);
+  ASSERT_TRUE(halves->sessions->create(orphan, 0));
+  Lane lane;
+  auto reader = halves->sessions->reader(lane.loop);
+
+  auto before = lane.get(*reader, rec.id_hash);
+  ASSERT_TRUE(before && *before);
+  EXPECT_EQ((*before)->user_generation, 0u);
+  tessera::CredentialChange change;
+  change.user = name;
+  change.updated_at = now;
+  auto changed = halves->sessions->change_credentials(change);
+  ASSERT_TRUE(changed) << changed.error().message;
+  ASSERT_EQ(changed->generation, 1u);
+  auto after = lane.get(*reader, rec.id_hash);
+  ASSERT_TRUE(after && *after);
+  EXPECT_EQ((*after)->user_generation, 1u);
+  EXPECT_EQ((*after)->generation, 0u);  // created under 0: dead (SessionManager refuses it)
+  auto none = lane.get(*reader, orphan.id_hash);
+  ASSERT_TRUE(none && *none);
+  EXPECT_EQ((*none)->user_generation, 0u);
+  EXPECT_EQ(redis::reader_stats(*reader)->blocking, 0u);
 }
 
 TEST(SessionReader, RedisReaderPipelinesConcurrentRequests) {

@@ -2,6 +2,7 @@
 #include "store/redis_session_reader.hpp"
 
 #include <map>
+#include <vector>
 #include <utility>
 
 #include "store/redis_async.hpp"
@@ -15,18 +16,41 @@ class RedisSessionReader final : public SessionReader {
 
   void get(std::string_view id_hash, Completion<std::optional<SessionRecord>> done) override {
     auto base = source_.cached_base(id_hash);
-    const std::string& sha = known(get_sha_, [this] { return source_.get_sha(); });
-    if (!base || sha.empty()) return get_blocking(std::string(id_hash), std::move(done));
+    if (!base) return get_blocking(std::string(id_hash), std::move(done));
     const std::string key = *base + "s:" + std::string(id_hash);
     const std::string user = *base + "user";
     AsyncConnection* c = connection_for(key);
     if (!c) return get_blocking(std::string(id_hash), std::move(done));
     ++stats_.on_loop;
-    const std::string_view argv[] = {"EVALSHA", sha, "2", key, user};
-    c->command(argv, [this, id = std::string(id_hash), done = std::move(done)](Result<const redisReply*> r) mutable {
-      if (!r) return done(std::unexpected(std::move(r.error())));  // posted: touches nothing of the reader
-      if (is_error(**r)) return get_blocking(std::move(id), std::move(done));
-      done(source_.parse_get(std::move(id), **r));
+    // Two replies, in order: the record's (kept here) and the generation's (which completes).
+    struct Pair {
+      std::string id;
+      Completion<std::optional<SessionRecord>> done;
+      std::optional<Result<std::optional<SessionRecord>>> record;
+      bool redirected = false;  // an error reply: the blocking store decides
+    };
+    auto pair = std::make_shared<Pair>(Pair{std::string(id_hash), std::move(done), std::nullopt, false});
+    const auto fields = source_.record_fields();
+    std::vector<std::string_view> hmget{"HMGET", key};
+    hmget.insert(hmget.end(), fields.begin(), fields.end());
+    c->command(hmget, [this, pair](Result<const redisReply*> r) {
+      if (!r) return;  // the HGET fails the same way, after this, and completes the call
+      if (is_error(**r)) {
+        pair->redirected = true;
+        return;
+      }
+      pair->record.emplace(source_.parse_fields(pair->id, **r));
+    });
+    const std::string_view hget[] = {"HGET", user, "gen"};
+    c->command(hget, [this, pair](Result<const redisReply*> r) {
+      if (!r) return pair->done(std::unexpected(std::move(r.error())));  // posted: touches nothing of the reader
+      if (pair->redirected || is_error(**r) || !pair->record)
+        return get_blocking(std::move(pair->id), std::move(pair->done));
+      auto gen = source_.parse_user_generation(**r);
+      if (!gen) return pair->done(std::unexpected(std::move(gen.error())));
+      auto& rec = *pair->record;
+      if (rec && *rec) (*rec)->user_generation = *gen;
+      pair->done(std::move(rec));
     });
   }
 
@@ -88,7 +112,7 @@ class RedisSessionReader final : public SessionReader {
 
   EventLoop& loop_;
   ReaderSource& source_;
-  std::string get_sha_, touch_sha_;
+  std::string touch_sha_;
   std::map<std::string, std::unique_ptr<AsyncConnection>> connections_;  // "host:port" → connection
   ReaderStats stats_;
 };

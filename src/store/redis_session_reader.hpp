@@ -1,8 +1,11 @@
 // The Redis store's SessionReader (include/tessera/session_store.hpp): get and touch of a
 // session on the caller's event loop, one AsyncConnection per node (redis_async.hpp), no
-// thread hand-off. A get is one EVALSHA of the get script (record + the user's generation), a
-// touch one EVALSHA of the touch script, each pipelined with whatever else the loop has in
-// flight.
+// thread hand-off. A get is two plain reads sent together, HMGET of the record and then HGET
+// of the user's generation (both keys in the user's slot): no script, so Redis spends a few
+// µs less per check than on the blocking store's get script, and still one round trip.
+// Reading the record first keeps it safe: a credential change that lands between the two
+// reads shows as a newer generation, which refuses the session (invariant 10). A touch is one
+// EVALSHA of the touch script. All of it pipelined with whatever else the loop has in flight.
 //
 // Everything off that path goes to the blocking store on the loop's offload thread, which
 // already knows how to do it: a session whose pointer this process has not cached yet, a
@@ -17,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -33,12 +37,14 @@ class ReaderSource {
   // "P{u:…}:", the key base of the session's user, when this process has the session's
   // pointer cached; nullopt: the blocking store looks it up.
   virtual std::optional<std::string> cached_base(std::string_view id_hash) = 0;
-  // EVALSHA names of the get and touch scripts.
-  virtual std::string get_sha() const = 0;
+  // EVALSHA name of the touch script.
   virtual std::string touch_sha() const = 0;
   virtual const Router& router() const = 0;
-  // The record from the get script's reply (the same parsing the blocking get uses).
-  virtual Result<std::optional<SessionRecord>> parse_get(std::string id_hash, const redisReply& reply) const = 0;
+  // The record from the reply to HMGET <record> <record_fields()...> (user_generation left 0;
+  // the same parsing the blocking get uses), and the generation from HGET <user> gen.
+  virtual std::span<const std::string_view> record_fields() const = 0;
+  virtual Result<std::optional<SessionRecord>> parse_fields(std::string id_hash, const redisReply& reply) const = 0;
+  virtual Result<std::uint64_t> parse_user_generation(const redisReply& reply) const = 0;
   // The fallback: the store itself (thread-safe, blocking).
   virtual SessionStore& blocking() = 0;
   virtual std::chrono::milliseconds command_timeout() const = 0;

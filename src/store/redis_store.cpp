@@ -350,10 +350,23 @@ class RedisStore final : public AccountSessions, private redis::ReaderSource {
     if (!tag) return std::nullopt;
     return base_of(*tag);
   }
-  std::string get_sha() const override { return get_.sha(); }
   std::string touch_sha() const override { return touch_.sha(); }
   const Router& router() const override { return *router_; }
-  Result<std::optional<SessionRecord>> parse_get(std::string id_hash, const redisReply& rep) const override {
+  std::span<const std::string_view> record_fields() const override { return kFields; }
+  Result<std::optional<SessionRecord>> parse_fields(std::string id_hash, const redisReply& rep) const override {
+    if (rep.type != REDIS_REPLY_ARRAY || rep.elements != kFields.size()) return redis::bad_reply("HMGET", rep);
+    redisReply zero{};
+    zero.type = REDIS_REPLY_INTEGER;
+    return parse_record(std::move(id_hash), rep.element, zero);
+  }
+  Result<std::uint64_t> parse_user_generation(const redisReply& rep) const override {
+    if (rep.type == REDIS_REPLY_NIL) return std::uint64_t{0};  // a session user without an account
+    auto g = parse_generation(rep);
+    if (!g) return redis::bad_reply("HGET gen", rep);
+    return *g;
+  }
+  // The get script's reply: the 12 fields, then the user's generation.
+  static Result<std::optional<SessionRecord>> parse_get(std::string id_hash, const redisReply& rep) {
     if (rep.type != REDIS_REPLY_ARRAY || rep.elements != kFields.size() + 1) return redis::bad_reply("the get script", rep);
     return parse_record(std::move(id_hash), rep.element, *rep.element[kFields.size()]);
   }
