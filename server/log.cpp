@@ -154,14 +154,18 @@ void Logger::write_all(std::string_view bytes) {
 
 void Logger::flush() {
   MutexLock write_lock(write_mu_);
-  std::string batch;
   {
     MutexLock lock(mu_);
     if (pending_.empty()) return;
-    batch.swap(pending_);
-    pending_.reserve(std::min(batch.capacity(), 2 * kFlushAt));
+    pending_.swap(spare_);  // appenders go on into the spare's storage: no allocation under mu_
   }
-  write_all(batch);
+  write_spare();
+}
+
+void Logger::write_spare() {
+  write_all(spare_);
+  spare_.clear();
+  if (spare_.capacity() > 4 * kFlushAt) spare_.shrink_to_fit();
 }
 
 void Logger::log(LogLevel level, std::string_view msg, const json::object& fields) {
@@ -189,14 +193,12 @@ void Logger::log(LogLevel level, std::string_view msg, const json::object& field
   }
   // warn/error: at once, after the pending lines, in one write.
   MutexLock write_lock(write_mu_);
-  std::string batch;
   {
     MutexLock lock(mu_);
-    batch.swap(pending_);
-    pending_.reserve(std::min(batch.capacity(), 2 * kFlushAt));
+    pending_.swap(spare_);
   }
-  batch += line;
-  write_all(batch);
+  spare_ += line;
+  write_spare();
 }
 
 }  // namespace tessera::server

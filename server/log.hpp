@@ -61,6 +61,8 @@ class Logger {
 
  private:
   void write_all(std::string_view bytes) REQUIRES(write_mu_);
+  // Writes spare_ and empties it (keeping its storage for the next batch).
+  void write_spare() REQUIRES(write_mu_);
   void flush_loop() EXCLUDES(write_mu_, mu_);
 
   const LogLevel min_;
@@ -71,6 +73,8 @@ class Logger {
   Mutex write_mu_ ACQUIRED_BEFORE(mu_);
   // Guards the pending buffer: held only to append a line or swap the buffer out.
   Mutex mu_;
+  // The batch being written; between writes empty, its storage ready to become pending_.
+  std::string spare_ GUARDED_BY(write_mu_);
   std::string pending_ GUARDED_BY(mu_);
   bool stopping_ GUARDED_BY(mu_) = false;
   std::condition_variable_any wake_;
