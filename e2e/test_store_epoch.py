@@ -167,6 +167,8 @@ class RedisEpoch(EpochTest):
             for srv in (a, b):
                 self.assertEqual(self.assertJSON(self.req("GET", "/readyz", srv=srv), 200), {"status": "ok"})
             self.assertEqual(self.local_epoch(other.data), new, "the other instance adopted the confirmed epoch")
+            # Info lines reach standard output in batches (docs/server.md "Logs"): wait for it.
+            b.wait_log(lambda o: o.get("msg") == "store epoch" and o.get("verdict") == "adopt")
             ready = [l for l in self.epoch_logs(b) if l["msg"] == "store epoch"]
             self.assertEqual(ready[-1]["verdict"], "adopt", ready)
             # The store is what it is: the old session is gone, a new account works.

@@ -62,6 +62,8 @@ constexpr std::chrono::seconds kDrainFor{10};
 constexpr std::size_t kMetricsConnections = 16;
 // How often the store epoch is re-checked besides /readyz (one GET on Redis).
 constexpr std::chrono::seconds kEpochCheckEvery{5};
+// How late an info line of the request log may reach standard output (server/log.hpp).
+constexpr std::chrono::milliseconds kLogFlushEvery{50};
 
 int startup_failed(Logger& log, std::string_view what, const Error& e) {
   log.log(LogLevel::error, "startup failed", json::object{{"step", what}, {"error", e.name()}, {"detail", e.message}});
@@ -155,7 +157,9 @@ asio::awaitable<void> epoch_loop(asio::steady_timer& timer, const bool& stopping
 }  // namespace
 
 int run(const ServerConfig& cfg) {
-  Logger log(parse_log_level(cfg.log_level).value_or(LogLevel::info));
+  // Info lines in batches at most kLogFlushEvery late, warn/error at once. Declared first, so
+  // it outlives everything that logs below; its destructor writes the last lines ("stopped").
+  Logger log(parse_log_level(cfg.log_level).value_or(LogLevel::info), 1, kLogFlushEvery);
   std::signal(SIGPIPE, SIG_IGN);
 
   auto endpoint = resolve_listen_address(cfg.listen);
@@ -335,6 +339,8 @@ int run(const ServerConfig& cfg) {
                          {"nofile", fds->soft}};
   listening["metrics_url"] = metrics_bound ? json::value(endpoint_url(*metrics_bound, false) + "/metrics") : json::value(nullptr);
   log.log(LogLevel::info, "listening", listening);
+  // The startup lines are on standard output before "listening on" is on standard error.
+  log.flush();
   print_what_now(cfg, *bound, http.tls(), data->created, metrics_bound);
 
   // Each thread runs its lane until no work is left: the acceptor is closed, the connections

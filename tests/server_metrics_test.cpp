@@ -4,11 +4,18 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <thread>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 
@@ -167,6 +174,229 @@ TEST(ServerLog, OneJsonObjectPerLineWithFixedLeadingKeys) {
   ASSERT_EQ(ts.size(), 24u);  // 2026-11-23T13:20:01.123Z
   EXPECT_EQ(ts[10], 'T');
   EXPECT_EQ(ts.back(), 'Z');
+}
+
+TEST(ServerLog, EscapesKeysValuesAndMessage) {
+  const std::string odd_key = "k\"e\\y\n\x01\xc3\xa9";
+  const std::string odd_value = "quote \" backslash \\ tab \t nul-ish \x01\x1f newline \n caf\xc3\xa9 \xe6\xbc\xa2 \xf0\x9f\x98\x80";
+  boost::json::object f;
+  f[odd_key] = odd_value;
+  f["plain"] = "x";
+  f["n"] = -12;
+  f["d"] = 1.5;
+  f["b"] = true;
+  f["null"] = nullptr;
+  f["nested"] = boost::json::object{{"a\"", boost::json::array{1, "two\\"}}};
+  const std::string msg = "m\"s\\g\r\n\xe2\x82\xac";
+  const std::string line = Logger::format(LogLevel::warn, msg, f);
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  boost::json::error_code ec;
+  auto v = boost::json::parse(line, ec);
+  ASSERT_FALSE(ec) << line;
+  const auto& o = v.as_object();
+  EXPECT_EQ(o.size(), 3 + f.size());
+  auto it = o.begin();
+  EXPECT_EQ(it++->key(), "ts");
+  EXPECT_EQ(it++->key(), "level");
+  EXPECT_EQ(it++->key(), "msg");
+  EXPECT_EQ(o.at("level"), "warn");
+  EXPECT_EQ(o.at("msg").as_string(), msg);
+  // The fields follow, in their order and unchanged.
+  for (const auto& field : f) {
+    ASSERT_NE(it, o.end());
+    EXPECT_EQ(it->key(), field.key());
+    EXPECT_EQ(it->value(), field.value()) << field.key();
+    ++it;
+  }
+  EXPECT_EQ(o.at(odd_key).as_string(), odd_value);
+}
+
+TEST(ServerLog, ReservedKeysAreSkipped) {
+  boost::json::object f{{"ts", "forged"}, {"method", "GET"}, {"level", "error"}, {"msg", "forged"}, {"status", 200}};
+  const std::string line = Logger::format(LogLevel::info, "request", f);
+  auto o = boost::json::parse(line).as_object();
+  EXPECT_EQ(o.size(), 5u);
+  EXPECT_NE(o["ts"], "forged");
+  EXPECT_EQ(o["level"], "info");
+  EXPECT_EQ(o["msg"], "request");
+  EXPECT_EQ(o["method"], "GET");
+  EXPECT_EQ(o["status"], 200);
+  // Each key appears once in the text, too (the parser keeps the last of duplicates).
+  EXPECT_EQ(line.find("forged"), std::string::npos) << line;
+}
+
+TEST(ServerLog, TimestampFormat) {
+  for (int i = 0; i < 3; ++i) {
+    const std::string ts = utc_timestamp();
+    ASSERT_EQ(ts.size(), 24u) << ts;
+    for (std::size_t k : {4u, 7u}) EXPECT_EQ(ts[k], '-') << ts;
+    EXPECT_EQ(ts[10], 'T') << ts;
+    for (std::size_t k : {13u, 16u}) EXPECT_EQ(ts[k], ':') << ts;
+    EXPECT_EQ(ts[19], '.') << ts;
+    EXPECT_EQ(ts[23], 'Z') << ts;
+    for (std::size_t k : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u, 11u, 12u, 14u, 15u, 17u, 18u, 20u, 21u, 22u})
+      EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(ts[k]))) << ts;
+  }
+}
+
+// A pipe whose read end is drained by the test: lines as they arrive, waiting at most a
+// generous bound (only so a broken logger fails instead of hanging).
+class LogPipe {
+ public:
+  LogPipe() {
+    int fds[2];
+    if (::pipe(fds) != 0) throw std::runtime_error("pipe");
+    r_ = fds[0];
+    w_ = fds[1];
+  }
+  ~LogPipe() {
+    close_write();
+    if (r_ >= 0) ::close(r_);
+  }
+  int write_fd() const { return w_; }
+  void close_write() {
+    if (w_ >= 0) ::close(w_);
+    w_ = -1;
+  }
+  // Whether bytes can be read right now (no waiting).
+  bool readable_now() {
+    pollfd p{r_, POLLIN, 0};
+    return ::poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+  }
+  // Reads until n whole lines have arrived (or EOF, or the bound); returns the whole lines.
+  std::vector<std::string> read_lines(std::size_t n, std::chrono::seconds bound = std::chrono::seconds(30)) {
+    const auto deadline = std::chrono::steady_clock::now() + bound;
+    while (count_lines() < n) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      pollfd p{r_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+      char buf[65536];
+      const ssize_t got = ::read(r_, buf, sizeof buf);
+      if (got == 0) break;  // EOF
+      if (got > 0) text_.append(buf, static_cast<std::size_t>(got));
+    }
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (std::size_t nl; (nl = text_.find('\n', start)) != std::string::npos; start = nl + 1)
+      out.push_back(text_.substr(start, nl - start));
+    return out;
+  }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::size_t count_lines() const { return static_cast<std::size_t>(std::count(text_.begin(), text_.end(), '\n')); }
+  int r_ = -1;
+  int w_ = -1;
+  std::string text_;
+};
+
+constexpr std::chrono::milliseconds kNever{std::chrono::hours(24)};
+
+TEST(ServerLog, UnbufferedLinesArriveAtOnce) {
+  LogPipe pipe;
+  Logger log(LogLevel::info, pipe.write_fd());
+  log.log(LogLevel::info, "one", boost::json::object{{"i", 1}});
+  auto got = pipe.read_lines(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(boost::json::parse(got[0]).at("msg"), "one");
+}
+
+TEST(ServerLog, BufferedInfoWaitsForFlush) {
+  LogPipe pipe;
+  Logger log(LogLevel::info, pipe.write_fd(), kNever);
+  for (int i = 0; i < 5; ++i) log.log(LogLevel::info, "request", boost::json::object{{"i", i}});
+  log.log(LogLevel::debug, "below the level");
+  EXPECT_FALSE(pipe.readable_now()) << pipe.text();
+  log.flush();
+  auto got = pipe.read_lines(5);
+  ASSERT_EQ(got.size(), 5u) << pipe.text();
+  for (int i = 0; i < 5; ++i) {
+    auto o = boost::json::parse(got[static_cast<std::size_t>(i)]).as_object();
+    EXPECT_EQ(o["msg"], "request");
+    EXPECT_EQ(o["i"], i);
+  }
+  log.flush();  // nothing pending: nothing written
+  EXPECT_FALSE(pipe.readable_now()) << pipe.text();
+}
+
+TEST(ServerLog, BufferedInfoArrivesAfterTheInterval) {
+  LogPipe pipe;
+  Logger log(LogLevel::info, pipe.write_fd(), std::chrono::milliseconds(20));
+  log.log(LogLevel::info, "a");
+  log.log(LogLevel::info, "b");
+  auto got = pipe.read_lines(2);  // no flush(): the background thread writes them
+  ASSERT_EQ(got.size(), 2u) << pipe.text();
+  EXPECT_EQ(boost::json::parse(got[0]).at("msg"), "a");
+  EXPECT_EQ(boost::json::parse(got[1]).at("msg"), "b");
+}
+
+TEST(ServerLog, WarnGoesOutAtOnceAfterThePendingLines) {
+  LogPipe pipe;
+  Logger log(LogLevel::info, pipe.write_fd(), kNever);
+  log.log(LogLevel::info, "first");
+  log.log(LogLevel::info, "second");
+  EXPECT_FALSE(pipe.readable_now());
+  log.log(LogLevel::warn, "trouble", boost::json::object{{"detail", "x"}});
+  auto got = pipe.read_lines(3);  // no flush()
+  ASSERT_EQ(got.size(), 3u) << pipe.text();
+  EXPECT_EQ(boost::json::parse(got[0]).at("msg"), "first");
+  EXPECT_EQ(boost::json::parse(got[1]).at("msg"), "second");
+  EXPECT_EQ(boost::json::parse(got[2]).at("msg"), "trouble");
+  EXPECT_EQ(boost::json::parse(got[2]).at("level"), "warn");
+}
+
+TEST(ServerLog, DestructorFlushes) {
+  LogPipe pipe;
+  {
+    Logger log(LogLevel::info, pipe.write_fd(), kNever);
+    log.log(LogLevel::info, "stopped");
+    EXPECT_FALSE(pipe.readable_now());
+  }
+  auto got = pipe.read_lines(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(boost::json::parse(got[0]).at("msg"), "stopped");
+}
+
+TEST(ServerLog, ManyThreadsWholeLinesNoneLost) {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 2500;
+  LogPipe pipe;
+  std::vector<std::string> got;
+  // The reader drains the pipe while the threads log (a full pipe would block the writers).
+  std::thread reader([&] { got = pipe.read_lines(kThreads * kPerThread, std::chrono::seconds(120)); });
+  {
+    Logger log(LogLevel::info, pipe.write_fd(), std::chrono::milliseconds(5));
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&log, t] {
+        for (int i = 0; i < kPerThread; ++i) {
+          // Some warn lines among the info lines, and a padded field so lines vary in size.
+          const LogLevel level = i % 97 == 0 ? LogLevel::warn : LogLevel::info;
+          log.log(level, "request",
+                  boost::json::object{{"thread", t}, {"i", i}, {"pad", std::string(static_cast<std::size_t>(i % 300), 'x')}});
+        }
+      });
+    for (auto& th : threads) th.join();
+  }  // the destructor writes what is left
+  pipe.close_write();
+  reader.join();
+  ASSERT_EQ(got.size(), static_cast<std::size_t>(kThreads * kPerThread));
+  std::vector<int> next(kThreads, 0);
+  for (const auto& line : got) {
+    boost::json::error_code ec;
+    auto v = boost::json::parse(line, ec);
+    ASSERT_FALSE(ec) << line;
+    ASSERT_TRUE(v.is_object()) << line;
+    const auto& o = v.as_object();
+    EXPECT_EQ(o.at("msg"), "request");
+    const auto t = static_cast<std::size_t>(o.at("thread").as_int64());
+    ASSERT_LT(t, next.size());
+    // Each thread's lines arrive in the order it logged them.
+    EXPECT_EQ(o.at("i").as_int64(), next[t]) << line;
+    next[t] = static_cast<int>(o.at("i").as_int64()) + 1;
+  }
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(next[static_cast<std::size_t>(t)], kPerThread);
 }
 
 TEST(ServerLog, Levels) {
