@@ -1,4 +1,5 @@
-// HmacKey: a pre-keyed HMAC (OpenSSL EVP_MAC). The key schedule runs once in create();
+// HmacKey: a pre-keyed HMAC (OpenSSL EVP_MAC); hmac_once: one MAC (libsodium for SHA-256,
+// OpenSSL for the others). HmacKey's key schedule runs once in create();
 // each call takes a keyed context from a small lock-free per-key pool (re-initialised to
 // the keyed state, which is cheaper than a full EVP_MAC_CTX_dup) or duplicates the template
 // when the pool is empty. Pooled contexts are freed, and their key state wiped, with the key.
@@ -9,6 +10,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <sodium.h>
 
 #include "crypto/crypto.hpp"
 #include "crypto/pkey_impl.hpp"
@@ -118,6 +120,20 @@ Result<HmacKey> HmacKey::create(Hash h, const SecretBytes& key) {
 }
 
 Result<Bytes> hmac_once(Hash h, const SecretBytes& key, ByteView data) {
+  if (h == Hash::sha256) {
+    // libsodium's HMAC-SHA-256: the same function without OpenSSL 3's per-context provider
+    // set-up, which costs more than the MAC itself on a short message.
+    if (key.size() < hash_size(h)) return fail(Errc::key_too_short, "HMAC key shorter than the hash output");
+    detail::ensure_sodium();
+    const auto k = key.reveal(SecretAccess{});
+    crypto_auth_hmacsha256_state st;
+    Bytes out(crypto_auth_hmacsha256_BYTES);
+    crypto_auth_hmacsha256_init(&st, k.data(), k.size());
+    crypto_auth_hmacsha256_update(&st, data.data(), data.size());
+    crypto_auth_hmacsha256_final(&st, out.data());
+    sodium_memzero(&st, sizeof st);
+    return out;
+  }
   auto ctx = keyed_context(h, key);
   if (!ctx) return std::unexpected(std::move(ctx.error()));
   Bytes out(hash_size(h));
