@@ -350,6 +350,7 @@ std::string endpoint_url(const tcp::endpoint& ep, bool tls) {
 HttpServer::HttpServer(asio::io_context& ioc, Application& app, HttpLimits limits, asio::ssl::context* tls,
                        std::vector<asio::io_context*> lanes)
     : ioc_(ioc),
+      single_threaded_lanes_(!lanes.empty()),
       lanes_(lanes.empty() ? std::vector<asio::io_context*>{&ioc} : std::move(lanes)),
       app_(app),
       limits_(limits),
@@ -383,7 +384,10 @@ asio::awaitable<void> HttpServer::accept_loop() {
   asio::steady_timer backoff(strand_);
   for (;;) {
     const std::size_t lane = next_lane_++ % lanes_.size();
-    tcp::socket socket(asio::make_strand(*lanes_[lane]));
+    // A lane is run by one thread, which already serialises the connection's handlers; the
+    // shared io_context (no lanes given) may have several, hence a strand there.
+    tcp::socket socket = single_threaded_lanes_ ? tcp::socket(lanes_[lane]->get_executor())
+                                                : tcp::socket(asio::make_strand(*lanes_[lane]));
     auto [ec] = co_await acceptor_.async_accept(socket, kTuple);
     if (stopping() || !acceptor_.is_open()) co_return;
     if (ec) {

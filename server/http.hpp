@@ -13,7 +13,8 @@
 //     application hears of it at most once a second (with the count of failures held back),
 //     and the connections already open go on being served
 // What a request means is the Application's business (server/app.hpp); this file only moves
-// bytes. Every connection runs on its own strand of the one io_context.
+// bytes. Every connection runs on one lane (an io_context run by one thread), or, without
+// lanes, on its own strand of the one io_context.
 // Thread safety: HttpServer's methods may be called from any thread.
 #pragma once
 
@@ -98,9 +99,10 @@ class ConnectionBase;
 class HttpServer {
  public:
   // app and ioc must outlive the server; tls (if given) and the lanes too. ioc runs the
-  // acceptor; connections are spread round-robin over lanes (each run by one thread, each with
-  // its own store reader in the application: Incoming::lane says which), or all go to ioc
-  // when lanes is empty.
+  // acceptor; connections are spread round-robin over lanes, each of which must be run by
+  // exactly one thread (a connection's handlers then need no strand; each lane has its own
+  // store reader in the application: Incoming::lane says which), or, when lanes is empty, all
+  // go to ioc, on a strand each (ioc may have several threads).
   HttpServer(asio::io_context& ioc, Application& app, HttpLimits limits, asio::ssl::context* tls = nullptr,
              std::vector<asio::io_context*> lanes = {});
   ~HttpServer();
@@ -133,6 +135,7 @@ class HttpServer {
   asio::awaitable<void> accept_loop();
 
   asio::io_context& ioc_;
+  bool single_threaded_lanes_;
   std::vector<asio::io_context*> lanes_;
   std::size_t next_lane_ = 0;  // on strand_ only
   Application& app_;
@@ -151,7 +154,7 @@ class HttpServer {
 class ConnectionBase {
  public:
   virtual ~ConnectionBase() = default;
-  // Both post themselves on the connection's strand: HttpServer::shutdown() / close_all().
+  // Both post themselves on the connection's executor: HttpServer::shutdown() / close_all().
   virtual void close_if_idle() = 0;
   virtual void close() = 0;
 };
