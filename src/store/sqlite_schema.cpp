@@ -152,7 +152,24 @@ Result<Stmt> prepare(sqlite3* db, std::string_view sql) {
   return s;
 }
 
+namespace {
+
+// Before SQLite's first use in the process: no memory statistics, so that sqlite3_malloc does
+// not take the library-wide memory mutex on every allocation (two I/O threads reading
+// sessions on their own connections contended on it). If the embedding program initialised
+// SQLite already, sqlite3_config refuses (SQLITE_MISUSE) and nothing changes.
+void configure_sqlite_once() {
+  static const bool done = [] {
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)done;
+}
+
+}  // namespace
+
 Result<Db> open_database(const std::string& path) {
+  configure_sqlite_once();
   if (path.empty() || path.find('\0') != std::string::npos)
     return fail(Errc::invalid_argument, "sqlite: the database path must be a non-empty file name");
   const bool in_memory = path == ":memory:";  // for experiments: no WAL, nothing persists
