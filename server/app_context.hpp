@@ -6,7 +6,7 @@
 // pool (one thread per core). The session check of every request goes through the lane's
 // SessionReader (await_completion): inline for SQLite and memory, asynchronous on the lane's
 // own pipelined connection for Redis. Other store calls run on the store pool
-// (--worker-threads) and are awaited back on the connection's strand, or, when there is none,
+// (--worker-threads) and are awaited back on the connection's executor, or, when there is none,
 // inline on the I/O thread (cheaper for SQLite and memory, whose reads take microseconds).
 // Thread safety: an AppContext is read-only once built; what it refers to is thread-safe
 // (AuthService, Logger, Metrics, EpochGuard, the pools, Clock).
@@ -41,7 +41,7 @@
 namespace tessera::server {
 
 // Runs fn (a blocking call returning a Result: store access, password hashing) on the pool;
-// the awaiting coroutine resumes on its own executor (the connection's strand), so no I/O
+// the awaiting coroutine resumes on its own executor (the connection's lane or strand), so no I/O
 // thread ever waits on a store. An exception from fn becomes Errc::internal.
 template <class F>
 asio::awaitable<std::invoke_result_t<F&>> run_blocking(asio::thread_pool& pool, F fn) {
