@@ -11,6 +11,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -363,6 +364,19 @@ TEST(SessionReader, DestroyingTheReaderCompletesWhatIsInFlight) {
   }
 }
 
+// Gets id until one is answered on the loop (not by the blocking store), with short pauses:
+// whether the reader came back to the loop within 100 tries.
+bool back_on_the_loop(Lane& lane, SessionReader& reader, const std::string& id) {
+  for (int i = 0; i < 100; ++i) {
+    const auto before = redis::reader_stats(reader)->blocking;
+    auto g = lane.get(reader, id);
+    if (!g || !*g) return false;
+    if (redis::reader_stats(reader)->blocking == before) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
 TEST(SessionReader, ClusterMovedGoesThroughTheBlockingStoreAndRepairsTheMap) {
   if (!test::redis_server_installed()) GTEST_SKIP() << "redis-server not installed";
   auto* cluster = test::shared_cluster();
@@ -408,9 +422,45 @@ TEST(SessionReader, ClusterMovedGoesThroughTheBlockingStoreAndRepairsTheMap) {
   EXPECT_EQ(redis::reader_stats(*reader)->blocking, blocking + 1);
   EXPECT_GE(router->stats().moved, moved + 1);
   EXPECT_EQ(router->owner(slot), right);
-  // Repaired: the next call stays on the loop.
-  ASSERT_TRUE(lane.get(*reader, r.id_hash));
-  EXPECT_EQ(redis::reader_stats(*reader)->blocking, blocking + 1);
+  // Repaired: run() marked the map stale after the MOVED; calls go through the blocking store
+  // until it has re-learned the map (at most once per ClusterRouter::kRefreshInterval), then
+  // stay on the loop.
+  EXPECT_TRUE(back_on_the_loop(lane, *reader, r.id_hash));
+}
+
+// A node that stops answering the reader (here: CLIENT PAUSE past the command timeout) fails
+// the call closed and marks the slot map stale; the next call goes through the blocking store,
+// which re-learns the map (after a failover it would find the new master), and the one after
+// is back on the loop.
+TEST(SessionReader, ClusterConnectionFailureRelearnsTheMap) {
+  if (!test::redis_server_installed()) GTEST_SKIP() << "redis-server not installed";
+  auto* cluster = test::shared_cluster();
+  ASSERT_TRUE(cluster);
+  std::vector<redis::Endpoint> seeds;
+  for (auto& [h, p] : cluster->seeds()) seeds.push_back({h, p});
+  auto router = std::make_shared<redis::ClusterRouter>(seeds, fault_options());
+  auto store = tessera::store::make_redis_store_on(router, fault_options());
+  Lane lane;
+  auto reader = store->reader(lane.loop);
+  const auto rec = record("paused-" + test::random_id_hash().substr(0, 8), now_s());
+  ASSERT_TRUE(store->create(rec, 0));
+  ASSERT_TRUE(lane.get(*reader, rec.id_hash));
+  ASSERT_TRUE(lane.get(*reader, rec.id_hash));
+  const auto b0 = redis::reader_stats(*reader)->blocking;
+
+  const int port = router->owner(redis::key_slot(tessera::store::redis_user_base("tessera:", rec.user) + "idx")).port;
+  ASSERT_EQ(test::redis_text(port, {"CLIENT", "PAUSE", "700", "ALL"}), "OK");
+  auto paused = lane.get(*reader, rec.id_hash);
+  ASSERT_FALSE(paused);
+  EXPECT_EQ(paused.error().code, Errc::store_unavailable);
+  EXPECT_EQ(redis::reader_stats(*reader)->blocking, b0);  // failed on the loop, closed
+  // Wait for the pause to end (a PING through a fresh connection answers once it has).
+  for (int i = 0; i < 100 && test::redis_text(port, {"PING"}) != "PONG"; ++i) std::this_thread::sleep_for(50ms);
+
+  auto relearn = lane.get(*reader, rec.id_hash);
+  ASSERT_TRUE(relearn && *relearn) << (relearn ? "absent" : relearn.error().message);
+  EXPECT_GE(redis::reader_stats(*reader)->blocking, b0 + 1);  // the stale map sent it to the blocking store
+  EXPECT_TRUE(back_on_the_loop(lane, *reader, rec.id_hash));
 }
 
 // SessionManager::validate through a reader gives what the blocking validate gives: the live

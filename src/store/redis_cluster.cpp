@@ -82,8 +82,7 @@ Endpoint ClusterRouter::owner(std::uint16_t slot) const {
 }
 
 std::optional<Endpoint> ClusterRouter::endpoint_for(std::string_view key) const {
-  // The map as it is, stale or not: a wrong guess costs one MOVED, which the caller hands
-  // to run(); an empty map (never learned) answers nullopt.
+  if (stale_.load()) return std::nullopt;  // after a redirect or a lost node: run() re-learns the map
   auto n = owner_node(key_slot(key));
   if (!n) return std::nullopt;
   return n->pool.endpoint();

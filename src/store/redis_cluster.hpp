@@ -44,7 +44,9 @@ class ClusterRouter final : public Router {
   Result<Reply> run(std::string_view key, const Op& op) override;
   // PING every master in the map (learning it first if needed).
   Result<void> ping() override;
+  // nullopt while the map is stale: run() re-learns it first.
   std::optional<Endpoint> endpoint_for(std::string_view key) const override;
+  void connection_failed() noexcept override { mark_stale(); }
 
   // Re-learns the slot map from the first node (known masters, then seeds) that answers.
   Result<void> refresh();

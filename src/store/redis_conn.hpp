@@ -147,6 +147,9 @@ class Router {
   // The node key's commands go to now, if known (the asynchronous reader's choice; a wrong
   // guess only costs a MOVED, which the reader hands to run()).
   virtual std::optional<Endpoint> endpoint_for(std::string_view key) const = 0;
+  // A caller outside run() (the asynchronous reader) lost a connection or a reply: the node
+  // may have failed over or left. A cluster re-learns its map on the next run().
+  virtual void connection_failed() noexcept {}
 };
 
 // One server: every key goes to it.

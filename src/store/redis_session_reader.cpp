@@ -42,8 +42,8 @@ class RedisSessionReader final : public SessionReader {
       pair->record.emplace(source_.parse_fields(pair->id, **r));
     });
     const std::string_view hget[] = {"HGET", user, "gen"};
-    c->command(hget, [this, pair](Result<const redisReply*> r) {
-      if (!r) return pair->done(std::unexpected(std::move(r.error())));  // posted: touches nothing of the reader
+    c->command(hget, [this, &source = source_, pair](Result<const redisReply*> r) {
+      if (!r) return failed(source, pair->done, std::move(r.error()));  // posted: only the store, never the reader
       if (pair->redirected || is_error(**r) || !pair->record)
         return get_blocking(std::move(pair->id), std::move(pair->done));
       auto gen = source_.parse_user_generation(**r);
@@ -65,9 +65,9 @@ class RedisSessionReader final : public SessionReader {
     ++stats_.on_loop;
     const std::string last = std::to_string(last_seen_at), idle = std::to_string(idle_expires_at);
     const std::string_view argv[] = {"EVALSHA", sha, "1", key, last, idle};
-    c->command(argv, [this, id = std::string(id_hash), last_seen_at, idle_expires_at,
+    c->command(argv, [this, &source = source_, id = std::string(id_hash), last_seen_at, idle_expires_at,
                       done = std::move(done)](Result<const redisReply*> r) mutable {
-      if (!r) return done(std::unexpected(std::move(r.error())));
+      if (!r) return failed(source, done, std::move(r.error()));
       if (is_error(**r)) return touch_blocking(std::move(id), last_seen_at, idle_expires_at, std::move(done));
       auto n = integer(**r);
       if ((*r)->type != REDIS_REPLY_INTEGER || !n || (*n != 0 && *n != 1)) return done(bad_reply("the touch script", **r));
@@ -78,6 +78,14 @@ class RedisSessionReader final : public SessionReader {
   const ReaderStats& stats() const noexcept { return stats_; }
 
  private:
+  // A call that got no reply: store_unavailable, and the router hears of it. Runs posted,
+  // possibly after the reader is gone: it uses the store (which outlives readers) only.
+  template <class T>
+  static void failed(ReaderSource& source, Completion<T>& done, Error e) {
+    source.connection_failed();
+    done(std::unexpected(std::move(e)));
+  }
+
   // A script's SHA-1, remembered once known (it never changes for the same source).
   template <class F>
   static const std::string& known(std::string& slot, F ask) {

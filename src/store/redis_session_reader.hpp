@@ -12,7 +12,9 @@
 // script the node does not hold (NOSCRIPT: the blocking call loads it), a cluster redirect (MOVED, ASK, TRYAGAIN: run() follows
 // them and repairs the slot map, which the next async call then uses) and any other error
 // reply. A failure without a reply (refused, reset, timed out) is store_unavailable at once:
-// the blocking store could not do better within the timeout (invariant 9).
+// the blocking store could not do better within the timeout (invariant 9). On a cluster it
+// also marks the slot map stale, so the next call goes through the blocking store, which
+// re-learns the map (a failed-over master is then reached at its new address).
 // Thread safety: a reader is used on its loop's thread only; its source is thread-safe.
 #pragma once
 
@@ -45,6 +47,8 @@ class ReaderSource {
   virtual std::span<const std::string_view> record_fields() const = 0;
   virtual Result<std::optional<SessionRecord>> parse_fields(std::string id_hash, const redisReply& reply) const = 0;
   virtual Result<std::uint64_t> parse_user_generation(const redisReply& reply) const = 0;
+  // A call on the loop lost its connection or timed out (Router::connection_failed).
+  virtual void connection_failed() = 0;
   // The fallback: the store itself (thread-safe, blocking).
   virtual SessionStore& blocking() = 0;
   virtual std::chrono::milliseconds command_timeout() const = 0;

@@ -370,6 +370,7 @@ class RedisStore final : public AccountSessions, private redis::ReaderSource {
     if (rep.type != REDIS_REPLY_ARRAY || rep.elements != kFields.size() + 1) return redis::bad_reply("the get script", rep);
     return parse_record(std::move(id_hash), rep.element, *rep.element[kFields.size()]);
   }
+  void connection_failed() override { router_->connection_failed(); }
   SessionStore& blocking() override { return *this; }
   std::chrono::milliseconds command_timeout() const override { return command_timeout_; }
 
