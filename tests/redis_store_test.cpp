@@ -276,22 +276,13 @@ TEST(RedisCluster, SlotMigrationAskThenMoved) {
 
 // ---- faults ------------------------------------------------------------------------------
 
-// The options of the fault tests: 200 ms to connect and per command, so a dead or frozen
-// server shows within a fraction of a second.
-RedisOptions fault_options() {
-  RedisOptions opt;
-  opt.connect_timeout = 200ms;
-  opt.command_timeout = 200ms;
-  return opt;
-}
-
 // Redis SIGKILLed mid-run: every call fails with store_unavailable within ~2x the timeout and
 // get() never yields a record; once a server is back on the port, the same store works.
 TEST(RedisStoreFaults, KilledServerFailsClosedThenRecovers) {
   if (!test::redis_server_installed()) GTEST_SKIP() << "redis-server not installed";
   auto srv = test::SingleRedis::start();
   ASSERT_TRUE(srv);
-  RedisOptions opt = fault_options();
+  RedisOptions opt = test::fault_options();
   opt.pool_size = 4;
   auto st = tessera::store::make_redis_store("127.0.0.1", srv->server->port(), opt);
   ASSERT_TRUE(st) << st.error().message;
@@ -403,7 +394,7 @@ TEST(RedisStoreFaults, HungServerTimesOutThenRecovers) {
   if (!test::redis_server_installed()) GTEST_SKIP() << "redis-server not installed";
   auto srv = test::SingleRedis::start();
   ASSERT_TRUE(srv);
-  RedisOptions opt = fault_options();
+  RedisOptions opt = test::fault_options();
   auto st = tessera::store::make_redis_store("127.0.0.1", srv->server->port(), opt);
   ASSERT_TRUE(st) << st.error().message;
   auto& store = **st;
@@ -461,7 +452,7 @@ TEST(RedisStoreFaults, CredentialChangeStalledPastItsDeadlineChangesNothingLater
   if (!test::redis_server_installed()) GTEST_SKIP() << "redis-server not installed";
   auto srv = test::SingleRedis::start();
   ASSERT_TRUE(srv);
-  RedisOptions opt = fault_options();
+  RedisOptions opt = test::fault_options();
   auto inner = tessera::store::make_redis_router("127.0.0.1", srv->server->port(), opt);
   ASSERT_TRUE(inner) << inner.error().message;
   auto router = std::make_shared<FreezeBeforeRouter>(*inner, *srv->server);
@@ -505,7 +496,7 @@ TEST(RedisStoreFaults, CredentialChangeStalledPastItsDeadlineChangesNothingLater
 TEST(RedisStoreFaults, NoServerFailsFast) {
   const int port = test::pick_free_port();
   ASSERT_NE(port, 0);
-  RedisOptions opt = fault_options();
+  RedisOptions opt = test::fault_options();
   auto st = tessera::store::make_redis_store("127.0.0.1", port, opt);
   ASSERT_TRUE(st);
   const auto t0 = std::chrono::steady_clock::now();

@@ -58,6 +58,15 @@ inline int pick_free_port() {
   return 0;
 }
 
+// The options of the fault tests: 200 ms to connect and per command, so a dead or frozen
+// server shows within a fraction of a second.
+inline store::RedisOptions fault_options() {
+  store::RedisOptions opt;
+  opt.connect_timeout = std::chrono::milliseconds(200);
+  opt.command_timeout = std::chrono::milliseconds(200);
+  return opt;
+}
+
 // One command to 127.0.0.1:port through the library's own connection (short timeouts).
 inline Result<store::redis::Reply> redis_call(int port, std::vector<std::string> argv) {
   auto c = store::redis::Connection::open({"127.0.0.1", port}, std::chrono::milliseconds(500),

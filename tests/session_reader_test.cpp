@@ -263,18 +263,11 @@ TEST(SessionReader, RedisReaderPipelinesConcurrentRequests) {
   EXPECT_GE(commands / reads, 4) << commands << " commands in " << reads << " reads";
 }
 
-RedisOptions fault_options() {
-  RedisOptions o;
-  o.connect_timeout = 200ms;
-  o.command_timeout = 200ms;
-  return o;
-}
-
 TEST(SessionReader, RedisKilledFailsClosedThenRecovers) {
   if (!test::redis_server_installed()) GTEST_SKIP() << "redis-server not installed";
   auto srv = test::SingleRedis::start();
   ASSERT_TRUE(srv);
-  auto store = tessera::store::make_redis_store("127.0.0.1", srv->server->port(), fault_options());
+  auto store = tessera::store::make_redis_store("127.0.0.1", srv->server->port(), test::fault_options());
   ASSERT_TRUE(store);
   const auto rec = record("killed-user", now_s());
   ASSERT_TRUE((*store)->create(rec, 0));
@@ -309,7 +302,7 @@ TEST(SessionReader, RedisFrozenTimesOutThenRecovers) {
   if (!test::redis_server_installed()) GTEST_SKIP() << "redis-server not installed";
   auto srv = test::SingleRedis::start();
   ASSERT_TRUE(srv);
-  auto store = tessera::store::make_redis_store("127.0.0.1", srv->server->port(), fault_options());
+  auto store = tessera::store::make_redis_store("127.0.0.1", srv->server->port(), test::fault_options());
   ASSERT_TRUE(store);
   const auto rec = record("frozen-user", now_s());
   ASSERT_TRUE((*store)->create(rec, 0));
@@ -438,8 +431,8 @@ TEST(SessionReader, ClusterConnectionFailureRelearnsTheMap) {
   ASSERT_TRUE(cluster);
   std::vector<redis::Endpoint> seeds;
   for (auto& [h, p] : cluster->seeds()) seeds.push_back({h, p});
-  auto router = std::make_shared<redis::ClusterRouter>(seeds, fault_options());
-  auto store = tessera::store::make_redis_store_on(router, fault_options());
+  auto router = std::make_shared<redis::ClusterRouter>(seeds, test::fault_options());
+  auto store = tessera::store::make_redis_store_on(router, test::fault_options());
   Lane lane;
   auto reader = store->reader(lane.loop);
   const auto rec = record("paused-" + test::random_id_hash().substr(0, 8), now_s());

@@ -324,10 +324,7 @@ TEST(RedisUserStore, KilledServerFailsClosedThenRecovers) {
   if (!test::redis_server_installed()) GTEST_SKIP() << "redis-server not installed";
   auto srv = test::SingleRedis::start();
   ASSERT_TRUE(srv);
-  store::RedisOptions opt;
-  opt.connect_timeout = 200ms;
-  opt.command_timeout = 200ms;
-  auto store = must(store::make_redis_user_store("127.0.0.1", srv->server->port(), opt), "store");
+  auto store = must(store::make_redis_user_store("127.0.0.1", srv->server->port(), test::fault_options()), "store");
   ASSERT_TRUE(store);
   const auto t = now_s();
   ASSERT_TRUE(store->add(make_user("victim", t)).value_or(false));

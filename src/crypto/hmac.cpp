@@ -90,12 +90,18 @@ struct HmacKey::Impl {
 
 namespace {
 
-// A context initialised with key for h: the checks and the key schedule both HMAC entry
-// points share (invariant 3: a key shorter than the hash output is refused).
-Result<MacCtxPtr> keyed_context(Hash h, const SecretBytes& key) {
+// The key rule both HMAC entry points share (invariant 3: a key shorter than the hash output
+// is refused).
+Result<void> check_key(Hash h, const SecretBytes& key) {
   const std::size_t need = hash_size(h);
   if (need == 0) return fail(Errc::invalid_argument, "unknown hash");
   if (key.size() < need) return fail(Errc::key_too_short, "HMAC key shorter than the hash output");
+  return {};
+}
+
+// An OpenSSL context initialised with key for h.
+Result<MacCtxPtr> keyed_context(Hash h, const SecretBytes& key) {
+  if (auto ok = check_key(h, key); !ok) return std::unexpected(std::move(ok.error()));
   EVP_MAC* mac = cached_hmac();
   if (mac == nullptr) return fail(Errc::internal, "HMAC unavailable");
   MacCtxPtr ctx(EVP_MAC_CTX_new(mac));
@@ -123,7 +129,7 @@ Result<Bytes> hmac_once(Hash h, const SecretBytes& key, ByteView data) {
   if (h == Hash::sha256) {
     // libsodium's HMAC-SHA-256: the same function without OpenSSL 3's per-context provider
     // set-up, which costs more than the MAC itself on a short message.
-    if (key.size() < hash_size(h)) return fail(Errc::key_too_short, "HMAC key shorter than the hash output");
+    if (auto ok = check_key(h, key); !ok) return std::unexpected(std::move(ok.error()));
     detail::ensure_sodium();
     const auto k = key.reveal(SecretAccess{});
     crypto_auth_hmacsha256_state st;

@@ -223,33 +223,20 @@ Op command_op(std::vector<std::string> argv) {
 Script::Script(std::string source)
     : source_(std::move(source)), sha_(codec::hex_encode(crypto::sha1_for_naming(crypto::as_bytes(source_)))) {}
 
-Result<std::string> Script::load(Connection& c) const {
+Result<void> Script::load(Connection& c) const {
   auto r = c.command({"SCRIPT", "LOAD", source_});
   if (!r) return std::unexpected(std::move(r.error()));
-  if ((*r)->type != REDIS_REPLY_STRING || (*r)->len != 40) return bad_reply("SCRIPT LOAD", **r);
-  std::string sha(text(**r));
-  MutexLock lock(mu_);
-  sha_ = sha;
-  return sha;
+  if ((*r)->type != REDIS_REPLY_STRING || text(**r) != sha_) return bad_reply("SCRIPT LOAD", **r);
+  return {};
 }
 
 Result<Reply> Script::eval(Connection& c, bool asking, std::span<const std::string> keys,
                            std::span<const std::string> args) const {
-  std::string sha;
-  {
-    MutexLock lock(mu_);
-    sha = sha_;
-  }
-  if (sha.empty()) {
-    auto s = load(c);
-    if (!s) return std::unexpected(std::move(s.error()));
-    sha = std::move(*s);
-  }
   const std::string numkeys = std::to_string(keys.size());
   std::vector<std::string_view> argv;
   argv.reserve(3 + keys.size() + args.size());
   argv.push_back("EVALSHA");
-  argv.push_back(sha);
+  argv.push_back(sha_);
   argv.push_back(numkeys);
   for (const auto& k : keys) argv.push_back(k);
   for (const auto& a : args) argv.push_back(a);
@@ -257,9 +244,7 @@ Result<Reply> Script::eval(Connection& c, bool asking, std::span<const std::stri
   auto r = c.command(argv, asking);
   if (!r || !error_is(**r, "NOSCRIPT")) return r;
   // This node has not seen the script (restart, flush, another cluster node): load, retry once.
-  auto s = load(c);
-  if (!s) return std::unexpected(std::move(s.error()));
-  argv[1] = *s;
+  if (auto loaded = load(c); !loaded) return std::unexpected(std::move(loaded.error()));
   return c.command(argv, asking);
 }
 

@@ -168,27 +168,24 @@ class SingleRouter final : public Router {
 Op command_op(std::vector<std::string> argv);
 
 // ---- Lua scripts ---------------------------------------------------------------------------
-// A script run with EVALSHA; its SHA-1 is learned from the first SCRIPT LOAD. A NOSCRIPT reply
-// (server restarted, SCRIPT FLUSH, another cluster node) loads it on that node and retries once.
+// A script run with EVALSHA under the SHA-1 of its source, computed here (what SCRIPT LOAD
+// answers), so EVALSHA works from the first call and the asynchronous reader never waits for
+// a load. A NOSCRIPT reply (server restarted, SCRIPT FLUSH, another cluster node) loads it on
+// that node and retries once.
 class Script {
  public:
-  // The SHA-1 is computed here (what SCRIPT LOAD would answer), so EVALSHA works from the
-  // first call and the asynchronous reader never waits for a load.
   explicit Script(std::string source);
   // EVALSHA sha numkeys keys... args... on c; sent after ASKING when asking.
   Result<Reply> eval(Connection& c, bool asking, std::span<const std::string> keys,
                      std::span<const std::string> args) const;
   // EVALSHA's name of the script.
-  std::string sha() const {
-    MutexLock lock(mu_);
-    return sha_;
-  }
+  const std::string& sha() const noexcept { return sha_; }
 
  private:
-  Result<std::string> load(Connection& c) const;
+  // SCRIPT LOAD on c; store_unavailable unless Redis names it sha_.
+  Result<void> load(Connection& c) const;
   std::string source_;
-  mutable Mutex mu_;
-  mutable std::string sha_ GUARDED_BY(mu_);
+  std::string sha_;
 };
 
 }  // namespace tessera::store::redis

@@ -57,14 +57,13 @@ class RedisSessionReader final : public SessionReader {
   void touch(std::string_view id_hash, std::int64_t last_seen_at, std::int64_t idle_expires_at,
              Completion<bool> done) override {
     auto base = source_.cached_base(id_hash);
-    const std::string& sha = known(touch_sha_, [this] { return source_.touch_sha(); });
-    if (!base || sha.empty()) return touch_blocking(std::string(id_hash), last_seen_at, idle_expires_at, std::move(done));
+    if (!base) return touch_blocking(std::string(id_hash), last_seen_at, idle_expires_at, std::move(done));
     const std::string key = *base + "s:" + std::string(id_hash);
     AsyncConnection* c = connection_for(key);
     if (!c) return touch_blocking(std::string(id_hash), last_seen_at, idle_expires_at, std::move(done));
     ++stats_.on_loop;
     const std::string last = std::to_string(last_seen_at), idle = std::to_string(idle_expires_at);
-    const std::string_view argv[] = {"EVALSHA", sha, "1", key, last, idle};
+    const std::string_view argv[] = {"EVALSHA", source_.touch_sha(), "1", key, last, idle};
     c->command(argv, [this, &source = source_, id = std::string(id_hash), last_seen_at, idle_expires_at,
                       done = std::move(done)](Result<const redisReply*> r) mutable {
       if (!r) return failed(source, done, std::move(r.error()));
@@ -84,13 +83,6 @@ class RedisSessionReader final : public SessionReader {
   static void failed(ReaderSource& source, Completion<T>& done, Error e) {
     source.connection_failed();
     done(std::unexpected(std::move(e)));
-  }
-
-  // A script's SHA-1, remembered once known (it never changes for the same source).
-  template <class F>
-  static const std::string& known(std::string& slot, F ask) {
-    if (slot.empty()) slot = ask();
-    return slot;
   }
 
   AsyncConnection* connection_for(const std::string& key) {
@@ -120,7 +112,6 @@ class RedisSessionReader final : public SessionReader {
 
   EventLoop& loop_;
   ReaderSource& source_;
-  std::string touch_sha_;
   std::map<std::string, std::unique_ptr<AsyncConnection>> connections_;  // "host:port" → connection
   ReaderStats stats_;
 };

@@ -40,7 +40,7 @@ class ReaderSource {
   // pointer cached; nullopt: the blocking store looks it up.
   virtual std::optional<std::string> cached_base(std::string_view id_hash) = 0;
   // EVALSHA name of the touch script.
-  virtual std::string touch_sha() const = 0;
+  virtual const std::string& touch_sha() const = 0;
   virtual const Router& router() const = 0;
   // The record from the reply to HMGET <record> <record_fields()...> (user_generation left 0;
   // the same parsing the blocking get uses), and the generation from HGET <user> gen.

@@ -350,7 +350,7 @@ class RedisStore final : public AccountSessions, private redis::ReaderSource {
     if (!tag) return std::nullopt;
     return base_of(*tag);
   }
-  std::string touch_sha() const override { return touch_.sha(); }
+  const std::string& touch_sha() const override { return touch_.sha(); }
   const Router& router() const override { return *router_; }
   std::span<const std::string_view> record_fields() const override { return kFields; }
   Result<std::optional<SessionRecord>> parse_fields(std::string id_hash, const redisReply& rep) const override {
