@@ -52,6 +52,21 @@ enum class Errc {
   user_not_found,
   weak_password,        // shorter than the minimum, or longer than the maximum
   credentials_changed,  // the user's credentials changed while the call ran: nothing was written
+  // OAuth 2.1 / OIDC (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1; RFC 8707; OIDC Core §3.1.2.6):
+  // the code names are the protocol's error values, so a front end sends code_name() as is
+  invalid_request,
+  invalid_client,
+  invalid_grant,
+  unauthorized_client,
+  unsupported_grant_type,
+  unsupported_response_type,
+  invalid_scope,
+  invalid_target,
+  access_denied,
+  login_required,
+  consent_required,
+  invalid_token,
+  insufficient_scope,
   // environment
   store_unavailable,    // the store could not be reached or answered wrongly: fail closed
   store_epoch_mismatch, // the store lost its data or was replaced (tessera/store_epoch.hpp)
