@@ -28,7 +28,8 @@ ALLOWED = {
     "paseto": {"keys", "token", "crypto", "codec"},
     "session": {"crypto", "codec"},
     "store": {"crypto", "codec"},
-    "service": {"session", "store", "crypto", "codec"},
+    "oauth": {"jose", "paseto", "keys", "token", "crypto", "codec"},
+    "service": {"oauth", "jose", "paseto", "keys", "token", "session", "store", "crypto", "codec"},
 }
 FRONT_ENDS = {"server": {"server", "common"}, "cli": {"server", "common"}}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
