@@ -10,6 +10,8 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "oauth_store_conformance.hpp"
 #include "store/oauth_stores.hpp"
@@ -99,6 +101,44 @@ TEST(SqliteOauthStore, CorruptAccessListFailsClosed) {
     expect_unavailable(s->revoke_grant(g.family_id, fixture_helpers.base(), 60));
   }
   EXPECT_FALSE(s->get_grant(g.family_id).has_value());
+}
+
+// Two connections to one file (two processes, as far as SQLite can tell) race one code and one
+// refresh token: BEGIN IMMEDIATE serialises them, so one exchange and one rotation win, and
+// nobody gets an error.
+TEST(SqliteOauthStore, TwoConnectionsRaceAtomically) {
+  const auto path = fresh_db("two");
+  auto a = must(store::make_sqlite_oauth_store(path), "a");
+  auto b = must(store::make_sqlite_oauth_store(path), "b");
+  ASSERT_TRUE(a && b);
+  test::OAuthRecords h;
+  for (int round = 0; round < 3; ++round) {
+    auto c = h.code();
+    ASSERT_TRUE(a->create_code(c).has_value());
+    auto g = h.grant(OAuthStoreConformanceTest::unique("user"));
+    ASSERT_TRUE(b->create_grant(g).value_or(false));
+    std::atomic<int> took{0}, used{0}, rotated{0}, refused{0}, errors{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i)
+      threads.emplace_back([&, i] {
+        OAuthStore& s = i % 2 ? *a : *b;
+        auto t = s.take_code(c.code_hash, h.base() + 1);
+        if (!t || !*t) ++errors;
+        else ++((*t)->used ? used : took);
+        auto r = s.rotate_refresh(h.rotation(g, g.current_hash));
+        if (!r) ++errors;
+        else ++(r->outcome == RotateOutcome::rotated ? rotated : refused);
+      });
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(errors.load(), 0);
+    EXPECT_EQ(took.load(), 1);
+    EXPECT_EQ(used.load(), 7);
+    EXPECT_EQ(rotated.load(), 1);
+    EXPECT_EQ(refused.load(), 7);
+    auto after = a->get_grant(g.family_id);
+    ASSERT_TRUE(after && *after);
+    EXPECT_TRUE((*after)->revoked);
+  }
 }
 
 // A file the previous build left (schema 5: sessions, users, epoch): the OAuth store upgrades
@@ -219,20 +259,63 @@ TEST(RedisOauthStore, KeyLayoutAndExpiry) {
   const auto jti = OAuthStoreConformanceTest::unique("jti");
   ASSERT_TRUE(s->deny_jti(jti, h.base() + 100).has_value());
   EXPECT_EQ(redis_int(port, {"EXPIRETIME", "tessera:oauth:deny:{" + jti + "}"}), h.base() + 100 + kExpiredGrace);
+  // The index and the consents live in the user's slot, beside the account and the sessions.
+  const auto account = store::redis_user_base("tessera:", g.user) + "user";
+  EXPECT_EQ(store::redis::key_slot(idx), store::redis::key_slot(account));
+  EXPECT_EQ(store::redis::key_slot(store::redis_user_base("tessera:", g.user) + "oauth:consent:app"),
+            store::redis::key_slot(account));
   ConsentRecord consent{g.user, "app", "openid", h.base()};
   ASSERT_TRUE(s->put_consent(consent).has_value());
   EXPECT_EQ(test::redis_text(port, {"HGET", store::redis_user_base("tessera:", g.user) + "oauth:consent:app", "scope"}),
             "openid");
 }
 
-TEST(OauthStoreUri, MemoryAndSqliteOpenAndBadUrisAreInvalid) {
+// Redis SIGKILLed: every call is store_unavailable (fail closed, never a default answer); after
+// a restart on the same port the same store works again (its scripts loaded on the new process).
+TEST(RedisOauthStore, KilledServerFailsClosedThenRecovers) {
+  if (!test::redis_server_installed()) GTEST_SKIP() << "redis-server not installed";
+  auto srv = test::SingleRedis::start();
+  ASSERT_TRUE(srv);
+  auto s = must(store::make_redis_oauth_store("127.0.0.1", srv->server->port(), test::fault_options()), "store");
+  ASSERT_TRUE(s);
+  test::OAuthRecords h;
+  auto g = h.grant(OAuthStoreConformanceTest::unique("user"));
+  ASSERT_TRUE(s->create_grant(g).value_or(false));
+  srv->server->kill9();
+  expect_unavailable(s->get_grant(g.family_id));
+  expect_unavailable(s->rotate_refresh(h.rotation(g, g.current_hash)));
+  expect_unavailable(s->revoke_grant(g.family_id, h.base(), 60));
+  expect_unavailable(s->take_code(OAuthStoreConformanceTest::hash(), h.base()));
+  expect_unavailable(s->is_denied("jti", h.base()));
+  expect_unavailable(s->get_client("app"));
+  expect_unavailable(s->list_grants(g.user, h.base()));
+  EXPECT_FALSE(s->ping().has_value());
+  ASSERT_TRUE(srv->server->start());  // the same port, empty (no persistence in the test)
+  auto g2 = h.grant(g.user);
+  EXPECT_TRUE(s->create_grant(g2).value_or(false));
+  EXPECT_EQ(s->rotate_refresh(h.rotation(g2, g2.current_hash)).value_or(RotateResult{}).outcome,
+            RotateOutcome::rotated);
+}
+
+TEST(OauthStoreUri, EveryBackendOpensAndBadUrisAreInvalid) {
   auto m = open_oauth_store("memory:");
   ASSERT_TRUE(m.has_value());
   EXPECT_TRUE((*m)->ping().has_value());
   auto q = open_oauth_store("sqlite:" + fresh_db("uri"));
   ASSERT_TRUE(q.has_value());
   EXPECT_TRUE((*q)->ping().has_value());
-  for (const char* bad : {"", "memory", "postgres://h:1", "redis://h", "sqlite:"}) {
+  if (test::redis_server_installed() && test::shared_single()) {
+    auto r = open_oauth_store("redis://127.0.0.1:" + std::to_string(test::shared_single()->server->port()));
+    ASSERT_TRUE(r.has_value());
+    EXPECT_TRUE((*r)->ping().has_value());
+  }
+  if (test::redis_server_installed() && test::shared_cluster()) {
+    const auto seeds = test::shared_cluster()->seeds();
+    auto r = open_oauth_store("redis-cluster://127.0.0.1:" + std::to_string(seeds.at(0).second));
+    ASSERT_TRUE(r.has_value());
+    EXPECT_TRUE((*r)->ping().has_value());
+  }
+  for (const char* bad : {"", "memory", "postgres://h:1", "redis://h", "sqlite:", "redis://h:0"}) {
     SCOPED_TRACE(bad);
     auto r = open_oauth_store(bad);
     ASSERT_FALSE(r.has_value());
