@@ -2,6 +2,8 @@
 // ids and secrets, refresh tokens, server keys, access and ID tokens.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include "codec/base64url.hpp"
 #include "crypto/crypto.hpp"
 #include "oauth/access_token.hpp"

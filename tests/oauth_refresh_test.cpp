@@ -1,6 +1,8 @@
 // The refresh_token grant: rotation, reuse detection, grace, narrowing, and the generation rule.
 #include "oauth_fixture.hpp"
 
+#include "tessera/jwt.hpp"
+
 namespace tessera::test {
 namespace {
 
@@ -158,7 +160,7 @@ TEST_F(OauthRefresh, ACredentialChangeEndsEveryGrant) {
 
 TEST_F(OauthRefresh, GarbageIsInvalidGrant) {
   auto c = add(web_settings());
-  for (std::string bad : {"x", "a.b", "AAAAAAAAAAAAAAAAAAAAAA." + std::string(43, 'A')})
+  for (std::string bad : {std::string("x"), std::string("a.b"), "AAAAAAAAAAAAAAAAAAAAAA." + std::string(43, 'A')})
     expect_error(refresh(c, bad), Errc::invalid_grant);
   expect_error(server_->token({{"grant_type", "refresh_token"}}, basic(c), {}), Errc::invalid_request);
 }
