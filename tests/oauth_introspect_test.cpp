@@ -132,12 +132,13 @@ TEST_F(OauthIntrospect, RevokingARefreshTokenEndsItsFamily) {
   auto c = add(web_settings());
   auto t = start(c);
   ASSERT_TRUE(server_->revoke({{"token", str(t, "refresh_token")}}, basic(c)));
+  EXPECT_EQ(events_.back().kind, OAuthEvent::Kind::revocation);
+  EXPECT_EQ(events_.back().family_id, str(t, "refresh_token").substr(0, 22));
   expect_inactive(c, str(t, "refresh_token"));
   expect_inactive(c, str(t, "access_token"));
   auto r = refresh(c, str(t, "refresh_token"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::invalid_grant);
-  EXPECT_EQ(events_.back().kind, OAuthEvent::Kind::revocation);
 }
 
 TEST_F(OauthIntrospect, RevokingAnAccessTokenDeniesItOrRevokesIt) {
