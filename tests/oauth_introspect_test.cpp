@@ -79,6 +79,15 @@ TEST_F(OauthIntrospect, CallerMustBeAnAuthenticatedConfidentialClient) {
   r = server_->introspect({}, basic(conf));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::invalid_request);
+  r = server_->introspect({{"token", "a"}, {"token", "b"}}, basic(conf));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::invalid_request);
+  auto rv = server_->revoke({{"token", "a"}, {"token", "b"}}, basic(conf));
+  ASSERT_FALSE(rv);
+  EXPECT_EQ(rv.error().code, Errc::invalid_request);
+  rv = server_->revoke({}, basic(conf));
+  ASSERT_FALSE(rv);
+  EXPECT_EQ(rv.error().code, Errc::invalid_request);
 }
 
 TEST_F(OauthIntrospect, OnlyTheTokensClientOrAResourceServerOfItsAudienceMaySeeIt) {
