@@ -27,7 +27,6 @@ Result<std::optional<ActiveToken>> AuthorizationServer::Impl::inspect(std::strin
   const auto t = now();
   if (token.empty() || token.size() > 16 * 1024) return inactive();
   ActiveToken out;
-  std::uint64_t generation = 0;
   std::string family;
   if (oauth::AccessVerifier::looks_self_contained(token)) {
     auto claims = verifier.verify(token);
@@ -69,7 +68,6 @@ Result<std::optional<ActiveToken>> AuthorizationServer::Impl::inspect(std::strin
     c.issued_at = (*a)->issued_at;
     c.expires_at = (*a)->expires_at;
     family = (*a)->family_id;
-    generation = (*a)->generation;
   }
   if (!out.refresh) {
     if (out.claims.issued_at < not_before.load()) return inactive();
@@ -82,9 +80,8 @@ Result<std::optional<ActiveToken>> AuthorizationServer::Impl::inspect(std::strin
       auto g = store.get_grant(family);
       if (!g) return std::unexpected(g.error());
       if (!*g || (*g)->revoked || (*g)->client_id != out.claims.client_id) return inactive();
-      generation = (*g)->generation;
       out.username = (*g)->user;
-      if (auto ok = check_user((*g)->user, generation); !ok) {
+      if (auto ok = check_user((*g)->user, (*g)->generation); !ok) {
         if (ok.error().code == Errc::invalid_grant) return inactive();
         return std::unexpected(ok.error());
       }
