@@ -106,6 +106,24 @@ TEST_F(OauthAuthorize, ASessionFromAnOlderGenerationIsNoSession) {
   EXPECT_EQ(r->kind, Kind::login);
 }
 
+TEST_F(OauthAuthorize, PromptLoginAndMaxAgeNeedARecentLogin) {
+  auto s = web_settings();
+  s.first_party = true;
+  auto c = add(s);
+  // The fixture's session logged in 100 s ago.
+  EXPECT_EQ(run(set(authorize_params(c), "prompt", "login"))->kind, Kind::login);
+  EXPECT_EQ(run(set(authorize_params(c), "max_age", "50"))->kind, Kind::login);
+  EXPECT_EQ(run(set(authorize_params(c), "max_age", "200"))->kind, Kind::redirect);
+  expect_redirect_error(run(set(set(authorize_params(c), "max_age", "50"), "prompt", "none")), Errc::login_required);
+  expect_redirect_error(run(set(authorize_params(c), "max_age", "-1")), Errc::invalid_request);
+  // Right after the login page, prompt=login is satisfied.
+  auto fresh = session();
+  fresh.record.created_at = clock_.now() - 5;
+  auto r = server_->authorize(set(authorize_params(c), "prompt", "login"), &fresh, ConsentDecision::none);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->kind, Kind::redirect);
+}
+
 TEST_F(OauthAuthorize, ThirdPartyClientsNeedAConsentThatIsRemembered) {
   auto c = add(web_settings());
   auto r = run(authorize_params(c));

@@ -79,6 +79,15 @@ TEST_F(OauthIntrospect, CallerMustBeAnAuthenticatedConfidentialClient) {
   r = server_->introspect({}, basic(conf));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::invalid_request);
+  r = server_->introspect({{"token", "a"}, {"token", "b"}}, basic(conf));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::invalid_request);
+  auto rv = server_->revoke({{"token", "a"}, {"token", "b"}}, basic(conf));
+  ASSERT_FALSE(rv);
+  EXPECT_EQ(rv.error().code, Errc::invalid_request);
+  rv = server_->revoke({}, basic(conf));
+  ASSERT_FALSE(rv);
+  EXPECT_EQ(rv.error().code, Errc::invalid_request);
 }
 
 TEST_F(OauthIntrospect, OnlyTheTokensClientOrAResourceServerOfItsAudienceMaySeeIt) {
@@ -132,12 +141,13 @@ TEST_F(OauthIntrospect, RevokingARefreshTokenEndsItsFamily) {
   auto c = add(web_settings());
   auto t = start(c);
   ASSERT_TRUE(server_->revoke({{"token", str(t, "refresh_token")}}, basic(c)));
+  EXPECT_EQ(events_.back().kind, OAuthEvent::Kind::revocation);
+  EXPECT_EQ(events_.back().family_id, str(t, "refresh_token").substr(0, 22));
   expect_inactive(c, str(t, "refresh_token"));
   expect_inactive(c, str(t, "access_token"));
   auto r = refresh(c, str(t, "refresh_token"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::invalid_grant);
-  EXPECT_EQ(events_.back().kind, OAuthEvent::Kind::revocation);
 }
 
 TEST_F(OauthIntrospect, RevokingAnAccessTokenDeniesItOrRevokesIt) {

@@ -2,6 +2,8 @@
 // ids and secrets, refresh tokens, server keys, access and ID tokens.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include "codec/base64url.hpp"
 #include "crypto/crypto.hpp"
 #include "oauth/access_token.hpp"
@@ -42,7 +44,7 @@ TEST(OauthScope, SubsetAndUnion) {
 }
 
 TEST(OauthPkce, S256MatchesRfc7636AppendixB) {
-  const std::string verifier = "dBjftJeZ4CVP-mJ92K9RjV9Oox8ZZMaFZ1Gqt6FwpiJ";
+  const std::string verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
   EXPECT_EQ(s256_challenge(verifier), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
   EXPECT_TRUE(pkce_matches(verifier, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"));
   EXPECT_FALSE(pkce_matches(verifier, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cN"));

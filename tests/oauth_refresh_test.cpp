@@ -1,6 +1,9 @@
 // The refresh_token grant: rotation, reuse detection, grace, narrowing, and the generation rule.
 #include "oauth_fixture.hpp"
 
+#include "oauth/random_token.hpp"
+#include "tessera/jwt.hpp"
+
 namespace tessera::test {
 namespace {
 
@@ -31,6 +34,13 @@ TEST_F(OauthRefresh, EveryUseRotates) {
   auto t2 = refresh(c, str(*t1, "refresh_token"));
   ASSERT_TRUE(t2);
   EXPECT_EQ(events_.back().grant_type, "refresh_token");
+  // The store holds only hashes: the current token's, never the token or its secret.
+  const auto token = str(*t2, "refresh_token");
+  auto g = store_->get_grant(token.substr(0, 22));
+  ASSERT_TRUE(g && *g);
+  EXPECT_EQ((*g)->current_hash, oauth::token_hash(token));
+  EXPECT_EQ((*g)->previous_hash, oauth::token_hash(str(*t1, "refresh_token")));
+  EXPECT_EQ((*g)->current_hash.find(token.substr(23)), std::string::npos);
 }
 
 TEST_F(OauthRefresh, ReusingARotatedTokenRevokesTheFamilyAndDeniesItsAccessTokens) {
@@ -158,7 +168,7 @@ TEST_F(OauthRefresh, ACredentialChangeEndsEveryGrant) {
 
 TEST_F(OauthRefresh, GarbageIsInvalidGrant) {
   auto c = add(web_settings());
-  for (std::string bad : {"x", "a.b", "AAAAAAAAAAAAAAAAAAAAAA." + std::string(43, 'A')})
+  for (std::string bad : {std::string("x"), std::string("a.b"), "AAAAAAAAAAAAAAAAAAAAAA." + std::string(43, 'A')})
     expect_error(refresh(c, bad), Errc::invalid_grant);
   expect_error(server_->token({{"grant_type", "refresh_token"}}, basic(c), {}), Errc::invalid_request);
 }

@@ -2,6 +2,8 @@
 // the authorization request reader (src/oauth/authorize_request.hpp).
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include <functional>
 
 #include "oauth/authorize_request.hpp"

@@ -76,11 +76,17 @@ Result<AuthorizeRequest> read_authorize_request(const Params& q, AuthorizeTarget
     if (!values) return fail(Errc::invalid_request, "bad prompt");
     for (const auto& p : *values) {
       if (p == "none") r.prompt_none = true;
-      else if (p == "login") r.prompt_login = true;
+      else if (p == "login") r.login_age_limit = kFreshLoginSeconds;
       else if (p == "consent") r.prompt_consent = true;
       else if (p != "select_account") return fail(Errc::invalid_request, "unknown prompt value");
     }
     if (r.prompt_none && values->size() > 1) return fail(Errc::invalid_request, "prompt=none with other values");
+  }
+  if (const auto max_age = param(q, "max_age")) {
+    if (max_age->size() > 9 || !std::all_of(max_age->begin(), max_age->end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+      return fail(Errc::invalid_request, "max_age is not a number of seconds");
+    const std::int64_t n = std::stoll(std::string(*max_age));
+    r.login_age_limit = r.login_age_limit ? std::min(*r.login_age_limit, n) : n;
   }
   if (const auto state = param(q, "state")) r.state = std::string(*state);
   if (const auto nonce = param(q, "nonce")) r.nonce = std::string(*nonce);

@@ -11,10 +11,14 @@
 // code_challenge_method "S256" — a missing method means "plain" (RFC 7636 §4.3) and is refused
 // like "plain" (invalid_request); scope within the client's scopes (invalid_scope; absent: the
 // client's scopes); resource, if given, one of the client's audiences (invalid_target); prompt
-// "none" alone.
+// "none" alone; max_age a decimal number of seconds (invalid_request).
+// Re-authentication (OIDC Core §3.1.2.1): prompt=login asks for a login at most
+// kFreshLoginSeconds old (the one the login page just made), max_age=N for one at most N
+// seconds old; login_age_limit is the smaller of the two.
 // Thread safety: pure functions.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -23,6 +27,8 @@
 #include "tessera/authorization_server.hpp"
 
 namespace tessera::oauth {
+
+inline constexpr std::int64_t kFreshLoginSeconds = 60;
 
 struct AuthorizeTarget {
   std::string client_id;
@@ -37,8 +43,8 @@ struct AuthorizeRequest {
   std::string code_challenge;
   std::string audience;        // the resource requested, else the client's first audience, else empty
   bool prompt_none = false;
-  bool prompt_login = false;
   bool prompt_consent = false;
+  std::optional<std::int64_t> login_age_limit;  // seconds; nullopt: any live session will do
 };
 
 // invalid_request (missing or repeated client_id / redirect_uri).

@@ -60,6 +60,9 @@ Result<AuthorizeResult> AuthorizationServer::authorize(const Params& query, cons
     auto rec = im.users.get(session->record.user);
     if (!rec) return std::unexpected(rec.error());
     if (*rec && !(*rec)->disabled && (*rec)->generation == session->record.generation) user = std::move(**rec);
+    // prompt=login / max_age: the session's login must be recent enough.
+    if (user && req->login_age_limit && im.now() - session->record.created_at > *req->login_age_limit)
+      user.reset();
   }
   if (!user) {
     if (req->prompt_none) return redirect_error(Error(Errc::login_required, "no session"), req->state);

@@ -197,7 +197,7 @@ Result<boost::json::object> AuthorizationServer::Impl::code_grant(const Params& 
   g.audience = rec.audience;
   g.auth_time = rec.auth_time;
   g.created_at = g.last_used_at = g.rotated_at = t;
-  g.absolute_expires_at = t + std::max(c.settings.refresh_absolute_ttl, c.settings.access_ttl);
+  g.absolute_expires_at = t + c.settings.refresh_absolute_ttl;
   g.idle_expires_at = std::min(t + c.settings.refresh_idle_ttl, g.absolute_expires_at);
   g.generation = rec.generation;
   g.current_hash = oauth::token_hash(with_refresh ? refresh : oauth::random_token(32));
