@@ -458,7 +458,8 @@ TEST_F(OAuthRoutes, DeviceListShowsAppGrantsAndDeleteRevokesThem) {
   ASSERT_EQ(r.result(), http::status::ok) << r.body();
   std::string family;
   int browsers = 0;
-  for (const auto& v : json::parse(r.body()).at("sessions").as_array()) {
+  const json::value listed = json::parse(r.body());
+  for (const auto& v : listed.at("sessions").as_array()) {
     const auto& o = v.as_object();
     if (o.at("kind") == "browser") ++browsers;
     if (o.at("kind") != "app") continue;
