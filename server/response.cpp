@@ -23,7 +23,9 @@ Response json_response(http::status status, const json::value& body) {
 void add_security_headers(Response& res, bool tls) {
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Referrer-Policy", "no-referrer");
-  res.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  // Pages set their own policy (server/pages.hpp); everything else loads nothing.
+  if (res.find("Content-Security-Policy") == res.end())
+    res.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
   res.set("X-Frame-Options", "DENY");
   if (res.find(http::field::cache_control) == res.end()) res.set(http::field::cache_control, "no-store");
   if (tls) res.set(http::field::strict_transport_security, "max-age=31536000");

@@ -21,8 +21,8 @@ namespace tessera::server {
 
 // A JSON response with Content-Type application/json.
 Response json_response(http::status status, const boost::json::value& body);
-// The headers every response carries (docs/server.md "HTTP API"): nosniff, no referrer, CSP,
-// no framing, Cache-Control: no-store unless set; HSTS over TLS.
+// The headers every response carries (docs/server.md "HTTP API"): nosniff, no referrer, CSP
+// (unless set: pages set their own), no framing, Cache-Control: no-store unless set; HSTS over TLS.
 void add_security_headers(Response& res, bool tls);
 
 // {"error": code, "message": message} with this status; x.error names the code for the log.

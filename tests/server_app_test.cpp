@@ -91,7 +91,7 @@ TEST_F(AppTest, RoutePatternsAreTheRoutersAndTheMetricsLabels) {
   const std::vector<std::string> expected = {"/login",     "/session",  "/logout",
                                              "/sessions",  "/sessions/{id}", "/sessions/revoke-others",
                                              "/logout-everywhere", "/password", "/.well-known/jwks.json",
-                                             "/healthz",   "/readyz"};
+                                             "/healthz",   "/readyz", "/static/style.css"};
   EXPECT_EQ(route_patterns(), expected);
   EXPECT_EQ(app_.router().patterns(), expected);
 }
