@@ -168,9 +168,10 @@ class Endpoints(E2ETest):
         by_id = {x["id"]: x for x in lst}
         self.assertEqual(set(by_id), {ida, idb})
         for x in lst:
-            for k in ("id", "created_at", "last_seen_at", "ip", "user_agent", "current"):
+            for k in ("id", "kind", "created_at", "last_seen_at", "ip", "user_agent", "current"):
                 self.assertIn(k, x)
             self.assertEqual(x["ip"], "127.0.0.1")
+            self.assertEqual(x["kind"], "browser")
         self.assertIs(by_id[ida]["current"], True)
         self.assertIs(by_id[idb]["current"], False)
         self.assertEqual(by_id[ida]["user_agent"], "browser-A/1.0")

@@ -27,6 +27,33 @@ json::object session_json(const SessionRecord& r) {
                       {"absolute_expires_at", r.absolute_expires_at}};
 }
 
+// A family id (GrantRecord::family_id: 128 random bits as base64url); a session's id hash is 43.
+constexpr std::size_t kGrantIdLength = 22;
+
+// An app grant in the device list, beside the browser sessions.
+json::object grant_json(const GrantInfo& g) {
+  json::object o{{"id", g.family_id},
+                 {"kind", "app"},
+                 {"client_id", g.client_id},
+                 {"client_name", g.client_name},
+                 {"scope", g.scope},
+                 {"created_at", g.created_at},
+                 {"last_seen_at", g.last_used_at},
+                 {"ip", ""},
+                 {"user_agent", ""},
+                 {"current", false}};
+  // What the code exchange's client said about itself ({"ip", "user_agent"}), when it parses.
+  boost::system::error_code ec;
+  const json::value info = json::parse(g.client_info_json, ec);
+  if (!ec && info.is_object()) {
+    for (const char* k : {"ip", "user_agent"}) {
+      const auto* v = info.as_object().if_contains(k);
+      if (v && v->is_string()) o[k] = v->as_string();
+    }
+  }
+  return o;
+}
+
 // {user, csrf_token, expires_at} + Set-Cookie, after login or password change.
 Response logged_in(const AppContext& ctx, Exchange& x, const LoginResult& r) {
   const auto& rec = r.session.session.record;
@@ -83,17 +110,21 @@ asio::awaitable<Response> list_sessions(const AppContext& ctx, Exchange& x) {
   const std::string user = a->session.record.user;
   auto r = co_await run_store(ctx, [&ctx, &user] { return ctx.auth.sessions(user); });
   if (!r) co_return error_response(ctx, x, r.error());
+  auto g = co_await run_store(ctx, [&ctx, &user] { return ctx.oauth.grants(user); });
+  if (!g) co_return error_response(ctx, x, g.error());
   json::array list;
-  list.reserve(r->size());
+  list.reserve(r->size() + g->size());
   for (const auto& s : *r) {
     const auto& rec = s.record;
     list.push_back(json::object{{"id", rec.id_hash},
+                                {"kind", "browser"},
                                 {"created_at", rec.created_at},
                                 {"last_seen_at", rec.last_seen_at},
                                 {"ip", rec.client.ip},
                                 {"user_agent", rec.client.user_agent},
                                 {"current", rec.id_hash == a->session.record.id_hash}});
   }
+  for (const auto& grant : *g) list.push_back(grant_json(grant));
   co_return json_response(http::status::ok, json::object{{"sessions", std::move(list)}});
 }
 
@@ -102,15 +133,19 @@ asio::awaitable<Response> revoke_session(const AppContext& ctx, Exchange& x) {
   if (!a) co_return std::move(a.error());
   const std::string user = a->session.record.user;
   const std::string& target = x.params.at(0);
-  auto r = co_await run_store(ctx, [&ctx, &user, &target] { return ctx.auth.revoke_session(user, target); });
+  // An app grant (a refresh-token family id) or a browser session (an id hash): their lengths differ.
+  const bool grant = target.size() == kGrantIdLength;
+  auto r = co_await run_store(ctx, [&ctx, &user, &target, grant] {
+    return grant ? ctx.oauth.revoke_grant(user, target) : ctx.auth.revoke_session(user, target);
+  });
   if (!r) {
-    // Someone else's session or no session at all: one answer, 404.
+    // Someone else's session or grant, or none at all: one answer, 404.
     if (r.error().code == Errc::session_not_found)
       co_return error_response(x, http::status::not_found, "session_not_found",
                                public_error("session_not_found").message);
     co_return error_response(ctx, x, r.error());
   }
-  ctx.metrics.add(Counter::sessions_revoked);
+  if (!grant) ctx.metrics.add(Counter::sessions_revoked);
   Response res{http::status::no_content, 11};
   if (target == a->session.record.id_hash) res.set(http::field::set_cookie, session_deletion_cookie());
   co_return res;

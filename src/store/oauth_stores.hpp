@@ -1,0 +1,19 @@
+// Internal: constructors of the OAuthStore backends, dispatched by open_oauth_store() from the
+// store URI syntax (parse_store_uri, stores.hpp). An OAuthStore lives beside the account store
+// of the same URI: the same SQLite file (more tables, its own connection), the same Redis
+// (its own keys under the same prefix, the user's grant index in the user's slot).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "store/stores.hpp"
+#include "tessera/oauth_store.hpp"
+
+namespace tessera::store {
+
+std::unique_ptr<OAuthStore> make_memory_oauth_store();
+
+}  // namespace tessera::store
