@@ -23,6 +23,7 @@ Response json_response(http::status status, const json::value& body) {
 void add_security_headers(Response& res, bool tls) {
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Referrer-Policy", "no-referrer");
+  // Pages set their own policy (server/pages.hpp); everything else loads nothing.
   if (res.find("Content-Security-Policy") == res.end())
     res.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
   res.set("X-Frame-Options", "DENY");

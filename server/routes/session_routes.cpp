@@ -11,7 +11,8 @@
 #include "server/request.hpp"
 #include "server/response.hpp"
 #include "server/routes/authenticate.hpp"
-#include "tessera/device_cookie.hpp"
+#include "server/routes/login_call.hpp"
+#include "server/routes/page_routes.hpp"
 
 namespace tessera::server {
 namespace {
@@ -56,41 +57,30 @@ json::object grant_json(const GrantInfo& g) {
 // {user, csrf_token, expires_at} + Set-Cookie, after login or password change.
 Response logged_in(const AppContext& ctx, Exchange& x, const LoginResult& r) {
   const auto& rec = r.session.session.record;
-  x.session_hash = rec.id_hash;
   Response res = json_response(http::status::ok,
                                json::object{{"user", rec.user},
                                             {"csrf_token", r.csrf_token},
                                             {"expires_at", std::min(rec.idle_expires_at, rec.absolute_expires_at)}});
-  res.set(http::field::set_cookie, session_cookie(r.session.session, r.session.id, ctx.clock.now()));
-  if (!r.device_cookie.empty()) res.insert(http::field::set_cookie, device_set_cookie(r.device_cookie));
+  set_login_cookies(ctx, x, res, r);
   return res;
 }
 
-// The response to /login and /password: counts failures and throttling, or sets the cookie.
+// The JSON answer to /login and /password (already counted): the error, or the session.
 Response login_outcome(const AppContext& ctx, Exchange& x, const Result<LoginResult>& r) {
-  if (!r) {
-    if (r.error().code == Errc::invalid_credentials) ctx.metrics.add(Counter::logins_failed);
-    if (r.error().code == Errc::throttled) ctx.metrics.add(Counter::logins_throttled);
-    return error_response(ctx, x, r.error());
-  }
-  ctx.metrics.add(Counter::sessions_created);
+  if (!r) return error_response(ctx, x, r.error());
   return logged_in(ctx, x, *r);
 }
 
 }  // namespace
 
 asio::awaitable<Response> login(const AppContext& ctx, Exchange& x) {
+  // An HTML form (the login page) is answered with a redirect or the page again.
+  if (is_form_post(x.in.msg)) co_return co_await form_login(ctx, x);
   // Login CSRF: a cross-site page must not log the browser into the attacker's account.
   if (!same_origin(x.in.msg, ctx.cfg.public_origin)) co_return error_response(x, "csrf_failed");
   auto fields = read_fields(x, {"username", "password"}, true, ctx.cfg.http.max_body_bytes);
   if (!fields) co_return std::move(fields.error());
-  const std::string& user = (*fields)[0];
-  const std::string& password = (*fields)[1];
-  // The device cookie picks the throttle key (its own, or the account's when absent or invalid).
-  const std::string device = request_cookie(x.in.msg, kDeviceCookieName).value_or(std::string());
-  auto r = co_await run_blocking(ctx.password_pool, [&ctx, &user, &password, &x, &device] {
-    return ctx.auth.login(user, password, x.client, device);
-  });
+  auto r = co_await password_login(ctx, x, (*fields)[0], (*fields)[1]);
   co_return login_outcome(ctx, x, r);
 }
 
@@ -192,6 +182,7 @@ asio::awaitable<Response> change_password(const AppContext& ctx, Exchange& x) {
   const std::string& next = (*fields)[1];
   auto r = co_await run_blocking(ctx.password_pool,
                                  [&ctx, &a, &current, &next] { return ctx.auth.change_password(a->id, current, next); });
+  count_login(ctx, r);
   co_return login_outcome(ctx, x, r);
 }
 
