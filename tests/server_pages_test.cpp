@@ -20,7 +20,10 @@
 #include "server/pages.hpp"
 #include "server/return_to.hpp"
 #include "server/web_assets.hpp"
+#include "server_test_keys.hpp"
 #include "store/stores.hpp"
+#include "tessera/authorization_server.hpp"
+#include "tessera/oauth_store.hpp"
 
 namespace tessera::server {
 namespace {
@@ -80,8 +83,15 @@ class PagesTest : public ::testing::Test {
   Logger log_{LogLevel::off};
   Metrics metrics_{route_patterns()};
   asio::thread_pool password_pool_{1};
+  std::unique_ptr<OAuthStore> oauth_store_ = open_oauth_store("memory:").value();
+  AuthorizationServer oauth_ =
+      AuthorizationServer::create(*oauth_store_, accounts_->users(), testing::server_test_keys().signing_keys,
+                                  testing::server_test_keys().oauth_key, OAuthOptions{.issuer = "http://localhost:8080"},
+                                  &clock_)
+          .value();
   App app_{AppContext{.cfg = cfg_,
                       .auth = auth_,
+                      .oauth = oauth_,
                       .log = log_,
                       .metrics = metrics_,
                       .clock = clock_,
