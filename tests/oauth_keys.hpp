@@ -4,18 +4,15 @@
 
 #include <gtest/gtest.h>
 
-#include "oauth/server_keys.hpp"
 #include "tessera/keys.hpp"
-#include "tessera/paserk.hpp"
+#include "tessera/paseto_jwk.hpp"
 
 namespace tessera::test {
 
 inline Key ed25519_named_by_pid() {
   auto ed = Key::generate(KeySpec::ed25519);
   EXPECT_TRUE(ed.has_value());
-  auto secret = oauth::paseto_secret_of(*ed);
-  EXPECT_TRUE(secret.has_value());
-  auto pid = paserk::pid(secret->public_key());
+  auto pid = paseto::v4_pid(*ed);
   EXPECT_TRUE(pid.has_value());
   return ed->with_kid(*pid);
 }

@@ -66,20 +66,10 @@ inline auto access_fields(const AccessRecord& a) {
                          a.issued_at, a.expires_at, a.generation, a.revoked);
 }
 
-// The fixture every conformance case runs in; Body is the case itself.
-class OAuthStoreConformanceTest : public ::testing::Test {
+// Records of the real shapes around a base time near the real clock (base()), each with fresh
+// random keys; for the suite and for backend-specific tests.
+class OAuthRecords {
  public:
-  using Body = void (*)(OAuthStoreConformanceTest&);
-  OAuthStoreConformanceTest(OAuthStoreFactory make, OAuthConformanceOptions options, Body body)
-      : make_(std::move(make)), options_(options), body_(body) {}
-
-  void SetUp() override {
-    if (!(store_ = make_())) GTEST_SKIP() << "oauth store backend not available";
-  }
-  void TestBody() override { body_(*this); }
-
-  OAuthStore& store() { return *store_; }
-  const OAuthConformanceOptions& options() const { return options_; }
   std::int64_t base() const { return base_; }
 
   // A fresh hash of the real shape: base64url(SHA-256(32 random bytes)), 43 characters.
@@ -141,6 +131,25 @@ class OAuthStoreConformanceTest : public ::testing::Test {
     return {g.family_id, std::move(presented), hash(), base_ + offset, 10, 600, {unique("jti"), base_ + offset + 300}};
   }
 
+ private:
+  std::int64_t base_ = SystemClock::instance().now();
+};
+
+// The fixture every conformance case runs in; Body is the case itself.
+class OAuthStoreConformanceTest : public ::testing::Test, public OAuthRecords {
+ public:
+  using Body = void (*)(OAuthStoreConformanceTest&);
+  OAuthStoreConformanceTest(OAuthStoreFactory make, OAuthConformanceOptions options, Body body)
+      : make_(std::move(make)), options_(options), body_(body) {}
+
+  void SetUp() override {
+    if (!(store_ = make_())) GTEST_SKIP() << "oauth store backend not available";
+  }
+  void TestBody() override { body_(*this); }
+
+  OAuthStore& store() { return *store_; }
+  const OAuthConformanceOptions& options() const { return options_; }
+
   // The value of a call that must succeed; a store error fails the test (and gives V{}).
   template <class V>
   static V ok(Result<V> r) {
@@ -177,7 +186,6 @@ class OAuthStoreConformanceTest : public ::testing::Test {
   OAuthConformanceOptions options_;
   Body body_;
   std::unique_ptr<OAuthStore> store_;
-  std::int64_t base_ = SystemClock::instance().now();
 };
 
 namespace oauth_conformance {

@@ -5,6 +5,7 @@
 #include "tessera/jwt.hpp"
 #include "tessera/paseto.hpp"
 #include "oauth/access_token.hpp"
+#include "tessera/paseto_jwk.hpp"
 
 namespace tessera::test {
 namespace {
@@ -104,7 +105,7 @@ TEST_F(OauthToken, PasetoAccessTokensVerifyWithThePidKey) {
   const auto token = str(*r, "access_token");
   ASSERT_TRUE(token.starts_with("v4.public."));
   auto kid = paseto::footer_kid(token);
-  auto ed = oauth::paseto_secret_of(oauth_signing_keys().keys()[1]);
+  auto ed = paseto::v4_secret_key(oauth_signing_keys().keys()[1]);
   EXPECT_EQ(**kid, oauth_signing_keys().keys()[1].kid());
   auto payload = paseto::verify(ed->public_key(), token);
   ASSERT_TRUE(payload);

@@ -3,9 +3,8 @@
 
 #include <optional>
 
-#include "codec/base64url.hpp"
-#include "crypto/crypto.hpp"
 #include "tessera/paserk.hpp"
+#include "tessera/paseto_jwk.hpp"
 
 namespace tessera::oauth {
 
@@ -22,29 +21,7 @@ const Key* first(const KeySet& set, Pred p) {
   return nullptr;
 }
 
-Result<paseto::PublicKey> paseto_public_of(const Key& ed25519) {
-  auto jwk = ed25519.to_jwk(false);
-  if (!jwk) return std::unexpected(jwk.error());
-  const auto* x = jwk->if_contains("x");
-  if (!x || !x->is_string()) return fail(Errc::invalid_key, "Ed25519 JWK without x");
-  auto raw = codec::base64url_decode(x->get_string());
-  if (!raw) return std::unexpected(raw.error());
-  return paseto::PublicKey::from_bytes(paseto::Version::v4, *raw);
-}
-
 }  // namespace
-
-Result<paseto::SecretKey> paseto_secret_of(const Key& ed25519) {
-  auto jwk = ed25519.to_jwk(true);
-  if (!jwk) return std::unexpected(jwk.error());
-  const auto* d = jwk->if_contains("d");
-  if (!d || !d->is_string()) return fail(Errc::invalid_key, "Ed25519 key without its private half");
-  std::string seed;
-  if (!codec::base64url_decode_into(d->get_string(), seed)) return fail(Errc::invalid_key, "bad Ed25519 seed");
-  SecretBytes bytes(seed);
-  crypto::secure_zero(seed.data(), seed.size());
-  return paseto::SecretKey::from_bytes(paseto::Version::v4, bytes);
-}
 
 const Key& ServerKeys::for_alg(Algorithm alg) const noexcept {
   if (alg == Algorithm::EdDSA) return eddsa_;
@@ -58,7 +35,7 @@ Result<ServerKeys> ServerKeys::create(const KeySet& signing) {
   const Key* rs = first(signing, is_rs256);
   if (!es || !ed || !rs)
     return fail(Errc::invalid_argument, "signing keys: need a private ES256, Ed25519 and RS256 key");
-  auto secret = paseto_secret_of(*ed);
+  auto secret = paseto::v4_secret_key(*ed);
   if (!secret) return std::unexpected(secret.error());
   auto pid = paserk::pid(secret->public_key());
   if (!pid) return std::unexpected(pid.error());
@@ -70,7 +47,7 @@ Result<ServerKeys> ServerKeys::create(const KeySet& signing) {
     if (!pub) return std::unexpected(pub.error());
     if (auto ok = out.public_.add(*pub); !ok) return std::unexpected(ok.error());
     if (is_eddsa(k)) {
-      auto p = paseto_public_of(k);
+      auto p = paseto::v4_public_key(k);
       if (!p) return std::unexpected(p.error());
       auto kid = paserk::pid(*p);
       if (!kid) return std::unexpected(kid.error());

@@ -47,7 +47,4 @@ class ServerKeys {
   std::string jwks_json_;
 };
 
-// The PASETO v4 secret key of an Ed25519 Key (its private seed).
-Result<paseto::SecretKey> paseto_secret_of(const Key& ed25519);
-
 }  // namespace tessera::oauth

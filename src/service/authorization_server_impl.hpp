@@ -73,8 +73,9 @@ struct AuthorizationServer::Impl {
   Result<boost::json::object> refresh_grant(const Params& form, const LoadedClient& client);
   Result<boost::json::object> client_credentials_grant(const Params& form, const LoadedClient& client);
 
-  // nullopt when the token is not active (oauth_inspect.cpp).
-  Result<std::optional<ActiveToken>> inspect(std::string_view token);
+  // nullopt when the token is not active (oauth_inspect.cpp). caller: the authenticated client
+  // of the request, if any (its record need not be read again when it is the token's client).
+  Result<std::optional<ActiveToken>> inspect(std::string_view token, const LoadedClient* caller = nullptr);
 };
 
 }  // namespace tessera

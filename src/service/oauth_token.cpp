@@ -206,11 +206,14 @@ Result<boost::json::object> AuthorizationServer::Impl::code_grant(const Params& 
   ci["ip"] = info.ip;
   ci["user_agent"] = info.user_agent;
   g.client_info_json = boost::json::serialize(ci);
+  // The access token first (an opaque one is stored): once the grant exists, nothing can
+  // fail before the answer. Should the grant not be created, the token belongs to no live
+  // grant and is inactive.
+  auto access = make_access(*this, c, s, claims);
+  if (!access) return std::unexpected(access.error());
   auto created = store.create_grant(g);
   if (!created) return std::unexpected(created.error());
   if (!*created) return fail(Errc::invalid_grant, "the grant was revoked");
-  auto access = make_access(*this, c, s, claims);
-  if (!access) return std::unexpected(access.error());
   return answer(*this, c, s, *access, refresh, rec.nonce, "authorization_code", t);
 }
 
@@ -244,7 +247,11 @@ Result<boost::json::object> AuthorizationServer::Impl::refresh_grant(const Param
 
   const auto t = now();
   Subject s{g.user, g.family_id, scope, audience, g.auth_time, g.generation};
-  const auto claims = access_claims(*this, c, s, t);
+  // Made before the rotation (an opaque token is stored), so that a rotation is never
+  // followed by a failure; after any outcome but rotated/grace the token is handed to no one
+  // and belongs to a dead or revoked family.
+  auto access = make_access(*this, c, s, access_claims(*this, c, s, t));
+  if (!access) return std::unexpected(access.error());
   const auto successor = oauth::refresh_successor(hasher, *presented);
   RotateRequest r;
   r.family_id = g.family_id;
@@ -253,16 +260,13 @@ Result<boost::json::object> AuthorizationServer::Impl::refresh_grant(const Param
   r.now = t;
   r.grace = c.settings.refresh_reuse_grace;
   r.idle_ttl = c.settings.refresh_idle_ttl;
-  r.issued = remembered(c, claims);
+  r.issued = remembered(c, access->claims);
   auto rotated = store.rotate_refresh(r);
   if (!rotated) return std::unexpected(rotated.error());
   switch (rotated->outcome) {
     case RotateOutcome::rotated:
-    case RotateOutcome::grace: {
-      auto access = make_access(*this, c, s, claims);
-      if (!access) return std::unexpected(access.error());
+    case RotateOutcome::grace:
       return answer(*this, c, s, *access, successor, {}, "refresh_token", t);
-    }
     case RotateOutcome::reused: {
       // A rotated token came back: someone else holds the family. It is revoked now; deny
       // the stateless access tokens it issued (RFC 9700 §4.14.2).

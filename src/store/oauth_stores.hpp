@@ -15,5 +15,7 @@
 namespace tessera::store {
 
 std::unique_ptr<OAuthStore> make_memory_oauth_store();
+// The oauth_* tables (migration 6) of the SQLite file at path, on a connection of its own.
+Result<std::unique_ptr<OAuthStore>> make_sqlite_oauth_store(const std::string& path);
 
 }  // namespace tessera::store

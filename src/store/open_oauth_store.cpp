@@ -9,7 +9,7 @@ Result<std::unique_ptr<OAuthStore>> open_oauth_store(std::string_view uri) {
   if (!u) return std::unexpected(std::move(u.error()));
   switch (u->kind) {
     case store::StoreUri::Kind::memory: return store::make_memory_oauth_store();
-    case store::StoreUri::Kind::sqlite:
+    case store::StoreUri::Kind::sqlite: return store::make_sqlite_oauth_store(u->path);
     case store::StoreUri::Kind::redis:
     case store::StoreUri::Kind::redis_cluster:
       return fail(Errc::invalid_argument, "oauth store: this backend is not available yet");
