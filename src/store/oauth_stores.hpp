@@ -2,6 +2,7 @@
 // store URI syntax (parse_store_uri, stores.hpp). An OAuthStore lives beside the account store
 // of the same URI: the same SQLite file (more tables, its own connection), the same Redis
 // (its own keys under the same prefix, the user's grant index in the user's slot).
+// Thread safety: every store made here is safe for concurrent use (oauth_store.hpp).
 #pragma once
 
 #include <memory>

@@ -1,6 +1,7 @@
 // OAuthStore records as Redis hashes (redis_oauth_records.hpp).
 #include "store/redis_oauth_records.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 
@@ -82,6 +83,19 @@ Result<std::optional<R>> parse(const redisReply& reply, std::size_t n, std::stri
 }
 
 }  // namespace
+
+std::string expire_at(std::int64_t expires_at) {
+  return num(std::clamp<std::int64_t>(expires_at, 1 - kExpiredGrace, kMaxExpiry) + kExpiredGrace);
+}
+
+std::optional<RotateOutcome> parse_outcome(std::string_view word) {
+  if (word == "rotated") return RotateOutcome::rotated;
+  if (word == "grace") return RotateOutcome::grace;
+  if (word == "reused") return RotateOutcome::reused;
+  if (word == "revoked") return RotateOutcome::revoked;
+  if (word == "expired") return RotateOutcome::expired;
+  return std::nullopt;
+}
 
 std::vector<std::string> client_pairs(const ClientRecord& c) {
   return pairs(kClientFields, {c.client_id, c.name, c.secret_hash, c.settings_json, num(c.created_at),

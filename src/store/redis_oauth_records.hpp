@@ -8,6 +8,7 @@
 #include <hiredis/hiredis.h>
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,15 @@ std::string lua_list(std::string_view name, const std::array<std::string_view, N
   for (std::size_t i = 0; i < N; ++i) out += (i ? ", '" : "'") + std::string(fields[i]) + "'";
   return out + "}\n";
 }
+
+// Expiry times and TTLs are kept below this (Redis refuses expiries that overflow its clock).
+inline constexpr std::int64_t kMaxExpiry = std::int64_t{1} << 40;
+// EXPIREAT of a record that may go at expires_at + kExpiredGrace, as its decimal text (at least
+// "1": the create script reads "0" as "no expiry").
+std::string expire_at(std::int64_t expires_at);
+
+// The rotate script's outcome word ("rotated", "grace", "reused", "revoked", "expired").
+std::optional<RotateOutcome> parse_outcome(std::string_view word);
 
 // Field, value pairs for HSET (in the order of the field list).
 std::vector<std::string> client_pairs(const ClientRecord& c);

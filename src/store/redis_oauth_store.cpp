@@ -47,27 +47,10 @@ using redis::Script;
 using namespace redis_oauth;
 using namespace redis_oauth_scripts;
 
-constexpr std::int64_t kMaxTtl = std::int64_t{1} << 40;  // seconds; keeps EXPIRE in range
-
 std::string num(std::int64_t v) { return std::to_string(v); }
-// The EXPIREAT of a record that may go at expires_at + kExpiredGrace (at least 1: "0" is "none").
-std::string expire_at(std::int64_t expires_at) {
-  return num(std::clamp<std::int64_t>(expires_at, 1 - kExpiredGrace, kMaxTtl) + kExpiredGrace);
-}
 
 std::unexpected<Error> mismatch(std::string_view what) {
   return std::unexpected(Error{Errc::store_unavailable, "redis: oauth " + std::string(what) + " under another key"});
-}
-
-RotateOutcome outcome_of(std::string_view s, bool& ok) {
-  ok = true;
-  if (s == "rotated") return RotateOutcome::rotated;
-  if (s == "grace") return RotateOutcome::grace;
-  if (s == "reused") return RotateOutcome::reused;
-  if (s == "revoked") return RotateOutcome::revoked;
-  if (s == "expired") return RotateOutcome::expired;
-  ok = false;
-  return RotateOutcome::not_found;
 }
 
 class RedisOAuthStore final : public OAuthStore {
@@ -170,7 +153,7 @@ class RedisOAuthStore final : public OAuthStore {
   Result<bool> create_grant(const GrantRecord& g) override {
     if (auto ok = oauth::check_new_grant(g); !ok) return std::unexpected(std::move(ok.error()));
     const auto idx = index_key(g.user);
-    const auto ttl = std::clamp<std::int64_t>(g.absolute_expires_at + kExpiredGrace - g.created_at, 1, kMaxTtl);
+    const auto ttl = std::clamp<std::int64_t>(g.absolute_expires_at + kExpiredGrace - g.created_at, 1, kMaxExpiry);
     auto added = eval(index_add_, idx, {num(g.created_at), g.family_id, num(ttl)});
     if (!added) return std::unexpected(std::move(added.error()));
     if (redis::is_error(**added)) return redis::bad_reply("the index script", **added);
@@ -195,13 +178,12 @@ class RedisOAuthStore final : public OAuthStore {
     if (rep.type != REDIS_REPLY_ARRAY || rep.elements < 1 || rep.element[0]->type != REDIS_REPLY_STRING)
       return redis::bad_reply("the rotate script", rep);
     if (redis::text(*rep.element[0]) == "not_found" && rep.elements == 1) return RotateResult{};
-    bool known = false;
-    const auto outcome = outcome_of(redis::text(*rep.element[0]), known);
-    if (!known || rep.elements != 2) return redis::bad_reply("the rotate script", rep);
+    const auto outcome = parse_outcome(redis::text(*rep.element[0]));
+    if (!outcome || rep.elements != 2) return redis::bad_reply("the rotate script", rep);
     auto g = parse_grant(*rep.element[1]);
     if (!g) return std::unexpected(std::move(g.error()));
     if (!*g || (*g)->family_id != r.family_id) return mismatch("grant");
-    return RotateResult{outcome, std::move(**g)};
+    return RotateResult{*outcome, std::move(**g)};
   }
 
   Result<bool> remember_access(std::string_view family_id, const IssuedAccess& a, std::int64_t now) override {
