@@ -25,10 +25,13 @@
 
 #include "server/app.hpp"
 #include "server/app_context.hpp"
+#include "server/epoch_file.hpp"
+#include "server/epoch_guard.hpp"
 #include "server/keys_dir.hpp"
 #include "server_test_keys.hpp"
 #include "server/oauth_observer.hpp"
 #include "server/oauth_request.hpp"
+#include "store/epoch.hpp"
 #include "store/stores.hpp"
 #include "tessera/authorization_server.hpp"
 #include "tessera/oauth_store.hpp"
@@ -480,6 +483,41 @@ TEST_F(OAuthRoutes, DeviceListShowsAppGrantsAndDeleteRevokesThem) {
   r = token(form({{"grant_type", "refresh_token"}, {"refresh_token", t.at("refresh_token").as_string()}}),
             basic(app_.client.client_id, secret_of(app_)));
   EXPECT_EQ(error_of(r), "invalid_grant");
+}
+
+TEST_F(OAuthRoutes, MetadataIsServedWhileTheStoreEpochIsNotReadyAndTheRestIsNot) {
+  // A store that was replaced (local epoch A, store epoch B): only what never touches the store.
+  const auto dir = std::filesystem::temp_directory_path() / ("tessera-oauth-epoch-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  ASSERT_TRUE(write_local_epoch(dir.string(), std::string(22, 'A')));
+  auto epoch_store = store::make_memory_epoch_store();
+  ASSERT_TRUE(epoch_store->replace(EpochMarker{std::string(22, 'B'), {}}));
+  EpochGuard guard(std::move(epoch_store), dir.string(), log_);
+  ASSERT_EQ(guard.check(), EpochGuard::State::not_ready);
+  App gated{AppContext{.cfg = cfg_,
+                       .auth = auth_,
+                       .oauth = oauth_,
+                       .log = log_,
+                       .metrics = metrics_,
+                       .clock = clock_,
+                       .password_pool = password_pool_,
+                       .jwks_json = R"({"keys":[]})",
+                       .epoch = &guard}};
+  auto send_to = [&gated](Incoming in) {
+    asio::io_context ioc;
+    auto f = asio::co_spawn(ioc, gated.handle(in), asio::use_future);
+    ioc.run();
+    return f.get();
+  };
+  for (const char* path : {"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"})
+    EXPECT_EQ(send_to(request(http::verb::get, path)).result(), http::status::ok) << path;
+  Incoming t = request(http::verb::post, "/oauth2/token", form({{"grant_type", "client_credentials"}}));
+  t.msg.set(http::field::authorization, basic(svc_.client.client_id, secret_of(svc_)));
+  const Response r = send_to(std::move(t));
+  EXPECT_EQ(r.result(), http::status::service_unavailable);
+  EXPECT_EQ(error_of(r), "store_epoch_mismatch");
+  EXPECT_EQ(send_to(request(http::verb::get, authorize_query(app_))).result(), http::status::service_unavailable);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(OAuthRoutePatterns, EveryOAuthRouteIsRegisteredAndLabelled) {
