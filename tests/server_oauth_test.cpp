@@ -264,6 +264,22 @@ TEST_F(OAuthRoutes, TokenEndpointTakesFormsOnlyAndIsNeverCached) {
   EXPECT_EQ(r.result(), http::status::ok) << r.body();
 }
 
+TEST_F(OAuthRoutes, RepeatedParametersReachTheLibraryWhichRefusesThem) {
+  const std::string auth = basic(svc_.client.client_id, secret_of(svc_));
+  Response r = token("grant_type=client_credentials&scope=reports&scope=reports", auth);
+  EXPECT_EQ(r.result(), http::status::bad_request) << r.body();
+  EXPECT_EQ(error_of(r), "invalid_request");
+  const auto [cookie, csrf] = login();
+  // A repeated client_id: no client can be trusted with the answer, so an error page.
+  r = authorize(authorize_query(app_, "&client_id=" + third_.client.client_id), cookie);
+  EXPECT_EQ(r.result(), http::status::bad_request);
+  EXPECT_EQ(r.find(http::field::location), r.end());
+  // A repeated state after a good client and redirect URI: the error goes to the client.
+  r = authorize(authorize_query(app_, "&state=again"), cookie);
+  ASSERT_EQ(r.result(), http::status::found) << r.body();
+  EXPECT_NE(std::string(r[http::field::location]).find("error=invalid_request"), std::string::npos);
+}
+
 TEST_F(OAuthRoutes, InvalidClientIs401WithABasicChallengeOnlyWhenBasicWasUsed) {
   const std::string ok = form({{"grant_type", "client_credentials"}, {"scope", "reports"}});
   for (const std::string& h : {basic(svc_.client.client_id, "wrong"), std::string("Basic !!!"), std::string("Basic YWJj")}) {

@@ -52,6 +52,7 @@ Response authorize_answer(const AppContext& ctx, Exchange& x, const Result<Autho
   if (!r) return error_page(ctx, x, public_error(r.error().code).status, r.error());
   switch (r->kind) {
     case AuthorizeResult::Kind::redirect:
+      if (r->error) x.error = std::string(r->error->name());  // sent to the client: the request log names it
       return redirect(http::status::found, r->location);
     case AuthorizeResult::Kind::login:
       return redirect(http::status::see_other, "/login?return_to=" + percent_encode(return_to));
