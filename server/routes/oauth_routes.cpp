@@ -161,6 +161,12 @@ bool oauth_public_route(std::string_view pattern) {
   return pattern == "/.well-known/openid-configuration" || pattern == "/.well-known/oauth-authorization-server";
 }
 
+std::optional<Response> oauth_refusal(const AppContext& ctx, Exchange& x, std::string_view pattern, const Error& e) {
+  if (pattern == kAuthorizePath) return error_page(ctx, x, public_error(e.code).status, e);
+  if (pattern.starts_with("/oauth2/") || pattern == "/userinfo") return oauth_error(ctx, x, e);
+  return std::nullopt;
+}
+
 std::span<const RouteEntry> oauth_route_table() {
   static constexpr RouteEntry kRoutes[] = {
       {http::verb::get, "/.well-known/openid-configuration", &oauth_metadata},
