@@ -401,6 +401,31 @@ TEST_F(OAuthRoutes, UserinfoChallengesPerRfc6750) {
   r = send(std::move(bad));
   EXPECT_EQ(r.result(), http::status::unauthorized);
   EXPECT_EQ(r[http::field::www_authenticate], "Bearer realm=\"tessera\", error=\"invalid_token\"");
+  // A live token without openid: 403 insufficient_scope.
+  const Response a = authorize("/oauth2/authorize?" + form({{"response_type", "code"},
+                                                            {"client_id", app_.client.client_id},
+                                                            {"redirect_uri", kRedirect},
+                                                            {"scope", "profile"},
+                                                            {"state", "s"},
+                                                            {"code_challenge", kChallenge},
+                                                            {"code_challenge_method", "S256"}}),
+                               cookie);
+  ASSERT_EQ(a.result(), http::status::found) << a.body();
+  const std::string loc(a[http::field::location]);
+  const auto at_code = loc.find("code=");
+  ASSERT_NE(at_code, std::string::npos) << loc;
+  const Response t2 = token(form({{"grant_type", "authorization_code"},
+                                  {"code", loc.substr(at_code + 5, loc.find('&', at_code) - at_code - 5)},
+                                  {"redirect_uri", kRedirect},
+                                  {"code_verifier", kVerifier}}),
+                            basic(app_.client.client_id, secret_of(app_)));
+  ASSERT_EQ(t2.result(), http::status::ok) << t2.body();
+  Incoming no_openid = request(http::verb::get, "/userinfo");
+  no_openid.msg.set(http::field::authorization,
+                    "Bearer " + std::string(json::parse(t2.body()).at("access_token").as_string()));
+  r = send(std::move(no_openid));
+  EXPECT_EQ(r.result(), http::status::forbidden) << r.body();
+  EXPECT_EQ(r[http::field::www_authenticate], "Bearer realm=\"tessera\", error=\"insufficient_scope\"");
   Incoming malformed = request(http::verb::get, "/userinfo");
   malformed.msg.set(http::field::authorization, "Bearer a b");
   r = send(std::move(malformed));
