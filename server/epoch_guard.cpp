@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 
 #include "server/epoch_file.hpp"
+#include "tessera/clock.hpp"
 
 namespace tessera::server {
 namespace {
@@ -45,7 +46,7 @@ EpochGuard::State EpochGuard::check() {
         "local file: " + local.error().message);
     return state();
   }
-  auto status = check_store_epoch(*store_, *local);
+  auto status = check_store_epoch(*store_, *local, SystemClock::instance().now());
   if (!status) {
     // The store calls fail closed by themselves; the state stays what it was.
     if (!unreachable_logged_)

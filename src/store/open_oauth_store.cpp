@@ -10,9 +10,8 @@ Result<std::unique_ptr<OAuthStore>> open_oauth_store(std::string_view uri) {
   switch (u->kind) {
     case store::StoreUri::Kind::memory: return store::make_memory_oauth_store();
     case store::StoreUri::Kind::sqlite: return store::make_sqlite_oauth_store(u->path);
-    case store::StoreUri::Kind::redis:
-    case store::StoreUri::Kind::redis_cluster:
-      return fail(Errc::invalid_argument, "oauth store: this backend is not available yet");
+    case store::StoreUri::Kind::redis: return store::make_redis_oauth_store(std::move(u->nodes[0].first), u->nodes[0].second);
+    case store::StoreUri::Kind::redis_cluster: return store::make_redis_cluster_oauth_store(std::move(u->nodes));
   }
   return fail(Errc::internal, "store URI: unknown kind");
 }

@@ -1,4 +1,4 @@
-// SQLite plumbing for the SQLite stores (sessions, users): error mapping, statement
+// SQLite plumbing for the SQLite stores (sessions, users, OAuth, epoch): error mapping, statement
 // preparation, opening a database file, and the versioned schema. Migrations are numbered, applied in order, each at most once, all inside
 // one BEGIN IMMEDIATE transaction at open; PRAGMA user_version records the version reached and
 // PRAGMA application_id marks the file as a Tessera session database (docs/sqlite.md).

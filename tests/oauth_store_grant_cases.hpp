@@ -1,9 +1,10 @@
-// The grant (refresh-token family) cases of the OAuthStore conformance suite, and the
-// registration of every case. Included by oauth_store_conformance.hpp only.
-// Thread safety: as oauth_store_conformance.hpp.
+// The OAuthStore conformance cases for grants (refresh-token families): creation and
+// tombstones, every branch of rotate_refresh and its race, remember_access, list_grants
+// (registered by oauth_store_conformance.hpp).
+// Thread safety: as oauth_store_fixture.hpp.
 #pragma once
 
-#include "oauth_store_conformance.hpp"
+#include "oauth_store_fixture.hpp"
 
 namespace tessera::test {
 namespace oauth_conformance {
@@ -257,43 +258,4 @@ inline void list_grants_live_oldest_first(T& t) {
 }
 
 }  // namespace oauth_conformance
-
-// Registers every conformance case for one backend; returns true (for a static initialiser).
-inline bool register_oauth_store_conformance(const char* backend, OAuthStoreFactory make,
-                                             OAuthConformanceOptions options = {}, const char* file = __FILE__,
-                                             int line = __LINE__) {
-  using Body = OAuthStoreConformanceTest::Body;
-  // clang-format off
-#define TC(f) std::pair<const char*, Body>{#f, oauth_conformance::f}  // named as the function
-  static constexpr std::pair<const char*, Body> kCases[] = {
-      TC(clients_create_replace_list_remove), TC(client_id_must_be_well_formed),
-      TC(code_is_taken_exactly_once), TC(expired_code_is_nullopt), TC(racing_takes_one_winner),
-      TC(consent_put_replace_remove), TC(access_put_get_revoke), TC(denial_holds_until_expiry),
-      TC(sweep_removes_long_expired), TC(ping_answers),
-      TC(grant_round_trip), TC(create_grant_refuses_an_existing_id), TC(create_grant_refused_after_tombstone),
-      TC(revoke_grant_returns_the_family_as_it_was), TC(rotate_replaces_current),
-      TC(rotate_idle_window_capped_by_absolute), TC(grace_accepts_the_previous_token_once_rotated),
-      TC(grace_refused_outside_the_window), TC(grace_refused_with_another_successor), TC(grace_zero_never),
-      TC(grace_only_for_the_previous_token), TC(reuse_revokes_and_lists_the_access_tokens),
-      TC(rotate_unknown_family_is_not_found), TC(rotate_revoked_family), TC(rotate_expired_family),
-      TC(racing_rotations_never_leave_two_successors), TC(remember_access_appends_and_prunes),
-      TC(list_grants_live_oldest_first),
-  };
-#undef TC
-  // clang-format on
-  const std::string suite = std::string("OauthStoreConformance/") + backend;
-  for (const auto& [name, body] : kCases)
-    ::testing::RegisterTest(suite.c_str(), name, nullptr, nullptr, file, line,
-                            [make, options, b = body]() -> OAuthStoreConformanceTest* {
-                              return new OAuthStoreConformanceTest(make, options, b);
-                            });
-  return true;
-}
-
 }  // namespace tessera::test
-
-// One line per backend: `backend` an identifier, options an OAuthConformanceOptions (or {}),
-// the factory last (variadic, so commas inside a lambda body are fine).
-#define TESSERA_OAUTH_STORE_CONFORMANCE(backend, options, ...)                   \
-  [[maybe_unused]] static const bool tessera_oauth_store_conformance_##backend = \
-      ::tessera::test::register_oauth_store_conformance(#backend, __VA_ARGS__, options, __FILE__, __LINE__)
