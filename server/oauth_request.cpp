@@ -26,7 +26,11 @@ std::optional<std::string_view> after_scheme(std::optional<std::string_view> hea
   if (!header) return std::nullopt;
   std::string_view h = *header;
   const auto space = h.find(' ');
-  if (space == std::string_view::npos || !iequals_ascii(h.substr(0, space), scheme)) return std::nullopt;
+  if (space == std::string_view::npos) {  // "Basic" alone: the scheme without credentials
+    if (iequals_ascii(h, scheme)) return std::string_view();
+    return std::nullopt;
+  }
+  if (!iequals_ascii(h.substr(0, space), scheme)) return std::nullopt;
   h.remove_prefix(space);
   while (!h.empty() && h.front() == ' ') h.remove_prefix(1);
   while (!h.empty() && (h.back() == ' ' || h.back() == '\t')) h.remove_suffix(1);

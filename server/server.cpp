@@ -298,6 +298,9 @@ int run(const ServerConfig& cfg) {
       !ok)
     return startup_failed(log, "oauth", ok.error());
   AuthorizationServer& oauth = *services->oauth;
+  // A store that lost its data and was confirmed afresh (tessera store confirm-reset) revokes
+  // every stateless token issued before: its marker's created_at is their not-before.
+  if (epoch) epoch->on_ready([&oauth](const EpochMarker& m) { oauth.set_not_before(m.created_at); });
   app.app.emplace(AppContext{.cfg = cfg,
                              .auth = auth,
                              .oauth = oauth,

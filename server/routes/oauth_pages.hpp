@@ -5,7 +5,8 @@
 //    session's CSRF token and the user's decision (approve or deny);
 //  - the error page: a request that cannot be answered at the client's redirect URI (unknown
 //    client, unregistered redirect_uri), or a consent POST that is refused.
-// Both go out under kPageCsp (server/routes/oauth_support.hpp), never cached or framed.
+// Both go out as server/pages.hpp's page_response makes them: their CSP (the consent page's has
+// no form-action: Chromium would abort the form's redirect to the client), never cached or framed.
 // Thread safety: plain functions.
 #pragma once
 
@@ -23,8 +24,10 @@ namespace tessera::server {
 inline constexpr std::string_view kCsrfField = "csrf_token";
 inline constexpr std::string_view kDecisionField = "decision";
 
-// 200: the consent page for r (Kind::consent) of the request whose parameters are `query`.
-Response consent_page(const AuthorizeResult& r, const Params& query, std::string_view csrf_token);
+// 200: the consent page for r (Kind::consent) of the request whose parameters are `query`, shown
+// to user, with the session's CSRF token.
+Response consent_page(const AuthorizeResult& r, const Params& query, std::string_view user,
+                      std::string_view csrf_token);
 // The error page for e with this status; logged and counted like other errors (note_error).
 Response error_page(const AppContext& ctx, Exchange& x, http::status status, const Error& e);
 

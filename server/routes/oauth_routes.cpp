@@ -56,7 +56,7 @@ Response authorize_answer(const AppContext& ctx, Exchange& x, const Result<Autho
     case AuthorizeResult::Kind::login:
       return redirect(http::status::see_other, "/login?return_to=" + percent_encode(return_to));
     case AuthorizeResult::Kind::consent:
-      if (session) return consent_page(*r, params, ctx.auth.csrf_token(session->session));
+      if (session) return consent_page(*r, params, session->session.record.user, ctx.auth.csrf_token(session->session));
       return error_page(ctx, x, http::status::unauthorized, Error(Errc::login_required, "consent without a session"));
     case AuthorizeResult::Kind::error_page:
       break;

@@ -83,15 +83,4 @@ Response oauth_error(Exchange& x, Errc code, std::string_view description) {
   return error_body(x, public_error(code).status, code_name(code), description);
 }
 
-Response page_response(http::status status, std::string html) {
-  Response res{status, 11};
-  res.set(http::field::content_type, "text/html; charset=utf-8");
-  res.set("Content-Security-Policy", kPageCsp);
-  res.set("X-Frame-Options", "DENY");
-  res.set("Referrer-Policy", "no-referrer");
-  res.set(http::field::cache_control, "no-store");
-  res.body() = std::move(html);
-  return res;
-}
-
 }  // namespace tessera::server

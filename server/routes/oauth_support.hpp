@@ -2,7 +2,7 @@
 // form body and the client's Authorization header into the AuthorizationServer's Params and
 // ClientAuth, and answering in the protocol's shapes: JSON that is never cached (RFC 6749 §5.1),
 // errors as {"error", "error_description"} (RFC 6749 §5.2) with WWW-Authenticate where the RFCs
-// ask for it, and HTML pages under the pages' Content-Security-Policy.
+// ask for it. (The HTML pages: server/routes/oauth_pages.hpp.)
 // Thread safety: plain functions; those taking an AppContext log and count through its
 // thread-safe Logger and Metrics.
 #pragma once
@@ -21,11 +21,6 @@
 #include "tessera/error.hpp"
 
 namespace tessera::server {
-
-// The Content-Security-Policy of the HTML pages (login, consent, error). No form-action: under
-// `form-action 'self'` Chromium aborts the consent form's redirect to the client.
-inline constexpr std::string_view kPageCsp =
-    "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 // The parameters of an application/x-www-form-urlencoded body (repeats kept), or why it is not
 // one (another or no media type, a bad escape).
@@ -49,8 +44,5 @@ Response oauth_json(http::status status, const boost::json::value& body);
 Response oauth_error(const AppContext& ctx, Exchange& x, const Error& e, bool basic = false);
 // An error of the token endpoint the front end finds itself (a body that is not a form).
 Response oauth_error(Exchange& x, Errc code, std::string_view description);
-
-// An HTML page: text/html, kPageCsp, no framing, no caching, no referrer.
-Response page_response(http::status status, std::string html);
 
 }  // namespace tessera::server
