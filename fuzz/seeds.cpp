@@ -1,5 +1,5 @@
 // Writes the seed corpora of the libFuzzer targets (scripts/fuzz.sh runs it before them).
-// usage: tessera_fuzz_seeds DIR    -> DIR/tokens/, DIR/cookie/, DIR/oauth/, DIR/body_json/, DIR/body_form/
+// usage: tessera_fuzz_seeds DIR    -> DIR/tokens/, DIR/cookie/, DIR/oauth/, DIR/body_json/, DIR/body_form/, DIR/oauth_request/
 // The token seeds are valid JWTs, JWKs, PEM, a JWKS, PASETO tokens and PASERKs made with fresh
 // keys (the parsers get past the syntax; signatures fail against the target's own keys).
 #include <cstdio>
@@ -71,5 +71,7 @@ int main(int argc, char** argv) {
                             R"({"username":"a\u00e9","password":"p","extra":[1,{"x":null}]})", R"({"username":1})"});
   write(dir / "body_form", {"username=alice&password=correct+horse", "username=%61l%69ce&password=p%26q&x=1",
                             "username&password="});
+  write(dir / "oauth_request", {"grant_type=authorization_code&code=abc&redirect_uri=https%3A%2F%2Fa.example%2Fcb&code_verifier=v",
+                                "bXkrY2xpZW50OnMzY3IlMkJ0JTJGJTNE", "YTpiOmM=", "abc.DEF-_~+/==", "scope=a+b&scope=c&&x"});
   return 0;
 }

@@ -90,7 +90,8 @@ Result<Key> load_key(const std::string& path, const KeyFile& kf) {
   const Key& key = set->keys().front();
   if (key.is_symmetric() || !key.has_private() || !key.can_sign())
     return fail(Errc::invalid_key, fmt::format("{}: not a private signing key", path));
-  if (key.kty() != kf.kty || key.default_algorithm() != kf.alg)
+  // Bound to its one algorithm (the JWK's alg), as published in the JWKS.
+  if (key.kty() != kf.kty || key.algorithms().size() != 1 || key.algorithms().front() != kf.alg)
     return fail(Errc::invalid_key, fmt::format("{}: not an {} key", path, alg_name(kf.alg)));
   return key;
 }
@@ -128,6 +129,23 @@ Result<Key> named(Key key) {
   return key.with_kid(std::move(*pid));
 }
 
+// A new key for kf as its file holds it: a private JWK bound to kf.alg (its "alg" member; an RSA
+// key would otherwise allow every RS and PS algorithm), newline-terminated.
+Result<std::string> new_key_jwk(const KeyFile& kf) {
+  auto key = Key::generate(kf.spec);
+  if (!key) return std::unexpected(key.error());
+  auto jwk = key->to_jwk(true);
+  if (!jwk) return std::unexpected(jwk.error());
+  (*jwk)["alg"] = alg_name(kf.alg);
+  auto bound = Key::from_jwk(*jwk);
+  if (bound) bound = named(std::move(*bound));
+  if (!bound) return std::unexpected(bound.error());
+  auto text = bound->to_jwk_json(true);
+  if (!text) return std::unexpected(text.error());
+  *text += '\n';
+  return text;
+}
+
 }  // namespace
 
 Result<DataDir> open_data_dir(const std::string& path) {
@@ -141,13 +159,8 @@ Result<DataDir> open_data_dir(const std::string& path) {
     const std::string file = keys_dir + "/" + kf.name;
     if (::access(file.c_str(), F_OK) != 0) {
       if (errno != ENOENT) return fail(Errc::io_error, fmt::format("cannot access {}: {}", file, errno_text(errno)));
-      auto key = Key::generate(kf.spec);
-      if (!key) return std::unexpected(key.error());
-      key = named(std::move(*key));
-      if (!key) return std::unexpected(key.error());
-      auto jwk = key->to_jwk_json(true);
+      auto jwk = new_key_jwk(kf);
       if (!jwk) return std::unexpected(jwk.error());
-      *jwk += '\n';
       if (auto ok = write_new_key_file(keys_dir, file, *jwk, out.created); !ok) return std::unexpected(ok.error());
     }
     auto key = load_key(file, kf);

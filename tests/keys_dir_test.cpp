@@ -80,6 +80,9 @@ TEST_F(KeysDirTest, FirstOpenCreatesKeys) {
   const auto rs_file = boost::json::parse(test::read_file(data_ + "/keys/rs256.jwk")).as_object();
   EXPECT_EQ(rs_file.at("kty").as_string(), "RSA");
   EXPECT_EQ(rs_file.at("n").as_string().size(), 342u);  // 2048 bits in base64url
+  EXPECT_EQ(rs_file.at("alg").as_string(), "RS256");
+  // Each key is bound to its one algorithm (an RSA key must not also sign PS256).
+  for (const Key& k : dir->signing_keys.keys()) EXPECT_EQ(k.algorithms().size(), 1u) << k.kid();
 
   // The files are private JWKs.
   const auto file = boost::json::parse(test::read_file(data_ + "/keys/ed25519.jwk")).as_object();
@@ -212,6 +215,15 @@ TEST_F(KeysDirTest, PublicOrWrongKeyIsInvalidKey) {
   EXPECT_EQ(dir.error().code, Errc::invalid_key);
   overwrite(rs, rs_text);
   overwrite(es, rs_text);
+  dir = open_data_dir(data_);
+  ASSERT_FALSE(dir.has_value());
+  EXPECT_EQ(dir.error().code, Errc::invalid_key);
+
+  // An RSA key that is not bound to RS256 (no alg: it would allow RS384, PS256, ...).
+  overwrite(es, es_text);
+  auto unbound = boost::json::parse(rs_text).as_object();
+  unbound.erase("alg");
+  overwrite(rs, boost::json::serialize(unbound));
   dir = open_data_dir(data_);
   ASSERT_FALSE(dir.has_value());
   EXPECT_EQ(dir.error().code, Errc::invalid_key);
