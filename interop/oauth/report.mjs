@@ -84,11 +84,16 @@ export function expectEqual(actual, expected, what) {
 
 // The OAuth error code an openid-client / oauth4webapi error carries: a token-endpoint style
 // error body (ResponseBodyError), an authorization response error, or an RFC 6750
-// WWW-Authenticate challenge (WWWAuthenticateChallengeError).
-export function oauthErrorCode(e) {
+// WWW-Authenticate challenge (WWWAuthenticateChallengeError). A challenge without an `error`
+// parameter (a 401 with `WWW-Authenticate: Basic realm=...`, RFC 6749 §5.2) leaves the body
+// unread: its JSON `error` is the code.
+export async function oauthErrorCode(e) {
   if (typeof e?.error === 'string') return e.error;
   if (Array.isArray(e?.cause)) {
     for (const ch of e.cause) if (ch?.parameters?.error) return ch.parameters.error;
+    if (e.response instanceof Response && !e.response.bodyUsed) {
+      try { return (await e.response.json()).error; } catch { return undefined; }
+    }
   }
   return undefined;
 }
@@ -99,7 +104,7 @@ export async function expectOAuthError(p, code, status) {
   try {
     v = await p;
   } catch (e) {
-    const got = oauthErrorCode(e);
+    const got = await oauthErrorCode(e);
     if (got !== code) throw new Error(`expected error ${code}, got ${got ? `error ${got}` : describe(e)}`);
     if (status !== undefined && e.status !== status) throw new Error(`expected ${code} with HTTP ${status}, got HTTP ${e.status}`);
     return e;
