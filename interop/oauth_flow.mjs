@@ -52,7 +52,7 @@ function addClients(t) {
       '--token-format', format, '--audience', AUD, '--id-token-alg', idTokenAlg]);
     return { clientId: c.client_id, format, idTokenAlg, redirectUri: REDIRECT };
   });
-  const svc = t.addClient('interop-service', ['--grant', 'client_credentials', '--audience', AUD, '--token-format', 'jwt']);
+  const svc = t.addClient('interop-service', ['--grant', 'client_credentials', '--scope', 'api', '--audience', AUD, '--token-format', 'jwt']);
   const rs = t.addClient('interop-api', ['--resource', AUD, '--grant', 'client_credentials']);
   for (const [name, c] of [['interop-service', svc], ['interop-api', rs]]) {
     if (typeof c.client_secret !== 'string' || c.client_secret.length < 43) {

@@ -7,4 +7,4 @@ wrk.method = "POST"
 wrk.path = assert(os.getenv("BENCH_PATH"), "set BENCH_PATH")
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Authorization"] = "Basic " .. assert(os.getenv("BENCH_BASIC"), "set BENCH_BASIC")
-wrk.body = "grant_type=client_credentials"
+wrk.body = "grant_type=client_credentials&scope=api"

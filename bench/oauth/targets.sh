@@ -114,8 +114,8 @@ run_tessera() {
   printf '%s\n' "$password" | "$TESSERA_BIN" users add benchuser --password-stdin "${tessera_store_args[@]}" \
     >"$work/$name-useradd.log" 2>&1 || { cat "$work/$name-useradd.log" >&2; die "$name: tessera users add failed"; }
   read -r app _ < <(add_client bench-app --redirect-uri "$REDIRECT" --public --first-party --token-format jwt --audience "$AUD")
-  read -r svc svc_secret < <(add_client bench-service --grant client_credentials --token-format jwt --audience "$AUD")
-  read -r svco svco_secret < <(add_client bench-service-opaque --grant client_credentials --token-format opaque --audience "$AUD")
+  read -r svc svc_secret < <(add_client bench-service --grant client_credentials --scope api --token-format jwt --audience "$AUD")
+  read -r svco svco_secret < <(add_client bench-service-opaque --grant client_credentials --scope api --token-format opaque --audience "$AUD")
   read -r rs rs_secret < <(add_client bench-api --grant client_credentials --resource "$AUD")
   port=$(free_port)
   url=http://127.0.0.1:$port

@@ -134,8 +134,11 @@ export class Verifier {
   }
 }
 
-// A refresh token: opaque, 256 bits (the issue's rule), unlike any access token.
+// A refresh token: opaque, with at least 256 bits of secret (the issue's rule), unlike any
+// access token. Tessera's are `<family id>.<secret>` (docs/oauth.md), so one dot is allowed.
 export function checkRefreshToken(rt) {
   expect(typeof rt === 'string', 'the token response has no refresh_token');
-  expect(/^[A-Za-z0-9_-]{43,}$/.test(rt), `refresh token is not opaque base64url of >= 256 bits: length ${rt.length}`);
+  const parts = rt.split('.');
+  expect(parts.length <= 2 && parts.every((p) => /^[A-Za-z0-9_-]+$/.test(p)) && parts[parts.length - 1].length >= 43,
+    `refresh token is not opaque base64url with a >= 256-bit secret: ${parts.length} part(s), lengths ${parts.map((p) => p.length).join('.')}`);
 }
