@@ -1,4 +1,4 @@
--- wrk script: POST to the token endpoint, grant_type=client_credentials, the client
+-- wrk script: POST to the token endpoint, grant_type=client_credentials with scope=api, the client
 -- authenticated with HTTP Basic (client_secret_basic). Every request issues a new access token.
 -- BENCH_PATH (the token endpoint's path) and BENCH_BASIC (base64 of "client_id:secret") come
 -- from the environment.
