@@ -1,5 +1,5 @@
 // Registration of the `tessera` CLI subcommands on the CLI11 app (implemented in
-// keys_cmd.cpp, jwt_cmd.cpp, paseto_cmd.cpp, sessions_cmd.cpp, users_cmd.cpp,
+// keys_cmd.cpp, jwt_cmd.cpp, paseto_cmd.cpp, sessions_cmd.cpp, users_cmd.cpp, clients_cmd.cpp,
 // store_cmd.cpp and serve_cmd.cpp).
 // Handlers run as CLI11 callbacks and report failures by throwing cli::Failure (common.hpp),
 // caught in main.cpp.
@@ -19,6 +19,8 @@ void add_sessions_commands(CLI::App& app);
 void add_jwt_commands(CLI::App& app);
 // `tessera users add|passwd|disable|list`
 void add_users_commands(CLI::App& app);
+// `tessera clients add|list|show|remove|rotate-secret`
+void add_clients_commands(CLI::App& app);
 // `tessera store status|confirm-reset`
 void add_store_commands(CLI::App& app);
 // `tessera serve`: its callback runs the server and stores the server's exit code in exit_code

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   cli::add_paseto_commands(app);
   cli::add_sessions_commands(app);
   cli::add_users_commands(app);
+  cli::add_clients_commands(app);
   cli::add_store_commands(app);
   int serve_exit_code = cli::kExitOk;
   cli::add_serve_command(app, serve_exit_code);

@@ -23,12 +23,32 @@ const server::ServerConfig& load_server_settings(ServerSettings& s, const std::s
   return s.cfg;
 }
 
+namespace {
+
+// A store that cannot be reached is exit 1; settings that name no usable store are exit 2.
+[[noreturn]] void open_failed(const Error& e) {
+  if (e.code == Errc::store_unavailable) check_failed_verbose(e);
+  usage_error(e);
+}
+
+}  // namespace
+
 server::Services open_cli_services(ServerSettings& s, const std::string& what) {
   auto services = server::open_services(load_server_settings(s, what));
-  if (!services) {
-    if (services.error().code == Errc::store_unavailable) check_failed_verbose(services.error());
-    usage_error(services.error());
-  }
+  if (!services) open_failed(services.error());
+  return std::move(*services);
+}
+
+server::Services open_cli_oauth(ServerSettings& s, const std::string& what) {
+  const server::ServerConfig& cfg = load_server_settings(s, what, true);
+  auto dir = server::open_data_dir(cfg.data);
+  if (!dir) usage_error(dir.error());
+  auto services = server::open_services(cfg);
+  if (!services) open_failed(services.error());
+  if (auto ok = server::open_oauth(*services, cfg, std::move(dir->signing_keys), std::move(dir->oauth_key),
+                                   cfg.issuer_for("http://127.0.0.1"));
+      !ok)
+    open_failed(ok.error());
   return std::move(*services);
 }
 

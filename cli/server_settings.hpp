@@ -32,4 +32,10 @@ const server::ServerConfig& load_server_settings(ServerSettings& s, const std::s
 // settings name no usable store.
 server::Services open_cli_services(ServerSettings& s, const std::string& what);
 
+// open_cli_services plus the AuthorizationServer (Services::oauth) over the data directory's
+// signing keys and OAuth key (created when missing), as `tessera serve` opens it. The issuer is
+// the configured one (--issuer, else --public-origin), else a loopback URL: client records do
+// not depend on it. Exit codes as open_cli_services.
+server::Services open_cli_oauth(ServerSettings& s, const std::string& what);
+
 }  // namespace tessera::cli

@@ -16,6 +16,7 @@
 #include "server/config.hpp"
 #include "server/epoch_file.hpp"
 #include "server/keys_dir.hpp"
+#include "tessera/clock.hpp"
 #include "tessera/store_epoch.hpp"
 
 namespace tessera::cli {
@@ -88,7 +89,7 @@ void run_status(StoreOptions& o) {
 
 void run_confirm(StoreOptions& o) {
   auto e = open_epochs(o);
-  const EpochMarker next = confirm_epoch_marker(e.marker, e.local, new_epoch_id());
+  const EpochMarker next = confirm_epoch_marker(e.marker, e.local, new_epoch_id(), SystemClock::instance().now());
   if (auto ok = e.store->replace(next); !ok) check_failed_verbose(ok.error());
   if (auto ok = server::write_local_epoch(o.settings.cfg.data, next.id); !ok) usage_error(ok.error());
   std::string out = "store epoch reset to " + next.id;

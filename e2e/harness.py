@@ -31,6 +31,10 @@ ARGON2 = ["--argon2-ops", "1", "--argon2-mem-kib", "8192"]
 COOKIE_NAME = "__Host-tessera"
 DEVICE_COOKIE_NAME = "__Host-tessera-device"
 CSP = "default-src 'none'; frame-ancestors 'none'"
+# HTML pages (server/pages.hpp) load their stylesheet; only the login page may post a form.
+PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+LOGIN_PAGE_CSP = PAGE_CSP + "; form-action 'self'"
+STATIC_CACHE = "public, max-age=31536000, immutable"
 DEAD_COOKIE_CODES = {"session_not_found", "session_idle_expired", "session_absolute_expired", "session_revoked"}
 
 # Every password, cookie value and CSRF token used in the run: none may ever show up in a log.
@@ -353,10 +357,16 @@ def check_security_headers(tc, resp, jwks=False):
     where = f"{resp.status} response {resp!r}"
     tc.assertEqual(h.get("X-Content-Type-Options"), "nosniff", where)
     tc.assertEqual(h.get("Referrer-Policy"), "no-referrer", where)
-    tc.assertEqual(h.get("Content-Security-Policy"), CSP, where)
+    content_type = h.get("Content-Type") or ""
+    if content_type.startswith("text/html"):
+        tc.assertIn(h.get("Content-Security-Policy"), (PAGE_CSP, LOGIN_PAGE_CSP), where)
+    else:
+        tc.assertEqual(h.get("Content-Security-Policy"), CSP, where)
     tc.assertEqual(h.get("X-Frame-Options"), "DENY", where)
     if jwks:
         tc.assertEqual(h.get("Cache-Control"), "public, max-age=300", where)
+    elif content_type.startswith("text/css"):
+        tc.assertEqual(h.get("Cache-Control"), STATIC_CACHE, where)
     else:
         tc.assertEqual(h.get("Cache-Control"), "no-store", where)
     tc.assertIsNone(h.get("Strict-Transport-Security"), "HSTS over plain HTTP: " + where)
@@ -784,6 +794,13 @@ class E2ETest(unittest.TestCase):
         ct = r.header("Content-Type") or ""
         self.assertTrue(ct.startswith("application/json"), f"Content-Type {ct!r}: {r!r}")
         return r.json()
+
+    def assertPage(self, r, status):
+        """An HTML page (the login form's answers): the status, text/html; the body as text."""
+        self.assertEqual(r.status, status, r)
+        ct = r.header("Content-Type") or ""
+        self.assertEqual(ct, "text/html; charset=utf-8", r)
+        return r.body.decode("utf-8")
 
     def assertError(self, r, status, code):
         self.assertEqual(r.status, status, r)

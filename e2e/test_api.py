@@ -7,7 +7,7 @@ import time
 
 import harness
 
-from harness import (COOKIE_NAME, DEAD_COOKIE_CODES, E2ETest, b64url_nopad, metric, parse_metrics)
+from harness import (COOKIE_NAME, DEAD_COOKIE_CODES, LOGIN_PAGE_CSP, E2ETest, b64url_nopad, metric, parse_metrics)
 
 NO_THROTTLE = ("--login-account-free-failures", "1000", "--login-ip-free-failures", "1000")
 COOKIE_VALUE_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -18,10 +18,19 @@ def jwk_thumbprint(k):
         members = {"crv": k["crv"], "kty": k["kty"], "x": k["x"]}
     elif k["kty"] == "EC":
         members = {"crv": k["crv"], "kty": k["kty"], "x": k["x"], "y": k["y"]}
+    elif k["kty"] == "RSA":
+        members = {"e": k["e"], "kty": k["kty"], "n": k["n"]}
     else:
         raise AssertionError(k)
     canon = json.dumps(members, separators=(",", ":"), sort_keys=True).encode()
     return b64url_nopad(hashlib.sha256(canon).digest())
+
+
+def paserk_pid_k4(x):
+    """PASERK k4.pid of an Ed25519 public key (JWK x): "k4.pid." + b64url(BLAKE2b-264(h || k4.public.X))."""
+    h = "k4.pid."
+    digest = hashlib.blake2b((h + "k4.public." + x).encode(), digest_size=33).digest()
+    return h + b64url_nopad(digest)
 
 
 FORM_PASSWORD = "p@ss w+rd&x=1%;Zq9"
@@ -81,11 +90,33 @@ class Endpoints(E2ETest):
         self.check_login_response(r, u)
 
     def test_login_form(self):
-        # A password that needs percent-encoding: the form decoder must get it right.
+        # A password that needs percent-encoding: the form decoder must get it right. The HTML
+        # form is answered with a redirect to its return_to, and the session cookie.
         u, p = self.env.add_user(password=FORM_PASSWORD)
-        r = self.req("POST", "/login", form={"username": u, "password": p})
-        cookie = self.check_login_response(r, u)
+        r = self.req("POST", "/login", form={"username": u, "password": p, "return_to": "/session?x=1"})
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(r.header("Location"), "/session?x=1")
+        c = r.session_cookie()
+        self.assertIsNotNone(c, r)
+        self.assertRegex(c["value"], COOKIE_VALUE_RE)
+        cookie = c["value"]
         self.assertEqual(self.assertJSON(self.req("GET", "/session", cookie=cookie), 200)["user"], u)
+
+    def test_login_page(self):
+        # The plain HTML form (no JavaScript), its CSP, and the stylesheet it links.
+        r = self.req("GET", "/login?return_to=%2Fsession")
+        html = self.assertPage(r, 200)
+        self.assertEqual(r.header("Content-Security-Policy"), LOGIN_PAGE_CSP)
+        self.assertIn('<form method="post" action="/login">', html)
+        self.assertIn('name="return_to" value="&#x2F;session"', html)
+        self.assertNotIn("<script", html)
+        href = re.search(r'<link rel="stylesheet" href="([^"]+)">', html).group(1).replace("&#x2F;", "/")
+        self.assertTrue(href.startswith("/static/style.css?v="), href)
+        css = self.req("GET", href)
+        self.assertEqual(css.status, 200, css)
+        self.assertEqual(css.header("Content-Type"), "text/css; charset=utf-8")
+        # An off-site return_to is not carried into the form.
+        self.assertNotIn("evil.example", self.assertPage(self.req("GET", "/login?return_to=//evil.example"), 200))
 
     def test_login_unicode_password(self):
         u, p = self.env.add_user(password=UNICODE_PASSWORD)
@@ -137,9 +168,10 @@ class Endpoints(E2ETest):
         by_id = {x["id"]: x for x in lst}
         self.assertEqual(set(by_id), {ida, idb})
         for x in lst:
-            for k in ("id", "created_at", "last_seen_at", "ip", "user_agent", "current"):
+            for k in ("id", "kind", "created_at", "last_seen_at", "ip", "user_agent", "current"):
                 self.assertIn(k, x)
             self.assertEqual(x["ip"], "127.0.0.1")
+            self.assertEqual(x["kind"], "browser")
         self.assertIs(by_id[ida]["current"], True)
         self.assertIs(by_id[idb]["current"], False)
         self.assertEqual(by_id[ida]["user_agent"], "browser-A/1.0")
@@ -275,11 +307,13 @@ class Endpoints(E2ETest):
         r1 = self.req("POST", "/login", json_body={"username": u, "password": p + "x"})
         r2 = self.req("POST", "/login", json_body={"username": "nobody-" + u, "password": p})
         r3 = self.req("POST", "/login", form={"username": "nobody-" + u, "password": p})
-        for r in (r1, r2, r3):
+        for r in (r1, r2):
             self.assertError(r, 401, "invalid_credentials")
             self.assertIsNone(r.session_cookie(), r)
         self.assertEqual(r1.body, r2.body)
-        self.assertEqual(r1.body, r3.body)
+        # The HTML form gets the login page again, with the same status.
+        self.assertIn("Wrong username or password.", self.assertPage(r3, 401))
+        self.assertIsNone(r3.session_cookie(), r3)
 
     def test_login_malformed(self):
         cases = [
@@ -294,13 +328,17 @@ class Endpoints(E2ETest):
             ('{"username":"alice","password":null}', "application/json"),
             ('{"username":"alice","password":["x"]}', "application/json"),
             ('{"username":"alice","password":"x"', "application/json"),
-            ("username=alice", "application/x-www-form-urlencoded"),
-            ("password=secret-pw", "application/x-www-form-urlencoded"),
         ]
         for body, ct in cases:
             with self.subTest(body=body, ct=ct):
                 r = self.req("POST", "/login", body=body, content_type=ct)
                 self.assertError(r, 400, "malformed")
+                self.assertIsNone(r.session_cookie())
+        # An HTML form without one of its fields: the login page again, 400.
+        for body in ("username=alice", "password=secret-pw", "username=a&username=b&password=secret-pw"):
+            with self.subTest(body=body):
+                r = self.req("POST", "/login", body=body, content_type="application/x-www-form-urlencoded")
+                self.assertIn("<form", self.assertPage(r, 400))
                 self.assertIsNone(r.session_cookie())
 
     def test_login_wrong_content_type(self):
@@ -345,7 +383,7 @@ class Endpoints(E2ETest):
                 self.assertError(r, 404, "not_found")
 
     def test_wrong_method(self):
-        cases = [("GET", "/login", {"POST"}), ("PUT", "/session", {"GET"}), ("POST", "/session", {"GET"}),
+        cases = [("PUT", "/login", {"GET", "POST"}), ("PUT", "/session", {"GET"}), ("POST", "/session", {"GET"}),
                  ("GET", "/logout", {"POST"}), ("DELETE", "/sessions", {"GET"}),
                  ("GET", "/sessions/" + "A" * 43, {"DELETE"}), ("GET", "/password", {"POST"}),
                  ("POST", "/healthz", {"GET"}), ("DELETE", "/.well-known/jwks.json", {"GET"}),
@@ -363,15 +401,19 @@ class Endpoints(E2ETest):
         r = self.req("GET", "/.well-known/jwks.json", jwks=True)
         body = self.assertJSON(r, 200)
         keys = body["keys"]
-        self.assertEqual(len(keys), 2, body)
-        kinds = {(k["kty"], k["crv"]) for k in keys}
-        self.assertEqual(kinds, {("OKP", "Ed25519"), ("EC", "P-256")})
+        self.assertEqual(len(keys), 3, body)
+        kinds = {(k["kty"], k.get("crv")) for k in keys}
+        self.assertEqual(kinds, {("OKP", "Ed25519"), ("EC", "P-256"), ("RSA", None)})
+        algs = {"OKP": "EdDSA", "EC": "ES256", "RSA": "RS256"}
         for k in keys:
             for private in ("d", "p", "q", "dp", "dq", "qi", "k"):
                 self.assertNotIn(private, k)
-            self.assertEqual(k["kid"], jwk_thumbprint(k), k)
-            if "alg" in k:
-                self.assertEqual(k["alg"], "EdDSA" if k["kty"] == "OKP" else "ES256")
+            if k["kty"] == "OKP":
+                # One key for JWT EdDSA and PASETO v4.public: named by its PASERK id.
+                self.assertEqual(k["kid"], paserk_pid_k4(k["x"]), k)
+            else:
+                self.assertEqual(k["kid"], jwk_thumbprint(k), k)
+            self.assertEqual(k["alg"], algs[k["kty"]], k)
             if "use" in k:
                 self.assertEqual(k["use"], "sig")
 
@@ -428,7 +470,8 @@ class Endpoints(E2ETest):
             if "route" in labels:
                 self.assertIn(labels["route"], {"/login", "/session", "/logout", "/sessions", "/sessions/{id}",
                                                 "/sessions/revoke-others", "/logout-everywhere", "/password",
-                                                "/.well-known/jwks.json", "/healthz", "/readyz", "other"},
+                                                "/.well-known/jwks.json", "/healthz", "/readyz",
+                                                "/static/style.css", "other"},
                               (n, labels))
 
 

@@ -1,10 +1,11 @@
 # The request log on stdout (docs/server.md "Logs"): one JSON object per request, the session's
 # id hash (never the cookie), no secrets. (Every server of every class is also checked for
 # secrets and JSON validity in E2ETest.tearDownClass.)
+import base64
 import json
 import signal
 
-from harness import E2ETest, check_logs
+from harness import E2ETest, check_logs, remember_secret
 
 
 class Logs(E2ETest):
@@ -56,3 +57,32 @@ class Logs(E2ETest):
         check_logs(self, srv)
         # Startup and shutdown are logged as JSON too.
         self.assertGreaterEqual(len([x for x in srv.stdout_lines if json.loads(x).get("msg") != "request"]), 1)
+
+    def test_oauth_lines_carry_ids_never_tokens_or_secrets(self):
+        srv = self.env.server()
+        c = json.loads(self.env.cli("clients", "add", "log-test", "--grant", "client_credentials", "--scope", "reports",
+                                    "--json").stdout)
+        remember_secret(c["client_secret"])
+        auth = {"Authorization": "Basic " + base64.b64encode(f"{c['client_id']}:{c['client_secret']}".encode()).decode()}
+        r = srv.request("POST", "/oauth2/token", form={"grant_type": "client_credentials"}, headers=auth)
+        self.assertEqual(r.status, 200, r)
+        token = r.json()["access_token"]
+        remember_secret(token)
+        payload = token.split(".")[1]
+        jti = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["jti"]
+        self.assertEqual(srv.request("POST", "/oauth2/introspect", form={"token": token}, headers=auth).status, 200)
+        self.assertEqual(srv.request("POST", "/oauth2/revoke", form={"token": token}, headers=auth).status, 200)
+        r = srv.request("POST", "/oauth2/token", form={"grant_type": "client_credentials", "client_id": c["client_id"],
+                                                       "client_secret": c["client_secret"] + "x"})
+        self.assertEqual(r.status, 401, r)
+        rc, _ = srv.stop(signal.SIGTERM)
+        self.assertEqual(rc, 0)
+        issued = [json.loads(x) for x in srv.stdout_lines if '"token issued"' in x]
+        self.assertEqual(len(issued), 1, issued)
+        self.assertEqual((issued[0]["client_id"], issued[0]["jti"], issued[0]["grant"]),
+                         (c["client_id"], jti, "client_credentials"))
+        self.assertTrue(any(json.loads(x).get("msg") == "token revoked" for x in srv.stdout_lines))
+        text = "\n".join(srv.stdout_lines + srv.stderr_lines)
+        for secret in (token, c["client_secret"], c["client_secret"] + "x", auth["Authorization"].split()[1]):
+            self.assertNotIn(secret, text)
+        check_logs(self, srv)

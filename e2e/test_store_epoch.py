@@ -5,6 +5,7 @@
 # runs `tessera store confirm-reset`; one confirmation serves every instance. A Redis that is
 # down at start leaves the epoch unknown (503 store_unavailable) until a request can check it.
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -84,7 +85,8 @@ class RedisEpoch(EpochTest):
         epoch = self.local_epoch(env.data)
         self.assertEqual(len(epoch), 22)
         self.assertEqual(stat.S_IMODE(os.stat(os.path.join(env.data, "store-epoch")).st_mode), 0o600)
-        self.assertEqual(self.redis_get(env, "tessera:epoch"), epoch)
+        # The marker's text form: the id, then " @" and when it was written (Unix seconds).
+        self.assertRegex(self.redis_get(env, "tessera:epoch"), rf"^{re.escape(epoch)} @[1-9][0-9]*$")
         logs = self.epoch_logs(srv)
         self.assertEqual(len(logs), 1, logs)
         self.assertEqual((logs[0]["msg"], logs[0]["verdict"], logs[0]["state"]), ("store epoch", "create", "ready"))
@@ -109,7 +111,7 @@ class RedisEpoch(EpochTest):
             u, p = env.add_user()
             # The first store request checks the epoch itself (a new deployment: created).
             self.login(u, p, srv=srv)
-            self.assertEqual(self.redis_get(env, "tessera:epoch"), self.local_epoch(env.data))
+            self.assertRegex(self.redis_get(env, "tessera:epoch"), rf"^{re.escape(self.local_epoch(env.data))} @[0-9]+$")
             self.assertEqual(self.req("GET", "/readyz", srv=srv).status, 200)
             srv.stop()
             harness.check_logs(self, srv)
@@ -163,7 +165,7 @@ class RedisEpoch(EpochTest):
             new = self.local_epoch(self.env.data)
             self.assertNotEqual(new, old)
             self.assertEqual(c.stdout.strip(), f"store epoch reset to {new}; supersedes {old}")
-            self.assertEqual(self.redis_get(self.env, "tessera:epoch"), f"{new} {old}")
+            self.assertRegex(self.redis_get(self.env, "tessera:epoch"), rf"^{re.escape(new)} {re.escape(old)} @[0-9]+$")
             for srv in (a, b):
                 self.assertEqual(self.assertJSON(self.req("GET", "/readyz", srv=srv), 200), {"status": "ok"})
             self.assertEqual(self.local_epoch(other.data), new, "the other instance adopted the confirmed epoch")

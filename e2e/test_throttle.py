@@ -38,7 +38,11 @@ class AccountThrottle(ThrottleCase):
             self.fail_login(u)
         # Locked: even the right password gets 429, without being checked.
         ra = self.assertThrottled(self.req("POST", "/login", json_body={"username": u, "password": p}), max_retry=1)
-        self.assertThrottled(self.req("POST", "/login", form={"username": u, "password": p}))
+        # The HTML form: the login page again, 429 with Retry-After, no cookie.
+        r = self.req("POST", "/login", form={"username": u, "password": p})
+        self.assertIn("Too many failed sign-ins", self.assertPage(r, 429))
+        self.assertRegex(r.header("Retry-After") or "", re.compile(r"^[1-9][0-9]*$"))
+        self.assertIsNone(r.session_cookie())
         # Another account from the same IP is not locked.
         self.login(v, vp)
         m1 = self.srv.scrape()

@@ -14,7 +14,7 @@ if command -v ccache >/dev/null 2>&1; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCH
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-16 -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTESSERA_FUZZ=ON \
   -DTESSERA_BUILD_TESTS=OFF -DTESSERA_BUILD_BENCH=OFF "${launcher[@]}" \
   -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link $san" -DCMAKE_EXE_LINKER_FLAGS="$san" >/dev/null
-targets=(tokens cookie body_json body_form)
+targets=(tokens cookie oauth body_json body_form oauth_request)
 cmake --build build-fuzz -j"$(nproc)" --target tessera_fuzz_seeds "${targets[@]/#/tessera_fuzz_}"
 build-fuzz/tessera_fuzz_seeds build-fuzz/seeds
 mkdir -p build-fuzz/artifacts

@@ -9,7 +9,7 @@ PKGS=(
   build-essential cmake pkg-config git ca-certificates
   libssl-dev libsodium-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev curl openssl
-  libcli11-dev libfmt-dev libtomlplusplus-dev
+  libcli11-dev libfmt-dev libtomlplusplus-dev libmstch-dev
   libsqlite3-dev sqlite3
   libhiredis-dev redis-server redis-tools
   libgtest-dev libgmock-dev libbenchmark-dev
@@ -32,9 +32,40 @@ if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
+# Debian 12's libmstch-dev (page templates) depends on libboost-dev, i.e. Boost 1.74, which
+# conflicts with the libboost1.81-dev Tessera builds with. mstch needs only Boost headers, which
+# 1.81 has: a local package that depends on libboost1.81-dev and provides libboost-dev lets apt
+# install libmstch-dev beside 1.81.
+boost_dev_shim() {
+  if dpkg-query -W -f='${Status}' tessera-boost-dev-shim 2>/dev/null | grep -q "install ok installed"; then return; fi
+  local dir
+  dir="$(mktemp -d)"
+  mkdir -p "$dir/pkg/DEBIAN"
+  cat >"$dir/pkg/DEBIAN/control" <<'CONTROL'
+Package: tessera-boost-dev-shim
+Version: 1.81.0
+Architecture: all
+Maintainer: Tessera <tessera@localhost>
+Depends: libboost1.81-dev
+Provides: libboost-dev (= 1.81.0)
+Conflicts: libboost-dev
+Section: libdevel
+Priority: optional
+Description: libboost-dev satisfied by libboost1.81-dev
+ Lets Debian 12's libmstch-dev install beside libboost1.81-dev (mstch needs only headers).
+CONTROL
+  dpkg-deb --build --root-owner-group "$dir/pkg" "$dir/shim.deb" >/dev/null
+  $SUDO dpkg -i "$dir/shim.deb" >/dev/null
+  rm -rf "$dir"
+}
+
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   $SUDO apt-get update -qq
+  if printf '%s\n' "${missing[@]}" | grep -qx libmstch-dev; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends libboost1.81-dev
+    boost_dev_shim
+  fi
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 

@@ -1,14 +1,18 @@
 // App (server/app.hpp): dispatch, the store epoch gate, metrics and the request log.
 #include "server/app.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <utility>
 
 #include <boost/json.hpp>
 
+#include "server/pages.hpp"
 #include "server/request.hpp"
 #include "server/response.hpp"
+#include "server/routes/oauth_routes.hpp"
+#include "server/routes/page_routes.hpp"
 #include "server/routes/session_routes.hpp"
 #include "server/routes/system_routes.hpp"
 
@@ -18,14 +22,18 @@ namespace json = boost::json;
 
 std::vector<std::string> route_patterns() {
   std::vector<std::string> out;
-  for (auto table : {session_route_table(), system_route_table()})
-    for (const RouteEntry& row : table) out.emplace_back(row.pattern);
+  // One label per pattern (GET and POST /login share one), in the Router's order.
+  for (auto table : {session_route_table(), system_route_table(), oauth_route_table(), page_route_table()})
+    for (const RouteEntry& row : table)
+      if (std::find(out.begin(), out.end(), row.pattern) == out.end()) out.emplace_back(row.pattern);
   return out;
 }
 
 App::App(AppContext ctx) : ctx_(std::move(ctx)) {
   add_session_routes(router_, ctx_);
   add_system_routes(router_, ctx_);
+  add_oauth_routes(router_, ctx_);
+  add_page_routes(router_, ctx_);
 }
 
 void App::on_connection(int delta) noexcept {
@@ -101,9 +109,10 @@ Response App::refuse(const Refused& r) {
 }
 
 asio::awaitable<std::optional<Response>> App::epoch_gate(Exchange& x, std::string_view pattern) {
-  // Health, readiness (which checks by itself), keys and metrics do not touch the store.
+  // Health, readiness (which checks by itself), keys, the OAuth metadata, the stylesheet and
+  // metrics do not touch the store.
   if (!ctx_.epoch || pattern == "/healthz" || pattern == "/readyz" || pattern == "/.well-known/jwks.json" ||
-      pattern == "/metrics")
+      pattern == "/metrics" || oauth_public_route(pattern) || pattern == kStylesheetPath)
     co_return std::nullopt;
   const auto state = co_await store_epoch(ctx_, false);
   if (state == EpochGuard::State::ready) co_return std::nullopt;

@@ -1,8 +1,8 @@
 // The application behind `tessera serve` (docs/server.md "HTTP API"): dispatch from the router
 // to the route handlers (server/routes/), the store epoch gate in front of the routes that use
 // the store, and one metrics observation and log line per request. The routes themselves live
-// in server/routes/*_routes.{hpp,cpp}; new endpoints (/token, /introspect, /revoke) are a new
-// route table there, registered in App's constructor and listed in route_patterns().
+// in server/routes/*_routes.{hpp,cpp} (sessions, system, OAuth); a new group of endpoints is a
+// new route table there, registered in App's constructor and listed in route_patterns().
 // Request and response helpers: server/request.hpp, server/response.hpp; what handlers work
 // with and how they run blocking calls: server/app_context.hpp.
 // Thread safety: App may serve many connections at once (its router is immutable once built,
@@ -24,7 +24,7 @@
 
 namespace tessera::server {
 
-// The route patterns of the App, in registration order: the route labels of its Metrics
+// The route patterns of the App, in registration order, each once: the route labels of its Metrics
 // (construct the Metrics of an AppContext with them).
 std::vector<std::string> route_patterns();
 

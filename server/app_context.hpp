@@ -9,7 +9,7 @@
 // (--worker-threads) and are awaited back on the connection's executor, or, when there is none,
 // inline on the I/O thread (cheaper for SQLite and memory, whose reads take microseconds).
 // Thread safety: an AppContext is read-only once built; what it refers to is thread-safe
-// (AuthService, Logger, Metrics, EpochGuard, the pools, Clock).
+// (AuthService, AuthorizationServer, Logger, Metrics, EpochGuard, the pools, Clock).
 #pragma once
 
 #include <exception>
@@ -34,6 +34,7 @@
 #include "server/log.hpp"
 #include "server/metrics.hpp"
 #include "tessera/auth_service.hpp"
+#include "tessera/authorization_server.hpp"
 #include "tessera/clock.hpp"
 #include "tessera/error.hpp"
 #include "tessera/session_store.hpp"
@@ -86,10 +87,12 @@ asio::awaitable<Result<T>> await_completion(Start start) {
 }
 
 // What the application works with; everything referred to outlives the App and its handlers.
-// Handlers reach the library through `auth` only (the service layer).
+// Handlers reach the library through the service layer only: `auth` (logins, sessions) and
+// `oauth` (the OAuth 2.1 / OpenID Connect endpoints, app grants).
 struct AppContext {
   const ServerConfig& cfg;
   AuthService& auth;
+  AuthorizationServer& oauth;
   Logger& log;
   Metrics& metrics;                    // made with route_patterns() (server/app.hpp)
   const Clock& clock;                  // "now" for cookie lifetimes

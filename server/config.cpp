@@ -196,6 +196,28 @@ Result<void> check_origin(std::string_view v) {
   return {};
 }
 
+// Empty (the default) or an absolute http(s) URL with a host, no user info, query or fragment:
+// what a token's `iss` and the metadata name (RFC 8414 §2). Whether plain http is allowed (only
+// for loopback) is the AuthorizationServer's rule, checked when it is created.
+Result<void> check_issuer(std::string_view v) {
+  if (v.empty()) return {};
+  const auto bad = [v](std::string_view why) {
+    return fail(Errc::invalid_argument, fmt::format("\"{}\" is not an issuer URL: {}", v, why));
+  };
+  std::string_view rest;
+  if (v.starts_with("https://")) rest = v.substr(8);
+  else if (v.starts_with("http://")) rest = v.substr(7);
+  else return bad("it must start with https:// (or http:// for loopback)");
+  if (v.find_first_of("?#") != std::string_view::npos) return bad("no query or fragment");
+  for (unsigned char c : v)
+    if (c <= 0x20 || c >= 0x7f) return bad("no spaces or control characters");
+  const std::string_view authority = rest.substr(0, rest.find('/'));
+  if (authority.find('@') != std::string_view::npos) return bad("no user info");
+  const std::string origin = std::string(v.substr(0, v.size() - rest.size())) + std::string(authority);
+  if (!check_origin(origin)) return bad("the host (and port) do not parse");
+  return {};
+}
+
 Result<void> check_log_level(std::string_view v) {
   if (v == "debug" || v == "info" || v == "warn" || v == "error" || v == "off") return {};
   return fail(Errc::invalid_argument, fmt::format("\"{}\" is not one of debug, info, warn, error, off", v));
@@ -224,6 +246,9 @@ const std::array kSettings = {
     text("public_origin", "ORIGIN",
          "The origin browsers use (https://auth.example.com); without it Origin must match Host",
          &C::public_origin, check_origin),
+    text("issuer", "URL",
+         "The OAuth issuer named in tokens and metadata (https://auth.example.com); default: --public-origin, else http:// and the listen address as bound",
+         &C::issuer, check_issuer),
     boolean("trust_proxy", "Take the client IP from the last X-Forwarded-For entry", &C::trust_proxy),
     integer<[](C& c) -> auto& { return c.http.max_header_bytes; }>("max_header_bytes", "BYTES", "Request header limit (over it: 431)", 1024,
                                   1024 * 1024),
@@ -382,6 +407,12 @@ std::string ServerConfig::store_uri() const {
   }
   if (store == "memory") return "memory:";
   return store;
+}
+
+std::string ServerConfig::issuer_for(std::string_view bound_url) const {
+  if (!issuer.empty()) return issuer;
+  if (!public_origin.empty()) return public_origin;
+  return std::string(bound_url);
 }
 
 void add_config_options(CLI::App& cmd, ServerConfig& cfg) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -28,6 +29,9 @@ struct ServerConfig {
   std::string tls_cert;
   std::string tls_key;
   std::string public_origin;
+  // The OAuth issuer (docs/oauth.md): an absolute http(s) URL without query or fragment; empty:
+  // public_origin, else the listener's URL as bound (issuer_for()).
+  std::string issuer;
   bool trust_proxy = false;
   // The library's and the HTTP layer's own option structs, so that each default is written
   // once (there); config.cpp maps the flat setting names onto their members.
@@ -39,6 +43,9 @@ struct ServerConfig {
   // The store URI the library opens: "sqlite" -> "sqlite:<data>/tessera.db", "memory" ->
   // "memory:", redis URIs unchanged.
   std::string store_uri() const;
+  // The issuer the server names: issuer, else public_origin, else bound_url (the main
+  // listener's URL as bound, "http://127.0.0.1:8080").
+  std::string issuer_for(std::string_view bound_url) const;
   // Whether metrics_listen names a listener (not "off" or empty).
   bool metrics_enabled() const { return !metrics_listen.empty() && metrics_listen != "off"; }
 };

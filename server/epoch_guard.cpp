@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 
 #include "server/epoch_file.hpp"
+#include "tessera/clock.hpp"
 
 namespace tessera::server {
 namespace {
@@ -45,7 +46,7 @@ EpochGuard::State EpochGuard::check() {
         "local file: " + local.error().message);
     return state();
   }
-  auto status = check_store_epoch(*store_, *local);
+  auto status = check_store_epoch(*store_, *local, SystemClock::instance().now());
   if (!status) {
     // The store calls fail closed by themselves; the state stays what it was.
     if (!unreachable_logged_)
@@ -72,7 +73,18 @@ EpochGuard::State EpochGuard::check() {
   }
   if (status->ready) set(State::ready, LogLevel::info, "store epoch", std::move(f), key);
   else set(State::not_ready, LogLevel::error, "store not ready", std::move(f), key);
+  ready_marker_.reset();
+  if (status->ready && status->store) {
+    ready_marker_ = *status->store;
+    if (on_ready_) on_ready_(*ready_marker_);
+  }
   return state();
+}
+
+void EpochGuard::on_ready(std::function<void(const EpochMarker&)> fn) {
+  MutexLock lock(mu_);
+  on_ready_ = std::move(fn);
+  if (on_ready_ && ready_marker_ && state() == State::ready) on_ready_(*ready_marker_);
 }
 
 }  // namespace tessera::server

@@ -14,7 +14,9 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/mutex.hpp"
@@ -37,6 +39,12 @@ class EpochGuard {
 
   State state() const noexcept { return state_.load(std::memory_order_acquire); }
 
+  // fn runs after every check that finds the store ready, with the store's marker (and at
+  // once, when the last check did): the server hands the marker's created_at to
+  // AuthorizationServer::set_not_before, so that stateless tokens issued before an operator
+  // confirmed a reset are inactive (invariant 11). Runs under the check's lock: keep it short.
+  void on_ready(std::function<void(const EpochMarker&)> fn);
+
  private:
   void set(State s, LogLevel level, std::string_view msg, boost::json::object fields, std::string key) REQUIRES(mu_);
 
@@ -47,6 +55,8 @@ class EpochGuard {
   Mutex mu_;            // serialises check()
   std::string last_logged_ GUARDED_BY(mu_);  // the last outcome logged (state, verdict, epochs)
   bool unreachable_logged_ GUARDED_BY(mu_) = false;
+  std::optional<EpochMarker> ready_marker_ GUARDED_BY(mu_);  // the store's marker at the last ready check
+  std::function<void(const EpochMarker&)> on_ready_ GUARDED_BY(mu_);
 };
 
 }  // namespace tessera::server

@@ -27,6 +27,24 @@ constexpr std::array kTable = {
     PublicError{status::unsupported_media_type, "unsupported_media_type", "unsupported content type"},
     PublicError{status::too_many_requests, "throttled", "too many failed logins; try again later"},
     PublicError{status::request_header_fields_too_large, "headers_too_large", "the request headers are too large"},
+    // OAuth 2.1 / OIDC (docs/oauth.md): the protocol's error values. The token, introspection
+    // and revocation endpoints answer them as {"error", "error_description"} (RFC 6749 §5.2),
+    // /userinfo with WWW-Authenticate (RFC 6750 §3.1), the authorization endpoint at the
+    // client's redirect URI or on its error page.
+    PublicError{status::bad_request, "invalid_request", "the request is missing a parameter, repeats one or is malformed"},
+    PublicError{status::unauthorized, "invalid_client", "client authentication failed"},
+    PublicError{status::bad_request, "invalid_grant",
+                "the grant is invalid, expired, revoked, already used or was issued to another client"},
+    PublicError{status::bad_request, "unauthorized_client", "the client may not use this grant type"},
+    PublicError{status::bad_request, "unsupported_grant_type", "the grant type is not supported"},
+    PublicError{status::bad_request, "unsupported_response_type", "only response_type=code is supported"},
+    PublicError{status::bad_request, "invalid_scope", "the scope is invalid, unknown or exceeds what was granted"},
+    PublicError{status::bad_request, "invalid_target", "the resource is not one this client's tokens may target"},
+    PublicError{status::forbidden, "access_denied", "the user or the server denied the request"},
+    PublicError{status::unauthorized, "login_required", "the user must log in"},
+    PublicError{status::forbidden, "consent_required", "the user must consent"},
+    PublicError{status::unauthorized, "invalid_token", "the access token is invalid, expired or revoked"},
+    PublicError{status::forbidden, "insufficient_scope", "the access token lacks the scope this request needs"},
     PublicError{status::service_unavailable, "store_unavailable", "the store is unavailable; try again later"},
     PublicError{status::service_unavailable, "store_epoch_mismatch",
                 "the store lost its data or was replaced; an operator must restore it or confirm it"},
@@ -64,6 +82,19 @@ PublicError public_error(Errc code) {
     case Errc::throttled:
     case Errc::store_unavailable:
     case Errc::store_epoch_mismatch:
+    case Errc::invalid_request:
+    case Errc::invalid_client:
+    case Errc::invalid_grant:
+    case Errc::unauthorized_client:
+    case Errc::unsupported_grant_type:
+    case Errc::unsupported_response_type:
+    case Errc::invalid_scope:
+    case Errc::invalid_target:
+    case Errc::access_denied:
+    case Errc::login_required:
+    case Errc::consent_required:
+    case Errc::invalid_token:
+    case Errc::insufficient_scope:
       return public_error(code_name(code));
     default:
       return kInternal;

@@ -1,6 +1,10 @@
-// The data directory: created on first start (mode 0700) with keys/ holding an Ed25519 and an
-// ES256 signing key as private JWK files (mode 0600, kid = RFC 7638 thumbprint) and the device
-// cookie key (keys/device-cookie.key: 32 random bytes as one line of base64url, mode 0600).
+// The data directory: created on first start (mode 0700) with keys/ holding the signing keys as
+// private JWK files (mode 0600): Ed25519 (the primary; used for JWT EdDSA and PASETO v4.public,
+// so its kid is always its PASERK id k4.pid..., whatever its file says), ES256 and RS256 (kid =
+// RFC 7638 thumbprint); and two secret keys, each 32 random bytes as one line of base64url (mode
+// 0600): keys/device-cookie.key (device cookies) and keys/oauth.key (the OAuth server's key).
+// A missing file is generated, also in a data directory made by an older version.
+// Thread safety: open_data_dir is safe to call concurrently (even from two processes).
 #pragma once
 
 #include <string>
@@ -13,14 +17,15 @@ namespace tessera::server {
 
 struct DataDir {
   bool created = false;    // true when this call created the directory or the keys
-  KeySet signing_keys;     // private keys, Ed25519 first
+  KeySet signing_keys;     // private keys: Ed25519 (primary), ES256, RS256
   std::string jwks_json;   // their public halves, {"keys":[...]}: what /.well-known/jwks.json serves
   SecretBytes device_cookie_key;  // kDeviceKeyBytes bytes: the MAC key of device cookies
+  SecretBytes oauth_key;          // kDeviceKeyBytes bytes: the OAuth server's key (keys/oauth.key)
 };
 
 // Creates what is missing and loads the keys. Errors: io_error (cannot create/read/write),
-// invalid_key (a key file that does not parse or is not a private signing key, or a device
-// cookie key file that is not exactly one line of base64url of 32 bytes).
+// invalid_key (a key file that does not parse or is not a private signing key of its type, or a
+// secret key file that is not exactly one line of base64url of 32 bytes).
 Result<DataDir> open_data_dir(const std::string& path);
 
 }  // namespace tessera::server

@@ -18,7 +18,18 @@ constexpr std::array<CounterInfo, kCounterCount> kCounters = {{
     {"tessera_logins_failed_total", "Logins (and password changes) refused for invalid credentials."},
     {"tessera_logins_throttled_total", "Logins refused because the account or client IP was locked."},
     {"tessera_store_errors_total", "Requests that failed because the store could not be reached."},
+    {"tessera_oauth_refresh_reuse_total", "Rotated refresh tokens presented again (each revoked its family)."},
+    {"tessera_oauth_code_reuse_total", "Authorization codes presented again (each revoked what the first exchange issued)."},
+    {"tessera_oauth_revocations_total", "Token revocation requests answered (RFC 7009)."},
 }};
+
+// Index of a label value in labels, or of the last one ("other").
+template <std::size_t N>
+std::size_t label_index(const std::array<std::string_view, N>& labels, std::string_view v) noexcept {
+  for (std::size_t i = 0; i + 1 < N; ++i)
+    if (labels[i] == v) return i;
+  return N - 1;
+}
 
 constexpr std::array<std::string_view, kLatencyBuckets.size()> kBucketLabels = {
     "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5"};
@@ -82,6 +93,24 @@ void Metrics::add(Counter c, std::uint64_t n) noexcept {
   counters_[static_cast<std::size_t>(c)].fetch_add(n, std::memory_order_relaxed);
 }
 
+void Metrics::token_issued(std::string_view grant, std::string_view format) noexcept {
+  tokens_issued_[label_index(kGrantLabels, grant) * kFormatLabels.size() + label_index(kFormatLabels, format)]
+      .fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::introspection(bool active) noexcept {
+  introspections_[active ? 1 : 0].fetch_add(1, std::memory_order_relaxed);
+}
+
+std::uint64_t Metrics::tokens_issued(std::string_view grant, std::string_view format) const noexcept {
+  return tokens_issued_[label_index(kGrantLabels, grant) * kFormatLabels.size() + label_index(kFormatLabels, format)]
+      .load(std::memory_order_relaxed);
+}
+
+std::uint64_t Metrics::introspections(bool active) const noexcept {
+  return introspections_[active ? 1 : 0].load(std::memory_order_relaxed);
+}
+
 std::uint64_t Metrics::requests(std::size_t route, std::string_view method, unsigned status) const noexcept {
   return requests_[slot(route, method_index(method), status)].load(std::memory_order_relaxed);
 }
@@ -139,6 +168,19 @@ std::string Metrics::exposition() const {
     out += fmt::format("# HELP {} {}\n# TYPE {} counter\n{} {}\n", kCounters[i].name, kCounters[i].help,
                        kCounters[i].name, kCounters[i].name, counters_[i].load(std::memory_order_relaxed));
   }
+
+  append("# HELP tessera_oauth_tokens_issued_total Access tokens issued, by grant type and token format.\n");
+  append("# TYPE tessera_oauth_tokens_issued_total counter\n");
+  for (std::size_t g = 0; g < kGrantLabels.size(); ++g)
+    for (std::size_t f = 0; f < kFormatLabels.size(); ++f)
+      out += fmt::format("tessera_oauth_tokens_issued_total{{grant=\"{}\",format=\"{}\"}} {}\n", kGrantLabels[g],
+                         kFormatLabels[f], tokens_issued_[g * kFormatLabels.size() + f].load(std::memory_order_relaxed));
+  append("# HELP tessera_oauth_introspections_total Introspection answers (RFC 7662), by result.\n");
+  append("# TYPE tessera_oauth_introspections_total counter\n");
+  out += fmt::format("tessera_oauth_introspections_total{{result=\"active\"}} {}\n",
+                     introspections_[1].load(std::memory_order_relaxed));
+  out += fmt::format("tessera_oauth_introspections_total{{result=\"inactive\"}} {}\n",
+                     introspections_[0].load(std::memory_order_relaxed));
   return out;
 }
 

@@ -32,8 +32,16 @@ enum class Counter {
   logins_failed,
   logins_throttled,
   store_errors,
+  oauth_refresh_reuse,
+  oauth_code_reuse,
+  oauth_revocations,
 };
-inline constexpr std::size_t kCounterCount = 6;
+inline constexpr std::size_t kCounterCount = 9;
+
+// Label values of tessera_oauth_tokens_issued_total; anything else is "other".
+inline constexpr std::array<std::string_view, 4> kGrantLabels = {"authorization_code", "refresh_token",
+                                                                 "client_credentials", "other"};
+inline constexpr std::array<std::string_view, 4> kFormatLabels = {"jwt", "paseto", "opaque", "other"};
 
 class Metrics {
  public:
@@ -51,11 +59,16 @@ class Metrics {
   // One served request.
   void observe(std::size_t route, std::string_view method, unsigned status, double seconds) noexcept;
   void add(Counter c, std::uint64_t n = 1) noexcept;
+  // OAuth: an access token issued (by grant type and token format), an introspection answered.
+  void token_issued(std::string_view grant, std::string_view format) noexcept;
+  void introspection(bool active) noexcept;
   void connection_opened() noexcept { connections_.fetch_add(1, std::memory_order_relaxed); }
   void connection_closed() noexcept { connections_.fetch_sub(1, std::memory_order_relaxed); }
 
   std::uint64_t requests(std::size_t route, std::string_view method, unsigned status) const noexcept;
   std::uint64_t counter(Counter c) const noexcept;
+  std::uint64_t tokens_issued(std::string_view grant, std::string_view format) const noexcept;
+  std::uint64_t introspections(bool active) const noexcept;
   std::int64_t connections() const noexcept { return connections_.load(std::memory_order_relaxed); }
 
   // Prometheus text exposition format 0.0.4. Request counters and histograms appear once they
@@ -77,6 +90,8 @@ class Metrics {
   std::unique_ptr<std::atomic<std::uint64_t>[]> requests_;
   std::unique_ptr<Histogram[]> latency_;
   std::array<std::atomic<std::uint64_t>, kCounterCount> counters_{};
+  std::array<std::atomic<std::uint64_t>, kGrantLabels.size() * kFormatLabels.size()> tokens_issued_{};
+  std::array<std::atomic<std::uint64_t>, 2> introspections_{};  // inactive, active
   std::atomic<std::int64_t> connections_{0};
 };
 

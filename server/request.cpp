@@ -5,6 +5,8 @@
 #include <cctype>
 #include <utility>
 
+#include <boost/url/parse.hpp>
+
 #include "server/client_ip.hpp"
 #include "server/request_body.hpp"
 #include "server/response.hpp"
@@ -55,6 +57,22 @@ std::expected<std::vector<std::string>, Response> read_fields(Exchange& x, const
   if (fields.error().unsupported_media_type)
     return std::unexpected(error_response(x, "unsupported_media_type", fields.error().why));
   return std::unexpected(error_response(x, "malformed", fields.error().why));
+}
+
+std::optional<std::string> query_param(const Request& msg, std::string_view name) {
+  // parse_origin_form needs a NUL-terminated input (see request_body.cpp).
+  const std::string target(msg.target());
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) return std::nullopt;
+  boost::urls::encoding_opts opts;
+  opts.space_as_plus = true;
+  std::optional<std::string> out;
+  for (auto p : url->encoded_params()) {
+    if (p.key.decode(opts) != name) continue;
+    if (out) return std::nullopt;
+    out = p.has_value ? p.value.decode(opts) : std::string();
+  }
+  return out;
 }
 
 ClientInfo client_info(const Incoming& in, bool trust_proxy) {

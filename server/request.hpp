@@ -1,5 +1,6 @@
-// Reading a request of `tessera serve`: headers, the media type, the named body fields, the
-// client (address after --trust-proxy, user agent), a cookie and the same-origin headers.
+// Reading a request of `tessera serve`: headers, the media type, the named body fields, a query
+// parameter, the client (address after --trust-proxy, user agent), a cookie and the same-origin
+// headers.
 // Thread safety: plain functions over the request they are given.
 #pragma once
 
@@ -28,6 +29,10 @@ std::string media_type(std::string_view content_type);
 // 400 malformed with the reason.
 std::expected<std::vector<std::string>, Response> read_fields(Exchange& x, const std::vector<std::string_view>& names,
                                                               bool allow_form, std::size_t max_body_bytes);
+
+// The decoded value of the query parameter name in the request target ("+" as a space); nullopt
+// when it is absent, given more than once, or the target is not a valid origin-form.
+std::optional<std::string> query_param(const Request& msg, std::string_view name);
 
 // The client as the server keys it: the peer address, or with trust_proxy the last
 // X-Forwarded-For entry when it is an IP address (normalised, server/client_ip.hpp); the

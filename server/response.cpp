@@ -23,7 +23,9 @@ Response json_response(http::status status, const json::value& body) {
 void add_security_headers(Response& res, bool tls) {
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Referrer-Policy", "no-referrer");
-  res.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  // Pages set their own policy (server/pages.hpp); everything else loads nothing.
+  if (res.find("Content-Security-Policy") == res.end())
+    res.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
   res.set("X-Frame-Options", "DENY");
   if (res.find(http::field::cache_control) == res.end()) res.set(http::field::cache_control, "no-store");
   if (tls) res.set(http::field::strict_transport_security, "max-age=31536000");
@@ -44,11 +46,10 @@ Response refusal_response(std::string_view code) {
   return json_response(pe.status, json::object{{"error", pe.code}, {"message", pe.message}});
 }
 
-Response error_response(const AppContext& ctx, Exchange& x, const Error& e) {
+void note_error(const AppContext& ctx, Exchange& x, const Error& e) {
   const std::string_view code = e.name();
   const PublicError pe = public_error(e.code);
-  const http::status status = pe.status;
-  const std::string_view sent = pe.code;
+  x.error = std::string(pe.code);
   if (e.code == Errc::store_unavailable) {
     ctx.metrics.add(Counter::store_errors);
     const auto target = x.in.msg.target();
@@ -56,13 +57,18 @@ Response error_response(const AppContext& ctx, Exchange& x, const Error& e) {
                 json::object{{"error", code},
                              {"detail", e.message},
                              {"path", std::string(target.substr(0, std::min<std::size_t>(target.find('?'), 128)))}});
-  } else if (status == http::status::internal_server_error) {
+  } else if (pe.status == http::status::internal_server_error) {
     ctx.log.log(LogLevel::error, "internal error", json::object{{"error", code}, {"detail", e.message}});
   } else if (ctx.log.enabled(LogLevel::debug)) {
     ctx.log.log(LogLevel::debug, "request refused", json::object{{"error", code}, {"detail", e.message}});
   }
+}
+
+Response error_response(const AppContext& ctx, Exchange& x, const Error& e) {
+  note_error(ctx, x, e);
+  const PublicError pe = public_error(e.code);
   const std::string_view text = e.code == Errc::invalid_argument ? std::string_view(e.message) : pe.message;
-  Response res = error_response(x, status, sent, text);
+  Response res = error_response(x, pe.status, pe.code, text);
   if (e.code == Errc::throttled) res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, e.retry_after)));
   return res;
 }

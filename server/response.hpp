@@ -21,8 +21,9 @@ namespace tessera::server {
 
 // A JSON response with Content-Type application/json.
 Response json_response(http::status status, const boost::json::value& body);
-// The headers every response carries (docs/server.md "HTTP API"): nosniff, no referrer, CSP,
-// no framing, Cache-Control: no-store unless set; HSTS over TLS.
+// The headers every response carries (docs/server.md "HTTP API"): nosniff, no referrer, CSP
+// (unless set: the pages have their own), no framing, Cache-Control: no-store unless set; HSTS
+// over TLS.
 void add_security_headers(Response& res, bool tls);
 
 // {"error": code, "message": message} with this status; x.error names the code for the log.
@@ -37,6 +38,9 @@ Response refusal_response(std::string_view code);
 // and the store_errors counter; internal errors: an error line; others: a debug line).
 // Throttled answers carry Retry-After.
 Response error_response(const AppContext& ctx, Exchange& x, const Error& e);
+// The metrics and log line of that answer alone, for routes that answer a library error in
+// another shape (the OAuth endpoints, the pages); sets x.error to the public code.
+void note_error(const AppContext& ctx, Exchange& x, const Error& e);
 
 // Set-Cookie for a session id: the session cookie (tessera/cookie.hpp defaults), kept until the
 // session's absolute expiry as seen at `now` (seconds since the epoch).

@@ -42,9 +42,11 @@
 #include "server/log.hpp"
 #include "server/metrics.hpp"
 #include "server/metrics_app.hpp"
+#include "server/oauth_observer.hpp"
 #include "server/services.hpp"
 #include "server/tls.hpp"
 #include "tessera/auth_service.hpp"
+#include "tessera/authorization_server.hpp"
 #include "tessera/clock.hpp"
 #include "tessera/device_cookie.hpp"
 #include "tessera/session.hpp"
@@ -99,6 +101,14 @@ std::string absolute_word(const std::string& path) {
   return shell_word(ec ? path : abs.lexically_normal().string());
 }
 
+// The URL this machine reaches the listener at: a wildcard bind is reached on loopback.
+std::string local_url(tcp::endpoint bound, bool tls) {
+  if (bound.address().is_unspecified())
+    bound.address(bound.address().is_v6() ? asio::ip::address(asio::ip::address_v6::loopback())
+                                          : asio::ip::address(asio::ip::address_v4::loopback()));
+  return endpoint_url(bound, tls);
+}
+
 // The lines that tell a first-time user what to do next (standard error). The commands work
 // as printed from any directory: the binary, the data directory and the config file are
 // absolute paths.
@@ -108,12 +118,7 @@ void print_what_now(const ServerConfig& cfg, const tcp::endpoint& bound, bool tl
   if (metrics) std::fprintf(stderr, "tessera: metrics on %s/metrics\n", endpoint_url(*metrics, false).c_str());
   std::fprintf(stderr, "tessera: listening on %s\n", endpoint_url(bound, tls).c_str());
   if (!created) return;
-  // A wildcard bind is reached on loopback from this machine.
-  tcp::endpoint local = bound;
-  if (local.address().is_unspecified())
-    local.address(local.address().is_v6() ? asio::ip::address(asio::ip::address_v6::loopback())
-                                          : asio::ip::address(asio::ip::address_v4::loopback()));
-  const std::string url = endpoint_url(local, tls);
+  const std::string url = local_url(bound, tls);
   // The settings as this server resolved them (flags beat the file and the environment).
   std::string where = cfg.config_file.empty() ? "" : "--config " + absolute_word(cfg.config_file) + " ";
   where += "--data " + absolute_word(cfg.data);
@@ -128,20 +133,43 @@ void print_what_now(const ServerConfig& cfg, const tcp::endpoint& bound, bool tl
                url.c_str());
 }
 
+// One sweep of a store's expired records, logged.
+template <class Store>
+asio::awaitable<void> sweep_once(asio::thread_pool& pool, Store& store, Logger& log, std::string_view what) {
+  auto swept = co_await run_blocking(pool, [&store] { return store.sweep(SystemClock::instance().now()); });
+  if (!swept)
+    log.log(LogLevel::error, "store error",
+            json::object{{"op", "sweep"}, {"records", what}, {"error", swept.error().name()},
+                         {"detail", swept.error().message}});
+  else if (*swept > 0)
+    log.log(LogLevel::debug, "records swept", json::object{{"records", what}, {"count", *swept}});
+}
+
 asio::awaitable<void> sweep_loop(asio::steady_timer& timer, const bool& stopping, asio::thread_pool& pool,
-                                 SessionStore& store, Logger& log) {
+                                 SessionStore& sessions, OAuthStore& oauth, Logger& log) {
   while (!stopping) {
     timer.expires_after(kSweepEvery);
     auto [ec] = co_await timer.async_wait(kTuple);
     if (ec || stopping) co_return;
-    auto swept = co_await run_blocking(pool, [&store] { return store.sweep(SystemClock::instance().now()); });
-    if (!swept)
-      log.log(LogLevel::error, "store error",
-              json::object{{"op", "sweep"}, {"error", swept.error().name()}, {"detail", swept.error().message}});
-    else if (*swept > 0)
-      log.log(LogLevel::debug, "sessions swept", json::object{{"count", *swept}});
+    co_await sweep_once(pool, sessions, log, "sessions");
+    co_await sweep_once(pool, oauth, log, "oauth");
   }
 }
+
+// The transport's application, built once the listener is bound: the default issuer names the
+// bound address (port 0 picks one), and the App's routes need the AuthorizationServer made with
+// it. The transport calls it only after start(), which comes after the App exists.
+class BoundApp final : public Application {
+ public:
+  std::optional<App> app;
+
+  asio::awaitable<Response> handle(Incoming& in) override { return app->handle(in); }
+  Response refuse(const Refused& r) override { return app->refuse(r); }
+  void on_connection(int delta) noexcept override { app->on_connection(delta); }
+  void on_accept_error(std::string_view error, std::uint64_t suppressed) noexcept override {
+    app->on_accept_error(error, suppressed);
+  }
+};
 
 asio::awaitable<void> epoch_loop(asio::steady_timer& timer, const bool& stopping, asio::thread_pool& pool,
                                  EpochGuard& guard) {
@@ -256,22 +284,34 @@ int run(const ServerConfig& cfg) {
   }
 
   Metrics metrics(route_patterns());
-  App app(AppContext{.cfg = cfg,
-                     .auth = auth,
-                     .log = log,
-                     .metrics = metrics,
-                     .clock = SystemClock::instance(),
-                     .password_pool = password_pool,
-                     .jwks_json = data->jwks_json,
-                     .pool = store_pool ? &*store_pool : nullptr,
-                     .epoch = epoch ? &*epoch : nullptr,
-                     .readers = reader_ptrs});
-
+  BoundApp app;
   HttpLimits limits = cfg.http;
   limits.max_connections = max_connections;
   HttpServer http(ioc, app, limits, tls ? &*tls : nullptr, lane_ptrs);
   auto bound = http.listen(*endpoint);
   if (!bound) return startup_failed(log, "listen", bound.error());
+
+  // The OAuth authorization server, named by its issuer (ServerConfig::issuer_for).
+  const std::string issuer = cfg.issuer_for(local_url(*bound, http.tls()));
+  if (auto ok = open_oauth(*services, cfg, data->signing_keys, data->oauth_key, issuer,
+                           &SystemClock::instance(), oauth_observer(log, metrics));
+      !ok)
+    return startup_failed(log, "oauth", ok.error());
+  AuthorizationServer& oauth = *services->oauth;
+  // A store that lost its data and was confirmed afresh (tessera store confirm-reset) revokes
+  // every stateless token issued before: its marker's created_at is their not-before.
+  if (epoch) epoch->on_ready([&oauth](const EpochMarker& m) { oauth.set_not_before(m.created_at); });
+  app.app.emplace(AppContext{.cfg = cfg,
+                             .auth = auth,
+                             .oauth = oauth,
+                             .log = log,
+                             .metrics = metrics,
+                             .clock = SystemClock::instance(),
+                             .password_pool = password_pool,
+                             .jwks_json = data->jwks_json,
+                             .pool = store_pool ? &*store_pool : nullptr,
+                             .epoch = epoch ? &*epoch : nullptr,
+                             .readers = reader_ptrs});
 
   // /metrics on its own plain-HTTP listener, with a handful of connections (scrapers).
   MetricsApp metrics_app(metrics, log);
@@ -293,7 +333,8 @@ int run(const ServerConfig& cfg) {
   asio::steady_timer epoch_timer(control);
   bool stopping = false;  // on the control strand only
 
-  asio::co_spawn(control, sweep_loop(sweep_timer, stopping, password_pool, accounts.sessions(), log), asio::detached);
+  asio::co_spawn(control, sweep_loop(sweep_timer, stopping, password_pool, accounts.sessions(), *services->oauth_store, log),
+                 asio::detached);
   if (epoch) asio::co_spawn(control, epoch_loop(epoch_timer, stopping, password_pool, *epoch), asio::detached);
   asio::co_spawn(
       control,
@@ -332,6 +373,7 @@ int run(const ServerConfig& cfg) {
   http.start();
   if (metrics_bound) metrics_http.start();
   json::object listening{{"url", endpoint_url(*bound, http.tls())},
+                         {"issuer", issuer},
                          {"store", cfg.store},
                          {"threads", threads},
                          {"worker_threads", store_threads},

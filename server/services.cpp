@@ -21,4 +21,18 @@ Result<Services> open_services(const ServerConfig& cfg, std::shared_ptr<const De
   return s;
 }
 
+Result<void> open_oauth(Services& s, const ServerConfig& cfg, KeySet signing_keys, SecretBytes server_key,
+                        std::string issuer, const Clock* clock, OAuthObserver observer) {
+  auto store = open_oauth_store(cfg.store_uri());
+  if (!store) return std::unexpected(std::move(store.error()));
+  OAuthOptions options;
+  options.issuer = std::move(issuer);
+  auto server = AuthorizationServer::create(**store, s.store->users(), std::move(signing_keys), std::move(server_key),
+                                            std::move(options), clock, std::move(observer));
+  if (!server) return std::unexpected(std::move(server.error()));
+  s.oauth_store = std::move(*store);
+  s.oauth = std::make_unique<AuthorizationServer>(std::move(*server));
+  return {};
+}
+
 }  // namespace tessera::server

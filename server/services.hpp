@@ -9,8 +9,13 @@
 #include "server/config.hpp"
 #include "tessera/account_store.hpp"
 #include "tessera/auth_service.hpp"
+#include "tessera/authorization_server.hpp"
+#include "tessera/clock.hpp"
 #include "tessera/device_cookie.hpp"
 #include "tessera/error.hpp"
+#include "tessera/keys.hpp"
+#include "tessera/oauth_store.hpp"
+#include "tessera/secret.hpp"
 #include "tessera/session.hpp"
 
 namespace tessera::server {
@@ -19,6 +24,9 @@ struct Services {
   std::unique_ptr<AccountStore> store;        // the users and sessions of cfg.store_uri()
   std::unique_ptr<SessionManager> sessions;   // over store->sessions(), with cfg.session
   std::unique_ptr<AuthService> auth;          // over both, with cfg.auth
+  // open_oauth() adds these:
+  std::unique_ptr<OAuthStore> oauth_store;         // the OAuth records of cfg.store_uri()
+  std::unique_ptr<AuthorizationServer> oauth;      // over oauth_store and store->users()
 };
 
 // Opens cfg's store (connecting lazily for Redis: an unreachable Redis is not an error here)
@@ -28,5 +36,14 @@ struct Services {
 // SessionManager::create (invalid_argument: bad session options) and of AuthService::create
 // (the unknown-user dummy hash cannot be made with the Argon2 parameters).
 Result<Services> open_services(const ServerConfig& cfg, std::shared_ptr<const DeviceCookies> device_cookies = nullptr);
+
+// Opens cfg's OAuth store and the AuthorizationServer over it and s's users (s from
+// open_services): signing_keys and server_key from the data directory (server/keys_dir.hpp),
+// issuer as the server names itself (ServerConfig::issuer_for), clock (null: the system's) and
+// observer (null: none) must outlive s. Errors: those of open_oauth_store (invalid_argument,
+// store_unavailable) and of AuthorizationServer::create (invalid_argument: a bad issuer, keys
+// missing an algorithm it signs with).
+Result<void> open_oauth(Services& s, const ServerConfig& cfg, KeySet signing_keys, SecretBytes server_key,
+                        std::string issuer, const Clock* clock = nullptr, OAuthObserver observer = nullptr);
 
 }  // namespace tessera::server

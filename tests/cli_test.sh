@@ -504,6 +504,98 @@ expect_ok "users add, --config" "$T" users add dave --config "$TMP/t.toml" <<<'d
 expect_ok "users list, TESSERA_CONFIG" env TESSERA_CONFIG="$TMP/t.toml" "$T" users list
 check "TESSERA_CONFIG list" test "$(wc -l <"$TMP/out")" -eq 3
 
+# ---- clients --------------------------------------------------------------------------------
+# The same --config / --data / --store as `tessera users`; the rules are AuthorizationServer's.
+C=(--data "$TMP/cdata")
+jget() { python3 -c 'import json,sys; v=json.load(sys.stdin)
+for k in sys.argv[1:]: v=v[int(k)] if isinstance(v,list) else v[k]
+print(v if not isinstance(v,(list,dict,bool)) else json.dumps(v))' "$@" <"$TMP/out"; }
+expect_ok "clients add (confidential, --json)" "$T" clients add "Photo App" --redirect-uri https://photos.example/cb \
+  --scope openid profile --json "${C[@]}"
+check "clients add --json: exactly client_id and client_secret" \
+  test "$(python3 -c 'import json,sys; print(sorted(json.load(sys.stdin)))' <"$TMP/out")" = "['client_id', 'client_secret']"
+CID=$(jget client_id)
+SECRET=$(jget client_secret)
+check "client_id from the name" grep -Eqx 'photo-app-[A-Za-z0-9_-]{8}' <<<"$CID"
+check "client secret: 256 bits as base64url" grep -Eqx '[A-Za-z0-9_-]{43}' <<<"$SECRET"
+check "keys/oauth.key made (0600)" test "$(stat -c %a "$TMP/cdata/keys/oauth.key")" = 600
+expect_ok "clients add (public, human output)" "$T" clients add "Phone App" --public --redirect-uri \
+  com.example.app:/cb http://127.0.0.1/cb --token-format paseto --refresh-reuse-grace 10 "${C[@]}"
+check "public client: a client_id line and no secret" grep -Eqx 'client_id: phone-app-[A-Za-z0-9_-]{8}' "$TMP/out"
+check "public client: one line" test "$(wc -l <"$TMP/out")" -eq 1
+PID=$(sed -n 's/^client_id: //p' "$TMP/out")
+expect_ok "clients add --public --json" "$T" clients add "SPA" --public --redirect-uri https://spa.example/cb --json "${C[@]}"
+check "public --json has no client_secret" test "$(python3 -c 'import json,sys; print(sorted(json.load(sys.stdin)))' <"$TMP/out")" = "['client_id']"
+expect_ok "clients add (service, client_credentials)" "$T" clients add "Billing" --grant client_credentials \
+  --audience https://api.example --resource https://api.example --token-format opaque --json "${C[@]}"
+SID=$(jget client_id)
+expect_ok "clients show --json" "$T" clients show "$CID" --json "${C[@]}"
+check "show: name" test "$(jget name)" = "Photo App"
+check "show: confidential" test "$(jget public)" = "false"
+check "show: scopes" test "$(jget scopes)" = '["openid", "profile"]'
+check "show: default grants" test "$(jget grants)" = '["authorization_code", "refresh_token"]'
+check "show: default format" test "$(jget token_format)" = "jwt"
+check "show: has_secret" test "$(jget has_secret)" = "true"
+check "show never prints the secret" test "$(grep -c -- "$SECRET" "$TMP/out")" -eq 0
+expect_ok "clients show (public)" "$T" clients show "$PID" "${C[@]}"
+check "show: type public" grep -qx 'type: public' "$TMP/out"
+check "show: both redirect URIs" grep -qx 'redirect_uris: com.example.app:/cb http://127.0.0.1/cb' "$TMP/out"
+check "show: paseto" grep -qx 'token_format: paseto' "$TMP/out"
+check "show: grace" grep -qx 'refresh_reuse_grace: 10' "$TMP/out"
+expect_ok "clients show (service)" "$T" clients show "$SID" --json "${C[@]}"
+check "show: client_credentials only" test "$(jget grants)" = '["client_credentials"]'
+check "show: resources" test "$(jget resources)" = '["https://api.example"]'
+expect_ok "clients list" "$T" clients list "${C[@]}"
+check "list: four lines" test "$(wc -l <"$TMP/out")" -eq 4
+check "list: photo line" grep -Eq "^$CID"$'\tPhoto App\tconfidential\tthird-party\tcreated [0-9]{4}-' "$TMP/out"
+check "list: phone line" grep -Eq "^$PID"$'\tPhone App\tpublic\t' "$TMP/out"
+expect_ok "clients list --json" "$T" clients list --json "${C[@]}"
+check "list --json: four clients" test "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' <"$TMP/out")" = 4
+check "list --json never prints a secret" test "$(grep -c -- "$SECRET" "$TMP/out")" -eq 0
+expect_ok "clients rotate-secret --json" "$T" clients rotate-secret "$CID" --json "${C[@]}"
+check "rotate: the client_id" test "$(jget client_id)" = "$CID"
+SECRET2=$(jget client_secret)
+check "rotate: a new secret" test "$SECRET2" != "$SECRET"
+check "rotate: 43 base64url chars" grep -Eqx '[A-Za-z0-9_-]{43}' <<<"$SECRET2"
+expect_ok "clients rotate-secret (human)" "$T" clients rotate-secret "$CID" "${C[@]}"
+check "rotate human: client_secret line" grep -Eqx 'client_secret: [A-Za-z0-9_-]{43}' "$TMP/out"
+expect_err "rotate-secret of a public client" 1 invalid_argument "$T" clients rotate-secret "$PID" "${C[@]}"
+expect_err "rotate-secret unknown" 1 invalid_client "$T" clients rotate-secret nope "${C[@]}"
+expect_err "show unknown" 1 invalid_client "$T" clients show nope "${C[@]}"
+# The library's rules, with its messages (naming the setting).
+expect_err "public + client_credentials" 1 invalid_argument "$T" clients add X --public --grant client_credentials "${C[@]}"
+check "message names the setting" grep -q 'grants' "$TMP/err"
+expect_err "authorization_code without a redirect URI" 1 invalid_argument "$T" clients add X "${C[@]}"
+expect_err "unknown grant" 1 invalid_argument "$T" clients add X --redirect-uri https://x.example/cb --grant password "${C[@]}"
+expect_err "grace over 60" 1 invalid_argument "$T" clients add X --redirect-uri https://x.example/cb --refresh-reuse-grace 61 "${C[@]}"
+expect_err "redirect URI with a fragment" 1 invalid_argument "$T" clients add X --redirect-uri 'https://x.example/cb#f' "${C[@]}"
+expect_err "jwks_uri not https" 1 invalid_argument "$T" clients add X --redirect-uri https://x.example/cb --jwks-uri http://x.example/jwks "${C[@]}"
+# The CLI's own parsing: exit 2.
+expect_rc "--token-format bogus" 2 "$T" clients add X --redirect-uri https://x.example/cb --token-format bogus "${C[@]}"
+expect_rc "--id-token-alg HS256" 2 "$T" clients add X --redirect-uri https://x.example/cb --id-token-alg HS256 "${C[@]}"
+expect_rc "--jwks and --jwks-uri" 2 "$T" clients add X --redirect-uri https://x.example/cb --jwks "$TMP/none" --jwks-uri https://x.example/j "${C[@]}"
+expect_rc "clients add without NAME" 2 "$T" clients add "${C[@]}"
+expect_rc "--access-ttl not a number" 2 "$T" clients add X --redirect-uri https://x.example/cb --access-ttl ten "${C[@]}"
+# private_key_jwt: a JWKS of public keys only.
+gen "$TMP/client-es.jwk" --type p256
+expect_ok "public half for the JWKS" "$T" keys public "$TMP/client-es.jwk"
+printf '{"keys":[%s]}\n' "$OUT" >"$TMP/client.jwks"
+expect_ok "clients add --jwks" "$T" clients add "Partner" --redirect-uri https://partner.example/cb --jwks "$TMP/client.jwks" \
+  --id-token-alg RS256 --json "${C[@]}"
+KID=$(jget client_id)
+expect_ok "show the partner" "$T" clients show "$KID" --json "${C[@]}"
+check "show: jwks registered" test "$(jget jwks keys 0 kty)" = "EC"
+check "show: id_token_alg" test "$(jget id_token_alg)" = "RS256"
+printf '{"keys":[%s]}\n' "$(cat "$TMP/client-es.jwk")" >"$TMP/private.jwks"
+expect_err "--jwks with a private key" 1 invalid_argument "$T" clients add X --redirect-uri https://x.example/cb --jwks "$TMP/private.jwks" "${C[@]}"
+expect_ok "clients remove" "$T" clients remove "$CID" "${C[@]}"
+check "remove output" test "$OUT" = "client $CID removed"
+expect_err "remove again" 1 invalid_client "$T" clients remove "$CID" "${C[@]}"
+expect_ok "clients list after remove" "$T" clients list "${C[@]}"
+check "list: four lines after remove" test "$(wc -l <"$TMP/out")" -eq 4
+expect_err "clients unreachable redis" 1 store_unavailable "$T" clients list --data "$TMP/cdata" --store redis://127.0.0.1:1
+expect_err "clients --store memory refused" 2 invalid_argument "$T" clients list --store memory
+
 # ---- store epoch -----------------------------------------------------------------------------
 E=(--data "$TMP/edata")
 expect_ok "store status, new deployment" "$T" store status "${E[@]}"

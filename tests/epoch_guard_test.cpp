@@ -177,7 +177,7 @@ TEST_F(GuardTest, StoreLostWhileRunningIsNotReadyUntilConfirmed) {
   EXPECT_NE(lines[2].find("store epoch check failed"), std::string::npos) << lines[2];
 
   // The operator confirms from another instance's data directory that remembered m too.
-  ASSERT_TRUE(fake_->store->replace(confirm_epoch_marker(std::nullopt, m, new_epoch_id())));
+  ASSERT_TRUE(fake_->store->replace(confirm_epoch_marker(std::nullopt, m, new_epoch_id(), 1767225600)));
   EXPECT_EQ(g.check(), State::ready);
   const std::string adopted = read_local_epoch(dir_)->value_or("");
   EXPECT_NE(adopted, m);

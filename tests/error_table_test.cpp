@@ -29,6 +29,26 @@ TEST(ErrorTable, LibraryCodes) {
   EXPECT_EQ(public_error(Errc::bad_signature).code, "internal");
 }
 
+TEST(ErrorTable, OAuthCodesAreTheProtocolsErrorValues) {
+  // RFC 6749 §5.2 (400, invalid_client 401), RFC 6750 §3.1 (invalid_token 401,
+  // insufficient_scope 403); the public code is code_name(), so the protocol value goes out as is.
+  const std::pair<Errc, status> cases[] = {
+      {Errc::invalid_request, status::bad_request},        {Errc::invalid_client, status::unauthorized},
+      {Errc::invalid_grant, status::bad_request},          {Errc::unauthorized_client, status::bad_request},
+      {Errc::unsupported_grant_type, status::bad_request}, {Errc::unsupported_response_type, status::bad_request},
+      {Errc::invalid_scope, status::bad_request},          {Errc::invalid_target, status::bad_request},
+      {Errc::access_denied, status::forbidden},            {Errc::login_required, status::unauthorized},
+      {Errc::consent_required, status::forbidden},         {Errc::invalid_token, status::unauthorized},
+      {Errc::insufficient_scope, status::forbidden},
+  };
+  for (const auto& [code, st] : cases) {
+    const auto pe = public_error(code);
+    EXPECT_EQ(pe.status, st) << code_name(code);
+    EXPECT_EQ(pe.code, code_name(code));
+    EXPECT_FALSE(pe.message.empty()) << code_name(code);
+  }
+}
+
 TEST(ErrorTable, ServerCodes) {
   const std::pair<const char*, status> cases[] = {
       {"not_found", status::not_found},

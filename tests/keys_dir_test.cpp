@@ -1,7 +1,9 @@
-// open_data_dir (server/keys_dir.hpp): first start creates DIR (0700), keys/ and two private JWK
-// files (0600); later starts load the same keys; the JWKS it returns is public only; a broken
-// or wrong key file is invalid_key. The device cookie key is made the same way (32 bytes, 0600),
-// kept across starts, and a malformed one is invalid_key.
+// open_data_dir (server/keys_dir.hpp): first start creates DIR (0700), keys/ and three private
+// JWK files (0600: Ed25519 named by its k4.pid, ES256, RS256); later starts load the same keys;
+// a data dir of an older version gets the missing RS256 key and its Ed25519 key renamed to its
+// pid; the JWKS it returns is public only; a broken or wrong key file is invalid_key. The device
+// cookie key and the OAuth key are made the same way (32 bytes, 0600), kept across starts, and
+// a malformed one is invalid_key.
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -16,6 +18,7 @@
 
 #include "server/keys_dir.hpp"
 #include "tessera/device_cookie.hpp"
+#include "tessera/paseto_jwk.hpp"
 #include "test_util.hpp"
 
 namespace tessera::server {
@@ -57,26 +60,38 @@ TEST_F(KeysDirTest, FirstOpenCreatesKeys) {
   EXPECT_EQ(mode_of(data_ + "/keys"), 0700u);
   EXPECT_EQ(mode_of(data_ + "/keys/ed25519.jwk"), 0600u);
   EXPECT_EQ(mode_of(data_ + "/keys/es256.jwk"), 0600u);
+  EXPECT_EQ(mode_of(data_ + "/keys/rs256.jwk"), 0600u);
 
-  ASSERT_EQ(dir->signing_keys.size(), 2u);
+  ASSERT_EQ(dir->signing_keys.size(), 3u);
   const Key& ed = dir->signing_keys.keys()[0];
   const Key& es = dir->signing_keys.keys()[1];
+  const Key& rs = dir->signing_keys.keys()[2];
   EXPECT_EQ(dir->signing_keys.primary()->kid(), ed.kid());
   EXPECT_EQ(ed.default_algorithm(), Algorithm::EdDSA);
   EXPECT_EQ(es.default_algorithm(), Algorithm::ES256);
+  EXPECT_EQ(rs.default_algorithm(), Algorithm::RS256);
   EXPECT_TRUE(ed.can_sign());
   EXPECT_TRUE(es.can_sign());
-  EXPECT_EQ(ed.kid(), ed.thumbprint());
+  EXPECT_TRUE(rs.can_sign());
+  EXPECT_EQ(ed.kid(), *paseto::v4_pid(ed));  // one name for JWT EdDSA and PASETO v4.public
+  EXPECT_EQ(ed.kid().rfind("k4.pid.", 0), 0u);
   EXPECT_EQ(es.kid(), es.thumbprint());
+  EXPECT_EQ(rs.kid(), rs.thumbprint());
+  const auto rs_file = boost::json::parse(test::read_file(data_ + "/keys/rs256.jwk")).as_object();
+  EXPECT_EQ(rs_file.at("kty").as_string(), "RSA");
+  EXPECT_EQ(rs_file.at("n").as_string().size(), 342u);  // 2048 bits in base64url
+  EXPECT_EQ(rs_file.at("alg").as_string(), "RS256");
+  // Each key is bound to its one algorithm (an RSA key must not also sign PS256).
+  for (const Key& k : dir->signing_keys.keys()) EXPECT_EQ(k.algorithms().size(), 1u) << k.kid();
 
   // The files are private JWKs.
   const auto file = boost::json::parse(test::read_file(data_ + "/keys/ed25519.jwk")).as_object();
   EXPECT_TRUE(file.contains("d"));
   EXPECT_EQ(file.at("kid").as_string(), ed.kid());
-  // No temporary files left behind: the two keys and the device cookie key.
+  // No temporary files left behind: the three keys, the device cookie key and the OAuth key.
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(data_ + "/keys")) ++entries;
-  EXPECT_EQ(entries, 3u);
+  EXPECT_EQ(entries, 5u);
 }
 
 TEST_F(KeysDirTest, SecondOpenLoadsTheSameKeys) {
@@ -85,8 +100,8 @@ TEST_F(KeysDirTest, SecondOpenLoadsTheSameKeys) {
   auto second = open_data_dir(data_);
   ASSERT_TRUE(second.has_value()) << second.error().message;
   EXPECT_FALSE(second->created);
-  ASSERT_EQ(second->signing_keys.size(), 2u);
-  for (std::size_t i = 0; i < 2; ++i)
+  ASSERT_EQ(second->signing_keys.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i)
     EXPECT_EQ(second->signing_keys.keys()[i].kid(), first->signing_keys.keys()[i].kid());
   EXPECT_EQ(second->jwks_json, first->jwks_json);
 }
@@ -96,10 +111,14 @@ TEST_F(KeysDirTest, JwksIsPublicOnly) {
   ASSERT_TRUE(dir.has_value()) << dir.error().message;
   const auto jwks = boost::json::parse(dir->jwks_json).as_object();
   const auto& keys = jwks.at("keys").as_array();
-  ASSERT_EQ(keys.size(), 2u);
-  EXPECT_EQ(keys[0].as_object().at("kid").as_string(), dir->signing_keys.keys()[0].kid());
+  ASSERT_EQ(keys.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i)
+    EXPECT_EQ(keys[i].as_object().at("kid").as_string(), dir->signing_keys.keys()[i].kid());
+  EXPECT_EQ(keys[0].as_object().at("crv").as_string(), "Ed25519");
+  EXPECT_EQ(keys[1].as_object().at("crv").as_string(), "P-256");
+  EXPECT_EQ(keys[2].as_object().at("kty").as_string(), "RSA");
   for (const auto& k : keys) {
-    EXPECT_FALSE(k.as_object().contains("d"));
+    for (const char* member : {"d", "p", "q", "dp", "dq", "qi"}) EXPECT_FALSE(k.as_object().contains(member)) << member;
     EXPECT_TRUE(k.as_object().contains("kid"));
   }
   auto set = KeySet::from_jwks(dir->jwks_json);
@@ -122,6 +141,35 @@ TEST_F(KeysDirTest, MissingKeyIsRegenerated) {
   EXPECT_TRUE(second->created);
   EXPECT_EQ(second->signing_keys.keys()[0].kid(), first->signing_keys.keys()[0].kid());
   EXPECT_NE(second->signing_keys.keys()[1].kid(), first->signing_keys.keys()[1].kid());
+}
+
+// A data dir made before the RSA key and the pid names: the Ed25519 file's kid is its
+// thumbprint, rs256.jwk and oauth.key do not exist. The next start adds what is missing and
+// publishes the same Ed25519 key under its pid.
+TEST_F(KeysDirTest, OlderDataDirGetsRsaKeyOauthKeyAndPidName) {
+  auto first = open_data_dir(data_);
+  ASSERT_TRUE(first.has_value());
+  const std::string ed_file = data_ + "/keys/ed25519.jwk";
+  auto old_ed = Key::from_jwk(test::read_file(ed_file));
+  ASSERT_TRUE(old_ed.has_value());
+  overwrite(ed_file, *old_ed->with_kid(old_ed->thumbprint()).to_jwk_json(true));
+  ASSERT_EQ(::unlink((data_ + "/keys/rs256.jwk").c_str()), 0);
+  ASSERT_EQ(::unlink((data_ + "/keys/oauth.key").c_str()), 0);
+
+  auto second = open_data_dir(data_);
+  ASSERT_TRUE(second.has_value()) << second.error().message;
+  EXPECT_TRUE(second->created);
+  ASSERT_EQ(second->signing_keys.size(), 3u);
+  const Key& ed = second->signing_keys.keys()[0];
+  EXPECT_EQ(ed.kid(), first->signing_keys.keys()[0].kid());
+  EXPECT_EQ(ed.kid(), *paseto::v4_pid(*old_ed));
+  EXPECT_NE(ed.kid(), old_ed->thumbprint());
+  EXPECT_EQ(second->signing_keys.keys()[2].default_algorithm(), Algorithm::RS256);
+  EXPECT_EQ(mode_of(data_ + "/keys/rs256.jwk"), 0600u);
+  EXPECT_EQ(mode_of(data_ + "/keys/oauth.key"), 0600u);
+  EXPECT_EQ(second->oauth_key.size(), kDeviceKeyBytes);
+  const auto jwks = boost::json::parse(second->jwks_json).as_object();
+  EXPECT_EQ(jwks.at("keys").as_array()[0].as_object().at("kid").as_string(), ed.kid());
 }
 
 TEST_F(KeysDirTest, CorruptedKeyFileIsInvalidKey) {
@@ -157,6 +205,29 @@ TEST_F(KeysDirTest, PublicOrWrongKeyIsInvalidKey) {
   ASSERT_FALSE(dir.has_value());
   EXPECT_EQ(dir.error().code, Errc::invalid_key);
 
+  // An ES256 key in rs256.jwk; an RSA key in es256.jwk.
+  const std::string rs = data_ + "/keys/rs256.jwk";
+  const std::string rs_text = test::read_file(rs);
+  overwrite(es, es_text);
+  overwrite(rs, es_text);
+  dir = open_data_dir(data_);
+  ASSERT_FALSE(dir.has_value());
+  EXPECT_EQ(dir.error().code, Errc::invalid_key);
+  overwrite(rs, rs_text);
+  overwrite(es, rs_text);
+  dir = open_data_dir(data_);
+  ASSERT_FALSE(dir.has_value());
+  EXPECT_EQ(dir.error().code, Errc::invalid_key);
+
+  // An RSA key that is not bound to RS256 (no alg: it would allow RS384, PS256, ...).
+  overwrite(es, es_text);
+  auto unbound = boost::json::parse(rs_text).as_object();
+  unbound.erase("alg");
+  overwrite(rs, boost::json::serialize(unbound));
+  dir = open_data_dir(data_);
+  ASSERT_FALSE(dir.has_value());
+  EXPECT_EQ(dir.error().code, Errc::invalid_key);
+
   // An HMAC secret.
   auto hs = Key::generate(KeySpec::hs256);
   ASSERT_TRUE(hs.has_value());
@@ -165,6 +236,19 @@ TEST_F(KeysDirTest, PublicOrWrongKeyIsInvalidKey) {
   dir = open_data_dir(data_);
   ASSERT_FALSE(dir.has_value());
   EXPECT_EQ(dir.error().code, Errc::invalid_key);
+}
+
+TEST_F(KeysDirTest, OauthKeyIsCreatedOnceAndKept) {
+  auto first = open_data_dir(data_);
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  const std::string file = data_ + "/keys/oauth.key";
+  EXPECT_EQ(mode_of(file), 0600u);
+  ASSERT_EQ(first->oauth_key.size(), kDeviceKeyBytes);
+  EXPECT_EQ(test::read_file(file).size(), 44u);
+  EXPECT_FALSE(first->oauth_key.equals(first->device_cookie_key));  // two independent keys
+  auto second = open_data_dir(data_);
+  ASSERT_TRUE(second.has_value()) << second.error().message;
+  EXPECT_TRUE(second->oauth_key.equals(first->oauth_key));
 }
 
 TEST_F(KeysDirTest, DeviceCookieKeyIsCreatedOnceAndKept) {
@@ -192,21 +276,23 @@ TEST_F(KeysDirTest, DeviceCookieKeyIsCreatedOnceAndKept) {
   EXPECT_FALSE(third->device_cookie_key.equals(first->device_cookie_key));
 }
 
-TEST_F(KeysDirTest, MalformedDeviceCookieKeyIsInvalidKey) {
+TEST_F(KeysDirTest, MalformedSecretKeyIsInvalidKey) {
   ASSERT_TRUE(open_data_dir(data_).has_value());
-  const std::string file = data_ + "/keys/device-cookie.key";
-  const std::string good = test::read_file(file);
-  const std::string line = good.substr(0, 43);
-  for (const std::string& bad : {std::string(), std::string("\n"), line.substr(0, 42) + "\n", line + "A\n",
-                                line + "=\n", line + "\n\n", " " + line + "\n", "+" + line.substr(1) + "\n",
-                                line + "\r\n", std::string(43, '!') + "\n"}) {
-    overwrite(file, bad);
-    auto dir = open_data_dir(data_);
-    ASSERT_FALSE(dir.has_value()) << bad;
-    EXPECT_EQ(dir.error().code, Errc::invalid_key) << bad;
+  for (const std::string name : {"device-cookie.key", "oauth.key"}) {
+    const std::string file = data_ + "/keys/" + name;
+    const std::string good = test::read_file(file);
+    const std::string line = good.substr(0, 43);
+    for (const std::string& bad : {std::string(), std::string("\n"), line.substr(0, 42) + "\n", line + "A\n",
+                                  line + "=\n", line + "\n\n", " " + line + "\n", "+" + line.substr(1) + "\n",
+                                  line + "\r\n", std::string(43, '!') + "\n"}) {
+      overwrite(file, bad);
+      auto dir = open_data_dir(data_);
+      ASSERT_FALSE(dir.has_value()) << bad;
+      EXPECT_EQ(dir.error().code, Errc::invalid_key) << bad;
+    }
+    overwrite(file, line);  // without the newline: accepted
+    EXPECT_TRUE(open_data_dir(data_).has_value());
   }
-  overwrite(file, line);  // without the newline: accepted
-  EXPECT_TRUE(open_data_dir(data_).has_value());
 }
 
 TEST_F(KeysDirTest, DataPathIsAFile) {

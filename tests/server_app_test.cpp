@@ -18,7 +18,10 @@
 #include "server/app_context.hpp"
 #include "server/request.hpp"
 #include "server/response.hpp"
+#include "server_test_keys.hpp"
 #include "store/stores.hpp"
+#include "tessera/authorization_server.hpp"
+#include "tessera/oauth_store.hpp"
 
 namespace tessera::server {
 namespace {
@@ -78,8 +81,15 @@ class AppTest : public ::testing::Test {
   Logger log_{LogLevel::off};
   Metrics metrics_{route_patterns()};
   asio::thread_pool password_pool_{1};
+  std::unique_ptr<OAuthStore> oauth_store_ = open_oauth_store("memory:").value();
+  AuthorizationServer oauth_ =
+      AuthorizationServer::create(*oauth_store_, accounts_.users(), testing::server_test_keys().signing_keys,
+                                  testing::server_test_keys().oauth_key, OAuthOptions{.issuer = "http://localhost:8080"},
+                                  &service_clock_)
+          .value();
   App app_{AppContext{.cfg = cfg_,
                       .auth = auth_,
+                      .oauth = oauth_,
                       .log = log_,
                       .metrics = metrics_,
                       .clock = app_clock_,
@@ -91,7 +101,10 @@ TEST_F(AppTest, RoutePatternsAreTheRoutersAndTheMetricsLabels) {
   const std::vector<std::string> expected = {"/login",     "/session",  "/logout",
                                              "/sessions",  "/sessions/{id}", "/sessions/revoke-others",
                                              "/logout-everywhere", "/password", "/.well-known/jwks.json",
-                                             "/healthz",   "/readyz"};
+                                             "/healthz",   "/readyz", "/.well-known/openid-configuration",
+                                             "/.well-known/oauth-authorization-server", "/oauth2/authorize",
+                                             "/oauth2/token", "/oauth2/introspect", "/oauth2/revoke",
+                                             "/userinfo", "/static/style.css"};
   EXPECT_EQ(route_patterns(), expected);
   EXPECT_EQ(app_.router().patterns(), expected);
 }

@@ -352,6 +352,41 @@ TEST_F(ConfigTest, StoreUri) {
   EXPECT_EQ(c.store_uri(), "redis-cluster://a:1,b:2");
 }
 
+TEST_F(ConfigTest, IssuerDefaultsToThePublicOriginThenTheBoundListener) {
+  auto cfg = load();
+  ASSERT_TRUE(cfg.has_value()) << cfg.error().message;
+  EXPECT_TRUE(cfg->issuer.empty());
+  EXPECT_EQ(cfg->issuer_for("http://127.0.0.1:41234"), "http://127.0.0.1:41234");
+  cfg = load({"--public-origin", "https://auth.example.com"});
+  ASSERT_TRUE(cfg.has_value()) << cfg.error().message;
+  EXPECT_EQ(cfg->issuer_for("http://127.0.0.1:41234"), "https://auth.example.com");
+  cfg = load({"--public-origin", "https://auth.example.com", "--issuer", "https://auth.example.com/tenant"});
+  ASSERT_TRUE(cfg.has_value()) << cfg.error().message;
+  EXPECT_EQ(cfg->issuer_for("http://127.0.0.1:41234"), "https://auth.example.com/tenant");
+  cfg = load({"--config", file("issuer = \"https://id.example.org:8443\"\n")});
+  ASSERT_TRUE(cfg.has_value()) << cfg.error().message;
+  EXPECT_EQ(cfg->issuer, "https://id.example.org:8443");
+  env("TESSERA_ISSUER", "http://[::1]:8080");
+  cfg = load();
+  ASSERT_TRUE(cfg.has_value()) << cfg.error().message;
+  EXPECT_EQ(cfg->issuer, "http://[::1]:8080");
+}
+
+TEST_F(ConfigTest, IssuerMustBeAnAbsoluteUrlWithoutQueryOrFragment) {
+  for (const char* good : {"https://auth.example.com", "https://auth.example.com/", "https://a.example:8443/t/1",
+                           "http://127.0.0.1:8080", "http://localhost"}) {
+    auto cfg = load({"--issuer", good});
+    EXPECT_TRUE(cfg.has_value()) << good << ": " << cfg.error().message;
+  }
+  for (const char* bad : {"auth.example.com", "/oauth", "ftp://auth.example.com", "https://", "https://:443",
+                          "https://auth.example.com?x=1", "https://auth.example.com/#frag", "https://u:p@auth.example.com",
+                          "https://auth example.com", "https://auth.example.com:99999", "https://auth.example.com/\x01"}) {
+    expect_invalid(load({"--issuer", bad}), "issuer");
+  }
+  expect_invalid(load({"--config", file("issuer = \"https://a.example?q\"\n")}), "issuer");
+  expect_invalid(load({"--config", file("issuer = 1\n")}), "issuer");
+}
+
 TEST_F(ConfigTest, HelpNamesEveryVariable) {
   ServerConfig cfg;
   CLI::App app{"test"};
@@ -360,7 +395,7 @@ TEST_F(ConfigTest, HelpNamesEveryVariable) {
   for (const char* name :
        {"TESSERA_CONFIG", "TESSERA_LISTEN", "TESSERA_DATA", "TESSERA_STORE", "TESSERA_THREADS",
         "TESSERA_WORKER_THREADS", "TESSERA_TLS_CERT", "TESSERA_TLS_KEY", "TESSERA_PUBLIC_ORIGIN",
-        "TESSERA_TRUST_PROXY", "TESSERA_MAX_HEADER_BYTES", "TESSERA_MAX_BODY_BYTES", "TESSERA_REQUEST_TIMEOUT",
+        "TESSERA_TRUST_PROXY", "TESSERA_ISSUER", "TESSERA_MAX_HEADER_BYTES", "TESSERA_MAX_BODY_BYTES", "TESSERA_REQUEST_TIMEOUT",
         "TESSERA_IDLE_TIMEOUT", "TESSERA_MAX_CONNECTIONS", "TESSERA_SESSION_IDLE_TIMEOUT",
         "TESSERA_SESSION_ABSOLUTE_TIMEOUT", "TESSERA_MAX_SESSIONS_PER_USER", "TESSERA_ARGON2_OPS",
         "TESSERA_ARGON2_MEM_KIB", "TESSERA_LOGIN_ACCOUNT_FREE_FAILURES", "TESSERA_LOGIN_IP_FREE_FAILURES",

@@ -27,6 +27,7 @@ namespace {
 const std::string kA = "AAAAAAAAAAAAAAAAAAAAAA";
 const std::string kB = "BBBBBBBBBBBBBBBBBBBBBB";
 const std::string kC = "CCCCCCCCCCCCCCCCCCCCCC";
+constexpr std::int64_t kNow = 1767225600;  // when markers are written in these tests
 
 std::optional<EpochMarker> marker(std::string id, std::vector<std::string> sup = {}) {
   return EpochMarker{std::move(id), std::move(sup)};
@@ -45,19 +46,20 @@ TEST(StoreEpochDecide, EveryRowOfTheTable) {
 }
 
 TEST(StoreEpochConfirm, SupersedesStoreAndLocalWithoutDuplicatesBounded) {
-  auto m = confirm_epoch_marker(marker(kB, {kC, kA}), kA, "NEWNEWNEWNEWNEWNEWNEW1");
+  auto m = confirm_epoch_marker(marker(kB, {kC, kA}), kA, "NEWNEWNEWNEWNEWNEWNEW1", kNow);
   EXPECT_EQ(m.id, "NEWNEWNEWNEWNEWNEWNEW1");
+  EXPECT_EQ(m.created_at, kNow);  // the not-before of stateless tokens after the reset
   EXPECT_EQ(m.supersedes, (std::vector<std::string>{kA, kB, kC}));
-  EXPECT_EQ(confirm_epoch_marker(std::nullopt, kA, kB).supersedes, std::vector<std::string>{kA});
-  EXPECT_TRUE(confirm_epoch_marker(std::nullopt, std::nullopt, kB).supersedes.empty());
+  EXPECT_EQ(confirm_epoch_marker(std::nullopt, kA, kB, kNow).supersedes, std::vector<std::string>{kA});
+  EXPECT_TRUE(confirm_epoch_marker(std::nullopt, std::nullopt, kB, kNow).supersedes.empty());
   // The fresh id never supersedes itself; the list stays bounded.
   std::vector<std::string> many;
   for (int i = 0; i < 50; ++i) many.push_back(fmt::format("old{:019d}", i));
-  auto big = confirm_epoch_marker(marker(kB, many), kB, kA);
+  auto big = confirm_epoch_marker(marker(kB, many), kB, kA, kNow);
   EXPECT_EQ(big.supersedes.size(), kMaxSupersededEpochs);
   EXPECT_EQ(big.supersedes.front(), kB);
   // An instance remembering the store's epoch just before the confirmation adopts the new one.
-  EXPECT_EQ(decide_epoch(confirm_epoch_marker(marker(kB), kA, kC), kB), EpochVerdict::adopt);
+  EXPECT_EQ(decide_epoch(confirm_epoch_marker(marker(kB), kA, kC, kNow), kB), EpochVerdict::adopt);
 }
 
 TEST(StoreEpochId, RandomBase64url128Bits) {
@@ -93,6 +95,26 @@ TEST(StoreEpochCodec, RoundTripAndStrictness) {
   EXPECT_FALSE(store::decode_epoch_marker(too_many));
 }
 
+// created_at is the trailing " @SECONDS"; a marker from before it existed reads as 0.
+TEST(StoreEpochCodec, CreatedAtRoundTripsAndOldMarkersReadAsZero) {
+  const EpochMarker m{kA, {kB}, kNow};
+  EXPECT_EQ(store::encode_epoch_marker(m), kA + " " + kB + " @" + std::to_string(kNow));
+  auto back = store::decode_epoch_marker(store::encode_epoch_marker(m));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*back, m);
+  EXPECT_EQ(store::decode_epoch_marker(kA + " @" + std::to_string(kNow)).value_or(EpochMarker{}),
+            (EpochMarker{kA, {}, kNow}));
+  auto old = store::decode_epoch_marker(kA + " " + kB);
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->created_at, 0);
+  for (const std::string& bad : {kA + " @", kA + " @-5", kA + " @0", kA + " @12x", "@" + std::to_string(kNow),
+                                kA + " @1 @2", kA + " @1 " + kB}) {
+    auto r = store::decode_epoch_marker(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code, Errc::store_unavailable);
+  }
+}
+
 // ---- every backend ------------------------------------------------------------------------------
 
 // A way to open (again) the marker of one store, and to make that store lose its data.
@@ -110,9 +132,12 @@ void run_conformance(const Backend& b) {
   EXPECT_FALSE(*r);
 
   // A brand-new deployment creates it and remembers it.
-  auto c = check_store_epoch(*s, std::nullopt);
+  auto c = check_store_epoch(*s, std::nullopt, kNow);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->verdict, EpochVerdict::create);
+  ASSERT_TRUE(c->store);
+  EXPECT_EQ(c->store->created_at, kNow);
+  EXPECT_EQ(b.open()->read().value_or(std::nullopt).value_or(EpochMarker{}).created_at, kNow) << "not persisted";
   EXPECT_TRUE(c->ready);
   ASSERT_TRUE(c->store && c->remember);
   const std::string m = c->store->id;
@@ -126,18 +151,18 @@ void run_conformance(const Backend& b) {
   EXPECT_EQ(held->id, m);
 
   // Same epoch: ready, nothing to remember. A new instance: adopt.
-  c = check_store_epoch(*other, m);
+  c = check_store_epoch(*other, m, kNow + 1);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->verdict, EpochVerdict::ready);
   EXPECT_TRUE(c->ready);
   EXPECT_FALSE(c->remember);
-  c = check_store_epoch(*other, std::nullopt);
+  c = check_store_epoch(*other, std::nullopt, kNow + 1);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->verdict, EpochVerdict::adopt);
   EXPECT_EQ(c->remember, m);
 
   // Another store's epoch: not ready, and the marker is left alone.
-  c = check_store_epoch(*s, kA);
+  c = check_store_epoch(*s, kA, kNow + 1);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->verdict, EpochVerdict::store_replaced);
   EXPECT_FALSE(c->ready);
@@ -149,7 +174,7 @@ void run_conformance(const Backend& b) {
   // paper over it by creating a marker.
   b.lose_data();
   s = b.open();
-  c = check_store_epoch(*s, m);
+  c = check_store_epoch(*s, m, kNow + 1);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->verdict, EpochVerdict::store_lost);
   EXPECT_FALSE(c->ready);
@@ -157,12 +182,13 @@ void run_conformance(const Backend& b) {
   EXPECT_FALSE(*s->read());
 
   // The operator confirms: a new epoch superseding m; instances that saw m adopt it.
-  const EpochMarker confirmed = confirm_epoch_marker(std::nullopt, m, new_epoch_id());
+  const EpochMarker confirmed = confirm_epoch_marker(std::nullopt, m, new_epoch_id(), kNow + 50);
   ASSERT_TRUE(s->replace(confirmed));
   auto back = b.open()->read();
   ASSERT_TRUE(back && *back);
   EXPECT_EQ(**back, confirmed);
-  c = check_store_epoch(*b.open(), m);
+  EXPECT_EQ((*back)->created_at, kNow + 50);
+  c = check_store_epoch(*b.open(), m, kNow + 51);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->verdict, EpochVerdict::adopt);
   EXPECT_TRUE(c->ready);
@@ -182,7 +208,7 @@ void run_create_race(const Backend& b) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i)
     threads.emplace_back([&, i] {
-      auto c = check_store_epoch(*stores[i], std::nullopt);
+      auto c = check_store_epoch(*stores[i], std::nullopt, kNow);
       if (c && c->remember) got[i] = *c->remember;
     });
   for (auto& t : threads) t.join();
@@ -301,15 +327,15 @@ TEST_F(StoreEpochRedis, ServerRestartedWithoutPersistenceIsStoreLost) {
   ASSERT_TRUE(server.start());
   auto s = open_epoch_store("redis://127.0.0.1:" + std::to_string(server.port()));
   ASSERT_TRUE(s);
-  auto first = check_store_epoch(**s, std::nullopt);
+  auto first = check_store_epoch(**s, std::nullopt, kNow);
   ASSERT_TRUE(first && first->remember);
-  EXPECT_EQ(test::redis_text(server.port(), {"GET", "tessera:epoch"}), *first->remember);
+  EXPECT_EQ(test::redis_text(server.port(), {"GET", "tessera:epoch"}), *first->remember + " @" + std::to_string(kNow));
   server.kill9();
-  auto down = check_store_epoch(**s, *first->remember);
+  auto down = check_store_epoch(**s, *first->remember, kNow);
   ASSERT_FALSE(down);
   EXPECT_EQ(down.error().code, Errc::store_unavailable);
   ASSERT_TRUE(server.start());  // --save "" --appendonly no: empty
-  auto after = check_store_epoch(**s, *first->remember);
+  auto after = check_store_epoch(**s, *first->remember, kNow);
   ASSERT_TRUE(after) << after.error().message;
   EXPECT_EQ(after->verdict, EpochVerdict::store_lost);
   EXPECT_FALSE(after->ready);
@@ -326,7 +352,7 @@ TEST_F(StoreEpochRedis, MalformedMarkerIsStoreUnavailable) {
   auto m = (*s)->read();
   ASSERT_FALSE(m);
   EXPECT_EQ(m.error().code, Errc::store_unavailable);
-  auto c = check_store_epoch(**s, std::nullopt);
+  auto c = check_store_epoch(**s, std::nullopt, kNow);
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().code, Errc::store_unavailable);
   EXPECT_TRUE(test::redis_call(r->server->port(), {"DEL", "epoch-bad:epoch"}));

@@ -83,7 +83,9 @@ struct NewClient {
 };
 
 struct OAuthOptions {
-  std::string issuer;            // https://host[:port][/path] (http for loopback); no query or fragment
+  // https://host[:port][/path], or http for a loopback host (localhost, 127.x, [::1]); no
+  // query, fragment, userinfo or trailing slash.
+  std::string issuer;
   std::int64_t code_ttl = 60;    // 1..60 seconds
   std::int64_t leeway = 30;      // seconds, for client assertions' exp/nbf/iat
   std::int64_t assertion_max_lifetime = 300;  // a client assertion's exp - iat (or exp - now)
@@ -95,7 +97,8 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 
 // What a request presented to authenticate its client: the decoded Authorization: Basic
 // credentials, if any, and the form (client_id, client_secret, client_assertion_type,
-// client_assertion are read from it).
+// client_assertion are read from it). Exactly one method per request (two: invalid_request);
+// a public client sends client_id alone; with private_key_jwt client_id may be omitted.
 struct ClientAuth {
   std::optional<std::pair<std::string, std::string>> basic;  // RFC 6749 §2.3.1 (already form-decoded)
   bool malformed_basic = false;  // an Authorization: Basic header that did not decode
@@ -112,8 +115,8 @@ struct AuthorizeResult {
   std::string location;
   std::string client_id;
   std::string client_name;
-  std::vector<std::string> scopes;
-  std::optional<Error> error;
+  std::vector<std::string> scopes;  // the scopes requested (login, consent, redirect with code)
+  std::optional<Error> error;       // error_page, and redirects that carry an error (for logs)
 };
 
 enum class ConsentDecision { none, approve, deny };
@@ -169,13 +172,17 @@ class AuthorizationServer {
   std::string jwks_json() const;
 
   // GET /oauth2/authorize with the query's params; session: the browser's live session, if
-  // any; decision: the consent form's answer (none for a GET). Errors that cannot go to the
-  // client (unknown client, bad redirect_uri) come back as Kind::error_page; store failures as
-  // store_unavailable.
+  // any; decision: the consent form's answer (none for a GET; the front end accepts approve or
+  // deny only from a CSRF-checked POST of its consent page, with the same params). Errors that
+  // cannot go to the client (client_id or redirect_uri missing, repeated, unknown or not
+  // registered) come back as Kind::error_page; store failures as store_unavailable.
+  // redirect_uri is required (OIDC); no scope means the client's scopes; prompt=login and
+  // max_age ask for a login at most 60 s resp. max_age seconds old (else Kind::login).
   Result<AuthorizeResult> authorize(const Params& query, const Session* session, ConsentDecision decision);
 
   // POST /oauth2/token. The JSON body of a successful answer (access_token, token_type,
-  // expires_in, scope, refresh_token, id_token). Errors: the RFC 6749 §5.2 codes
+  // expires_in, scope, refresh_token, id_token). client: recorded in the grant for device
+  // lists (code exchange). Errors: the RFC 6749 §5.2 codes
   // (invalid_client: the front end answers 401 with WWW-Authenticate when Basic was used),
   // store_unavailable.
   Result<boost::json::object> token(const Params& form, const ClientAuth& auth, const ClientInfo& client);
@@ -189,7 +196,8 @@ class AuthorizationServer {
   // of another client is left alone (and succeeds silently).
   Result<void> revoke(const Params& form, const ClientAuth& auth);
   // GET|POST /userinfo with a bearer access token: {"sub", "preferred_username"}.
-  // invalid_token (RFC 6750) for any token that introspection would call inactive.
+  // invalid_token (RFC 6750) for any token that introspection would call inactive (and for
+  // refresh and client_credentials tokens); insufficient_scope without openid.
   Result<boost::json::object> userinfo(std::string_view access_token);
 
   // Device grants of a user (GET /sessions), and revoking one (session_not_found when it is

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,12 +25,16 @@
 
 namespace tessera {
 
-// What a store holds: its epoch id and the earlier epochs an operator's confirmation replaced
-// (most recent first, at most kMaxSupersededEpochs). Ids are 16-64 base64url characters
-// (new_epoch_id() makes 22: 128 random bits).
+// What a store holds: its epoch id, the earlier epochs an operator's confirmation replaced
+// (most recent first, at most kMaxSupersededEpochs), and when the marker was written. Ids are
+// 16-64 base64url characters (new_epoch_id() makes 22: 128 random bits).
 struct EpochMarker {
   std::string id;
   std::vector<std::string> supersedes;
+  // Unix seconds when the marker was written (by check_store_epoch's create or by an operator's
+  // confirm); 0 for a marker written before markers carried it. After a data loss, stateless
+  // tokens issued before it are not honoured (the server's not-before).
+  std::int64_t created_at = 0;
   friend bool operator==(const EpochMarker&, const EpochMarker&) = default;
 };
 
@@ -83,15 +88,15 @@ struct EpochStatus {
   std::string reason;
 };
 
-// Reads the marker, decides, and for a brand-new deployment creates it (create_if_absent: when
-// another instance won the race, its marker is adopted). Never writes anything else; never
-// replaces a marker. Errors: the store's (store_unavailable).
-Result<EpochStatus> check_store_epoch(EpochStore& store, const std::optional<std::string>& local);
+// Reads the marker, decides, and for a brand-new deployment creates it, created_at = now
+// (create_if_absent: when another instance won the race, its marker is adopted). Never writes
+// anything else; never replaces a marker. Errors: the store's (store_unavailable).
+Result<EpochStatus> check_store_epoch(EpochStore& store, const std::optional<std::string>& local, std::int64_t now);
 
 // The marker an operator's confirmation writes: the id fresh, superseding the store's current
 // epoch, the epochs it superseded and the confirming instance's local one (no duplicates, most
-// recent first, at most kMaxSupersededEpochs).
+// recent first, at most kMaxSupersededEpochs), written at now (created_at).
 EpochMarker confirm_epoch_marker(const std::optional<EpochMarker>& current, const std::optional<std::string>& local,
-                                 std::string fresh);
+                                 std::string fresh, std::int64_t now);
 
 }  // namespace tessera

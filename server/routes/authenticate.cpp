@@ -1,4 +1,4 @@
-// authenticate (server/routes/authenticate.hpp).
+// authenticate and optional_session (server/routes/authenticate.hpp).
 #include "server/routes/authenticate.hpp"
 
 #include <optional>
@@ -37,6 +37,28 @@ asio::awaitable<std::expected<Authed, Response>> authenticate(const AppContext& 
       co_return std::unexpected(error_response(x, "csrf_failed"));
   }
   co_return Authed{std::move(*id), std::move(*s)};
+}
+
+asio::awaitable<Result<std::optional<Authed>>> optional_session(const AppContext& ctx, Exchange& x) {
+  std::optional<std::string> id = request_cookie(x.in.msg, CookieOptions{}.name);
+  if (!id || id->empty()) co_return std::optional<Authed>();
+  auto s = co_await check_session(ctx, *id, x.in.lane);
+  if (!s) {
+    switch (s.error().code) {
+      case Errc::session_not_found:
+      case Errc::session_idle_expired:
+      case Errc::session_absolute_expired:
+      case Errc::session_revoked:
+      case Errc::user_not_found:
+      case Errc::invalid_credentials:
+        co_return std::optional<Authed>();
+      default:
+        co_return std::unexpected(std::move(s.error()));
+    }
+  }
+  ctx.metrics.add(Counter::sessions_validated);
+  x.session_hash = s->record.id_hash;
+  co_return std::optional<Authed>(Authed{std::move(*id), std::move(*s)});
 }
 
 }  // namespace tessera::server

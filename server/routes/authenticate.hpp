@@ -6,6 +6,7 @@
 #pragma once
 
 #include <expected>
+#include <optional>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -27,5 +28,11 @@ struct Authed {
 // sessions_validated. On failure, the response to send: 401 unauthenticated without a cookie,
 // the library error's answer (store_unavailable, session_expired, ...), 403 csrf_failed.
 asio::awaitable<std::expected<Authed, Response>> authenticate(const AppContext& ctx, Exchange& x, bool state_changing);
+
+// The session behind the cookie when there is a live one (pages that work with or without a
+// session: GET /oauth2/authorize). nullopt without a cookie or for a dead one (not found,
+// expired, revoked, the user gone); other errors (store_unavailable) come back as errors.
+// No CSRF check: the caller applies its own (AuthService::check_csrf) where it changes state.
+asio::awaitable<Result<std::optional<Authed>>> optional_session(const AppContext& ctx, Exchange& x);
 
 }  // namespace tessera::server

@@ -1,6 +1,8 @@
 // The session routes of `tessera serve` (docs/server.md "HTTP API"): POST /login, GET /session,
 // POST /logout, GET /sessions, DELETE /sessions/{id}, POST /sessions/revoke-others,
-// POST /logout-everywhere, POST /password. Each handler calls the service layer (AuthService)
+// POST /logout-everywhere, POST /password. GET /sessions lists the user's app grants
+// (AuthorizationServer::grants) beside the browser sessions, and DELETE /sessions/{id} revokes
+// either. Each handler calls the service layer (AuthService, AuthorizationServer)
 // through run_store() (the store pool, or inline) or, when it hashes a password,
 // run_blocking() on the password pool; sessions are authenticated by authenticate.hpp.
 // Thread safety: handlers may run concurrently, each on its own Exchange.

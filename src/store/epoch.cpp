@@ -4,6 +4,7 @@
 // epoch_redis.cpp). Thread safety: pure functions.
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <utility>
 
@@ -46,7 +47,7 @@ std::string_view verdict_name(EpochVerdict v) noexcept {
   return "unknown";
 }
 
-Result<EpochStatus> check_store_epoch(EpochStore& store, const std::optional<std::string>& local) {
+Result<EpochStatus> check_store_epoch(EpochStore& store, const std::optional<std::string>& local, std::int64_t now) {
   auto marker = store.read();
   if (!marker) return std::unexpected(std::move(marker.error()));
   EpochStatus s;
@@ -66,7 +67,7 @@ Result<EpochStatus> check_store_epoch(EpochStore& store, const std::optional<std
                        : "this instance had no epoch yet; adopted the store's";
       break;
     case EpochVerdict::create: {
-      auto held = store.create_if_absent(EpochMarker{new_epoch_id(), {}});
+      auto held = store.create_if_absent(EpochMarker{new_epoch_id(), {}, now});
       if (!held) return std::unexpected(std::move(held.error()));
       s.ready = true;
       s.store = std::move(*held);
@@ -88,8 +89,8 @@ Result<EpochStatus> check_store_epoch(EpochStore& store, const std::optional<std
 }
 
 EpochMarker confirm_epoch_marker(const std::optional<EpochMarker>& current, const std::optional<std::string>& local,
-                                 std::string fresh) {
-  EpochMarker m{std::move(fresh), {}};
+                                 std::string fresh, std::int64_t now) {
+  EpochMarker m{std::move(fresh), {}, now};
   auto add = [&m](const std::string& id) {
     if (m.supersedes.size() >= kMaxSupersededEpochs || id == m.id) return;
     if (std::find(m.supersedes.begin(), m.supersedes.end(), id) != m.supersedes.end()) return;
@@ -108,11 +109,21 @@ namespace store {
 std::string encode_epoch_marker(const EpochMarker& m) {
   std::string out = m.id;
   for (const auto& old : m.supersedes) out += " " + old;
+  if (m.created_at != 0) out += " @" + std::to_string(m.created_at);
   return out;
 }
 
 Result<EpochMarker> decode_epoch_marker(std::string_view text) {
   EpochMarker m;
+  // The trailing " @SECONDS" (absent in markers from before it existed: created_at 0).
+  if (const auto at = text.rfind(" @"); at != std::string_view::npos) {
+    const std::string_view digits = text.substr(at + 2);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), m.created_at);
+    if (ec != std::errc{} || end != digits.data() + digits.size() || digits.empty() || digits[0] == '-' ||
+        m.created_at <= 0)
+      return fail(Errc::store_unavailable, "store epoch: the marker is malformed");
+    text = text.substr(0, at);
+  }
   bool first = true;
   while (true) {
     const auto space = text.find(' ');

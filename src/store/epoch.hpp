@@ -15,7 +15,9 @@
 
 namespace tessera::store {
 
-// "ID" or "ID OLD1 OLD2 ..." (single spaces; the superseded epochs most recent first).
+// "ID" or "ID OLD1 OLD2 ...", then " @CREATED_AT" (Unix seconds) when created_at is set (single
+// spaces; the superseded epochs most recent first). A marker written before created_at existed
+// has no "@" part and reads as created_at 0.
 std::string encode_epoch_marker(const EpochMarker& m);
 // The inverse; store_unavailable for anything else (bad ids, empty, too many superseded).
 Result<EpochMarker> decode_epoch_marker(std::string_view text);

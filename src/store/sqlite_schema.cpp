@@ -1,4 +1,4 @@
-// SQLite plumbing for the SQLite stores (sessions, users): error mapping, statement
+// SQLite plumbing for the SQLite stores (sessions, users, OAuth, epoch): error mapping, statement
 // preparation, opening a database file, and the versioned schema. Migrations are numbered, applied in order, each at most once, all inside
 // one BEGIN IMMEDIATE transaction at open; PRAGMA user_version records the version reached and
 // PRAGMA application_id marks the file as a Tessera session database (docs/sqlite.md).
@@ -72,6 +72,85 @@ constexpr std::array kMigrations{
         one    INTEGER NOT NULL PRIMARY KEY CHECK (one = 1),
         marker TEXT    NOT NULL
       ) STRICT;
+    )sql"},
+    // v6: the OAuthStore (sqlite_oauth_store.cpp): clients, codes, consents, grants (refresh
+    // families and tombstones; access_json the remembered access tokens as JSON text), opaque
+    // access tokens and the jti denylist. sweep() deletes by expiry through the *_by_expiry
+    // indexes; list_grants reads a user's families through oauth_grants_by_user.
+    Migration{6, R"sql(
+      CREATE TABLE oauth_clients (
+        client_id     TEXT    NOT NULL PRIMARY KEY,
+        name          TEXT    NOT NULL,
+        secret_hash   TEXT    NOT NULL,
+        settings_json TEXT    NOT NULL,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE oauth_codes (
+        code_hash      TEXT    NOT NULL PRIMARY KEY,
+        client_id      TEXT    NOT NULL,
+        user           TEXT    NOT NULL,
+        redirect_uri   TEXT    NOT NULL,
+        scope          TEXT    NOT NULL,
+        audience       TEXT    NOT NULL,
+        code_challenge TEXT    NOT NULL,
+        nonce          TEXT    NOT NULL,
+        family_id      TEXT    NOT NULL,
+        auth_time      INTEGER NOT NULL,
+        created_at     INTEGER NOT NULL,
+        expires_at     INTEGER NOT NULL,
+        generation     INTEGER NOT NULL,
+        used           INTEGER NOT NULL CHECK (used IN (0, 1))
+      ) STRICT;
+      CREATE INDEX oauth_codes_by_expiry ON oauth_codes (expires_at);
+      CREATE TABLE oauth_consents (
+        user       TEXT    NOT NULL,
+        client_id  TEXT    NOT NULL,
+        scope      TEXT    NOT NULL,
+        granted_at INTEGER NOT NULL,
+        PRIMARY KEY (user, client_id)
+      ) STRICT;
+      CREATE TABLE oauth_grants (
+        family_id           TEXT    NOT NULL PRIMARY KEY,
+        user                TEXT    NOT NULL,
+        client_id           TEXT    NOT NULL,
+        scope               TEXT    NOT NULL,
+        audience            TEXT    NOT NULL,
+        auth_time           INTEGER NOT NULL,
+        created_at          INTEGER NOT NULL,
+        last_used_at        INTEGER NOT NULL,
+        idle_expires_at     INTEGER NOT NULL,
+        absolute_expires_at INTEGER NOT NULL,
+        generation          INTEGER NOT NULL,
+        current_hash        TEXT    NOT NULL,
+        previous_hash       TEXT    NOT NULL,
+        rotated_at          INTEGER NOT NULL,
+        revoked             INTEGER NOT NULL CHECK (revoked IN (0, 1)),
+        access_json         TEXT    NOT NULL,
+        client_info_json    TEXT    NOT NULL
+      ) STRICT;
+      CREATE INDEX oauth_grants_by_user ON oauth_grants (user, created_at);
+      CREATE INDEX oauth_grants_by_expiry ON oauth_grants (absolute_expires_at);
+      CREATE TABLE oauth_access (
+        token_hash TEXT    NOT NULL PRIMARY KEY,
+        jti        TEXT    NOT NULL,
+        family_id  TEXT    NOT NULL,
+        client_id  TEXT    NOT NULL,
+        user       TEXT    NOT NULL,
+        scope      TEXT    NOT NULL,
+        audience   TEXT    NOT NULL,
+        auth_time  INTEGER NOT NULL,
+        issued_at  INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        generation INTEGER NOT NULL,
+        revoked    INTEGER NOT NULL CHECK (revoked IN (0, 1))
+      ) STRICT;
+      CREATE INDEX oauth_access_by_expiry ON oauth_access (expires_at);
+      CREATE TABLE oauth_denied_jti (
+        jti        TEXT    NOT NULL PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX oauth_denied_jti_by_expiry ON oauth_denied_jti (expires_at);
     )sql"},
 };
 

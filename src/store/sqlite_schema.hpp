@@ -1,5 +1,6 @@
 // Internal: SQLite plumbing of the SQLite stores (sqlite_store.cpp: sessions,
-// sqlite_user_store.cpp: users and login throttles, one file for both): RAII handles for
+// sqlite_user_store.cpp: users and login throttles, sqlite_oauth_store.cpp: the OAuth 2.1
+// records, epoch_sqlite.cpp: the epoch marker; one file for all): RAII handles for
 // sqlite3* / sqlite3_stmt*, SQLite errors as Errc::store_unavailable, opening a file the way
 // every store does, one use of a cached statement (Call), and the versioned schema with its
 // migrations (docs/sqlite.md).

@@ -1,0 +1,94 @@
+// Pages (server/pages.hpp): the embedded templates rendered with libmstch.
+#include "server/pages.hpp"
+
+#include <map>
+#include <stdexcept>
+#include <utility>
+
+#include "server/web_assets.hpp"
+
+namespace tessera::server {
+namespace {
+
+constexpr std::string_view kTemplateDir = "templates/";
+constexpr std::string_view kTemplateExt = ".mustache";
+constexpr std::string_view kStylesheetAsset = "static/style.css";
+// Policy parts every page shares; the login page adds form-action.
+constexpr std::string_view kPageCsp =
+    "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+// The partials: every template named "_something", by that name.
+const std::map<std::string, std::string>& partials() {
+  static const std::map<std::string, std::string> kPartials = [] {
+    std::map<std::string, std::string> out;
+    for (const WebAsset& a : web_assets()) {
+      if (!a.path.starts_with(kTemplateDir) || !a.path.ends_with(kTemplateExt)) continue;
+      std::string_view name = a.path.substr(kTemplateDir.size());
+      name.remove_suffix(kTemplateExt.size());
+      if (name.starts_with('_')) out.emplace(std::string(name), std::string(a.content));
+    }
+    return out;
+  }();
+  return kPartials;
+}
+
+// The stylesheet's URL: its path and a version from its hash, so a changed stylesheet is a
+// new URL and the year-long cache never serves a stale one.
+const std::string& style_href() {
+  static const std::string kHref = [] {
+    const auto css = web_asset(kStylesheetAsset);
+    std::string href(kStylesheetPath);
+    if (css) href += "?v=" + std::string(css->sha256.substr(0, 16));
+    return href;
+  }();
+  return kHref;
+}
+
+}  // namespace
+
+std::string_view page_name(Page page) noexcept {
+  switch (page) {
+    case Page::login: return "login";
+    case Page::consent: return "consent";
+    case Page::error: return "error";
+  }
+  return "error";
+}
+
+std::string render_page(Page page, const mstch::map& context) {
+  const std::string path = std::string(kTemplateDir) + std::string(page_name(page)) + std::string(kTemplateExt);
+  const auto tmpl = web_asset(path);
+  // Every Page has its template (PagesTest.EveryPageHasATemplate): a missing one is a build error.
+  if (!tmpl) throw std::logic_error("no template " + path);
+  mstch::map full = context;
+  full.insert_or_assign("style_href", style_href());
+  return mstch::render(std::string(tmpl->content), full, partials());
+}
+
+std::string page_csp(Page page) {
+  std::string csp(kPageCsp);
+  if (page == Page::login) csp += "; form-action 'self'";
+  return csp;
+}
+
+Response page_response(http::status status, Page page, const mstch::map& context) {
+  Response res{status, 11};
+  res.set(http::field::content_type, "text/html; charset=utf-8");
+  res.set("Content-Security-Policy", page_csp(page));
+  res.set("X-Frame-Options", "DENY");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set(http::field::cache_control, "no-store");
+  res.body() = render_page(page, context);
+  return res;
+}
+
+Response stylesheet_response() {
+  Response res{http::status::ok, 11};
+  const auto css = web_asset(kStylesheetAsset);
+  res.set(http::field::content_type, "text/css; charset=utf-8");
+  res.set(http::field::cache_control, "public, max-age=31536000, immutable");
+  res.body() = css ? std::string(css->content) : std::string();
+  return res;
+}
+
+}  // namespace tessera::server

@@ -1,0 +1,50 @@
+// HTML pages of `tessera serve` (login, consent, error), rendered from the Mustache templates of
+// web/templates/ (embedded, server/web_assets.hpp) with libmstch. {{name}} escapes HTML (& < > "
+// ' /); the templates never use the unescaped forms {{{name}}} / {{&name}} (a test checks), so
+// user data reaches a page only as an escaped context value, never concatenated into HTML.
+// Every page can include the partials (templates whose name starts with "_", e.g. {{> _head}})
+// and gets style_href (the stylesheet's URL, versioned by its hash) in its context.
+//
+// The context each page reads:
+//   login    return_to, username (to refill the form), message (shown as an alert when set)
+//   consent  client_name, user, scopes (list of {name, description?}), fields (list of
+//            {name, value}: the original authorize parameters, sent back as hidden inputs),
+//            csrf_token; the form POSTs to /oauth2/authorize with decision=approve|deny
+//   error    error (the code), message
+//
+// Thread safety: render_page and page_response are thread-safe (the templates are constant).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <mstch/mstch.hpp>
+
+#include "server/http.hpp"
+
+namespace tessera::server {
+
+enum class Page { login, consent, error };
+
+// The template's file name without extension ("login", ...).
+std::string_view page_name(Page page) noexcept;
+
+// The page's HTML.
+std::string render_page(Page page, const mstch::map& context);
+
+// The Content-Security-Policy of a page: nothing but the stylesheet and same-origin images, no
+// framing, no <base>; the login page adds form-action 'self' (its form posts to /login). The
+// consent page must not: Chromium applies form-action to the redirect that follows the consent
+// POST, and that redirect goes to the client.
+std::string page_csp(Page page);
+
+// A page as the response: text/html; charset=utf-8, page_csp, X-Frame-Options DENY,
+// Referrer-Policy no-referrer, Cache-Control no-store.
+Response page_response(http::status status, Page page, const mstch::map& context);
+
+// The embedded stylesheet, as GET /static/style.css serves it: text/css; charset=utf-8, cached
+// for a year (its URL in the pages changes with its content).
+Response stylesheet_response();
+inline constexpr std::string_view kStylesheetPath = "/static/style.css";
+
+}  // namespace tessera::server

@@ -1,0 +1,48 @@
+// What the OAuth routes of `tessera serve` share (docs/oauth.md "HTTP endpoints"): reading a
+// form body and the client's Authorization header into the AuthorizationServer's Params and
+// ClientAuth, and answering in the protocol's shapes: JSON that is never cached (RFC 6749 §5.1),
+// errors as {"error", "error_description"} (RFC 6749 §5.2) with WWW-Authenticate where the RFCs
+// ask for it. (The HTML pages: server/routes/oauth_pages.hpp.)
+// Thread safety: plain functions; those taking an AppContext log and count through its
+// thread-safe Logger and Metrics.
+#pragma once
+
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/value.hpp>
+
+#include "server/app_context.hpp"
+#include "server/http.hpp"
+#include "server/router.hpp"
+#include "tessera/authorization_server.hpp"
+#include "tessera/error.hpp"
+
+namespace tessera::server {
+
+// The parameters of an application/x-www-form-urlencoded body (repeats kept), or why it is not
+// one (another or no media type, a bad escape).
+std::expected<Params, std::string> form_params(const Exchange& x);
+// The query parameters of the request target (repeats kept), or nullopt for a bad escape.
+std::optional<Params> query_params(const Exchange& x);
+
+// The client authentication a request presented: its Authorization: Basic credentials, if any.
+ClientAuth client_auth(const Exchange& x);
+
+// A JSON answer of the token, introspection and revocation endpoints and /userinfo:
+// Cache-Control: no-store and Pragma: no-cache.
+Response oauth_json(http::status status, const boost::json::value& body);
+// A library error in the token endpoint's shape (RFC 6749 §5.2): {"error": code,
+// "error_description": text} with the error table's status (400; invalid_client 401, with
+// WWW-Authenticate: Basic realm="tessera" when the client used Basic; 503 store_unavailable).
+// The JSON family and invalid_argument go out as invalid_request, anything unknown as 500
+// server_error. The description is the fixed public text, except for errors about the
+// request's own shape (invalid_request, invalid_scope, unsupported_*, unauthorized_client,
+// invalid_target), whose library message names what to fix. Logged and counted (note_error).
+Response oauth_error(const AppContext& ctx, Exchange& x, const Error& e, bool basic = false);
+// An error of the token endpoint the front end finds itself (a body that is not a form).
+Response oauth_error(Exchange& x, Errc code, std::string_view description);
+
+}  // namespace tessera::server

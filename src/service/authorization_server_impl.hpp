@@ -1,0 +1,81 @@
+// AuthorizationServer::Impl: the state of the facade (tessera/authorization_server.hpp) and
+// the steps its use cases share. The use cases live in one file each:
+//   authorization_server.cpp  construction, clients, metadata, device grants
+//   oauth_authorize.cpp       the authorization endpoint
+//   oauth_client_auth.cpp     client authentication at the token, introspection, revocation endpoints
+//   oauth_token.cpp           the token endpoint (three grants) and token issuance
+//   oauth_inspect.cpp         whether a token is active (introspection, userinfo) and revocation
+// Thread safety: immutable after create() except not_before (atomic); the store and user
+// store are thread-safe.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "oauth/access_token.hpp"
+#include "oauth/client_assertion.hpp"
+#include "oauth/client_secret.hpp"
+#include "oauth/scope.hpp"
+#include "oauth/server_keys.hpp"
+#include "tessera/authorization_server.hpp"
+
+namespace tessera {
+
+struct LoadedClient {
+  ClientRecord record;
+  ClientSettings settings;
+  const std::string& id() const { return record.client_id; }
+};
+
+// A token found active, and what it says.
+struct ActiveToken {
+  bool refresh = false;
+  oauth::AccessClaims claims;  // refresh tokens: from the grant
+  std::string username;        // empty for client_credentials tokens
+};
+
+struct AuthorizationServer::Impl {
+  Impl(OAuthStore& s, UserStore& u, oauth::ServerKeys k, oauth::SecretHasher h, OAuthOptions o, const Clock& c,
+       OAuthObserver obs, oauth::AccessVerifier v)
+      : store(s), users(u), keys(std::move(k)), hasher(std::move(h)), options(std::move(o)), clock(c),
+        observer(std::move(obs)), verifier(std::move(v)) {}
+
+  OAuthStore& store;
+  UserStore& users;
+  oauth::ServerKeys keys;
+  oauth::SecretHasher hasher;
+  OAuthOptions options;
+  const Clock& clock;
+  OAuthObserver observer;
+  oauth::AccessVerifier verifier;
+  std::atomic<std::int64_t> not_before{0};
+
+  std::int64_t now() const { return clock.now(); }
+  void emit(const OAuthEvent& e) const {
+    if (observer) observer(e);
+  }
+  oauth::AssertionPolicy assertion_policy() const;
+
+  // nullopt when absent; store_unavailable when the record does not parse.
+  Result<std::optional<LoadedClient>> load_client(std::string_view client_id);
+  // The client a token/introspection/revocation request authenticates as (oauth_client_auth.cpp).
+  Result<LoadedClient> authenticate_client(const Params& form, const ClientAuth& auth);
+  // invalid_grant unless the user exists, is enabled and is at `generation`.
+  Result<void> check_user(std::string_view user, std::uint64_t generation);
+  // Revokes the family and denies the jtis it remembers (those in `known` too).
+  Result<void> end_family(std::string_view family_id);
+
+  // The token endpoint's grants (oauth_token.cpp).
+  Result<boost::json::object> code_grant(const Params& form, const LoadedClient& client, const ClientInfo& info);
+  Result<boost::json::object> refresh_grant(const Params& form, const LoadedClient& client);
+  Result<boost::json::object> client_credentials_grant(const Params& form, const LoadedClient& client);
+
+  // nullopt when the token is not active (oauth_inspect.cpp). caller: the authenticated client
+  // of the request, if any (its record need not be read again when it is the token's client).
+  Result<std::optional<ActiveToken>> inspect(std::string_view token, const LoadedClient* caller = nullptr);
+};
+
+}  // namespace tessera
