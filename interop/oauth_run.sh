@@ -35,7 +35,8 @@ for pkg in openid-client oauth4webapi jose paseto @stablelib/blake2b; do
 done
 # An unknown subcommand followed by --help may still print the top-level help and exit 0, so
 # look for an option only `clients add` has.
-if ! "$TESSERA" clients add --help 2>&1 | grep -q -- '--redirect-uri'; then
+add_help="$("$TESSERA" clients add --help 2>&1 || true)"
+if ! grep -q -- '--redirect-uri' <<<"$add_help"; then
   echo "error: '$TESSERA clients add --help' shows no --redirect-uri; this tessera build has no OAuth clients" >&2
   exit 2
 fi

@@ -95,7 +95,7 @@ if want sqlite || want redis; then
     TESSERA_BIN=build/tessera
   fi
   TESSERA_BIN=$(cd "$(dirname "$TESSERA_BIN")" && pwd)/$(basename "$TESSERA_BIN")
-  "$TESSERA_BIN" clients add --help 2>&1 | grep -q -- '--redirect-uri' || die "$TESSERA_BIN has no 'clients add' command"
+  grep -q -- '--redirect-uri' <<<"$("$TESSERA_BIN" clients add --help 2>&1 || true)" || die "$TESSERA_BIN has no 'clients add' command"
 fi
 
 work=$(mktemp -d)
