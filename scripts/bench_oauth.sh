@@ -15,16 +15,19 @@
 # ratios; results.json, table.md and the raw wrk outputs go to the results directory. Stops
 # everything it started.
 #
-# usage: scripts/bench_oauth.sh [--duration SECONDS] [--connections N] [--only LIST] [--results DIR]
+# usage: scripts/bench_oauth.sh [--duration SECONDS] [--connections N] [--families N] [--only LIST]
+#                               [--results DIR]
 #   --duration     seconds per wrk run (default 10)
 #   --connections  wrk connections for every run (default 32; wrk uses 2 threads)
+#   --families     refresh families, each refreshed in turn (default 1000; at least connections + 4:
+#                  with that minimum each family is refreshed hundreds of times a second)
 #   --only         comma-separated subset of: sqlite,redis,oidc-provider (default: all three;
 #                  redis is skipped with a message when redis-server is not installed)
 #   --results      where the outputs go (default bench/oauth/results/<timestamp>)
 # env: TESSERA_BIN  the tessera binary (default build/tessera, built with cmake if unset)
 #
-# Default run: 10 wrk runs of --duration seconds plus about 20 s of setup (server starts and
-# CONNECTIONS + 4 code flows per server): about 2 minutes; with --duration 3, under a minute.
+# Default run: 10 wrk runs of --duration seconds plus about 30 s of setup (server starts and
+# the families' code flows): about 2.5 minutes; with --duration 3, about a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -32,20 +35,22 @@ source "$root/scripts/bench_load_lib.sh"
 die() { echo "bench_oauth: $*" >&2; exit 1; }
 log() { echo "bench_oauth: $*" >&2; }
 
-usage_error() { echo "bench_oauth: $*" >&2; sed -n '18,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage_error() { echo "bench_oauth: $*" >&2; sed -n '18,27p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 DUR=10
 CONN=32
 ONLY="sqlite,redis,oidc-provider"
+FAMILIES=1000
 RESULTS=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --duration|--connections|--only|--results)
+    --duration|--connections|--families|--only|--results)
       [ $# -ge 2 ] || usage_error "$1 needs a value"
       case "$1" in
-        --duration) DUR=$2 ;; --connections) CONN=$2 ;; --only) ONLY=$2 ;; --results) RESULTS=$2 ;;
+        --duration) DUR=$2 ;; --connections) CONN=$2 ;; --families) FAMILIES=$2 ;; --only) ONLY=$2 ;;
+        --results) RESULTS=$2 ;;
       esac
       shift 2 ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) usage_error "unknown argument $1" ;;
   esac
 done
@@ -57,8 +62,10 @@ for t in "${only_list[@]}"; do
   case "$t" in sqlite|redis|oidc-provider) ;; *) usage_error "--only: unknown target '$t'" ;; esac
 done
 want() { [[ ",$ONLY," == *",$1,"* ]]; }
-THREADS=2                  # wrk threads (run_wrk's -t2)
-FAMILIES=$((CONN + 2 * THREADS))  # refresh families: one per connection, and spares
+THREADS=2  # wrk threads (run_wrk's -t2)
+# Refresh families: at least one per connection in flight, and spares.
+[[ "$FAMILIES" =~ ^[0-9]+$ && "$FAMILIES" -ge $((CONN + 2 * THREADS)) ]] \
+  || usage_error "--families must be an integer >= connections + $((2 * THREADS))"
 
 # ---------------------------------------------------------------- dependencies
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -75,8 +82,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
 fi
-if want redis && ! command -v redis-server >/dev/null; then
-  log "redis-server is not installed: skipping tessera on Redis (apt-get install redis-server)"
+if want redis && ! { command -v redis-server && command -v redis-cli; } >/dev/null; then
+  log "redis-server or redis-cli is not installed: skipping tessera on Redis (apt-get install redis-server redis-tools)"
   ONLY=${ONLY//redis/}
 fi
 if ! (cd interop && npm ls --offline oidc-provider jose >/dev/null 2>&1); then
@@ -133,7 +140,9 @@ want sqlite && run_tessera tessera-sqlite sqlite
 if want redis; then
   redis_port=$(free_port)
   start_redis "$redis_port"
+  cur_redis_port=$redis_port
   run_tessera tessera-redis "redis://127.0.0.1:$redis_port"
+  cur_redis_port=
 fi
 
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/env.txt"

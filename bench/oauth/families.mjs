@@ -98,10 +98,18 @@ async function idTokenOnRefresh(rt) {
 }
 
 const count = Number(args.count);
-const tokens = [];
 const shared = new Jar();
 if (args.kind === 'tessera') await tessLogin(shared);
-for (let i = 0; i <= count; i++) tokens.push(await family(args.kind === 'tessera' ? shared : new Jar()));
+// count + 1 families (the last one probes the refresh answer), 8 flows at a time.
+const tokens = new Array(count + 1);
+let next = 0;
+async function worker() {
+  while (next <= count) {
+    const i = next++;
+    tokens[i] = await family(args.kind === 'tessera' ? shared : new Jar());
+  }
+}
+await Promise.all(Array.from({ length: 8 }, worker));
 const probe = await idTokenOnRefresh(tokens.pop());
 writeFileSync(args.out, `${tokens.join('\n')}\n`, { mode: 0o600 });
 process.stdout.write(`${JSON.stringify({ families: tokens.length, id_token_on_refresh: probe })}\n`);

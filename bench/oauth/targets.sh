@@ -13,12 +13,21 @@ HZ=$(getconf CLK_TCK)
 basic() { printf '%s:%s' "$1" "$2" | base64 -w0; }
 json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
+# The Redis the current target uses (empty: none). Each run resets its counters first (before)
+# and snapshots them after (after NAME WORKLOAD); record() adds its commands per request to the note.
+cur_redis_port=""
+before() { if [ -n "$cur_redis_port" ]; then redis_reset "$cur_redis_port"; fi; }
+after() { if [ -n "$cur_redis_port" ]; then redis_snapshot "$RESULTS/$1-$2-redis" "$cur_redis_port"; fi; }
+
 # record TARGET WORKLOAD WRKFILE TICKS NOTE: one summary row (and a warning on errors).
 record() {
-  local r us
+  local r us note=$5
   read -r -a r < <(parse_wrk "$3")
+  if [ -n "$cur_redis_port" ]; then
+    note="$note; redis calls/req $(redis_calls_per_req "${r[5]}" "$RESULTS/$1-$2-redis-"*-commandstats.txt)"
+  fi
   us=$(awk -v t="$4" -v n="${r[5]}" -v hz="$HZ" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "n/a" }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "${r[0]}" "${r[1]}" "${r[2]}" "${r[3]}" "${r[4]}" "${r[5]}" "$us" "$5" >>"$summary"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "${r[0]}" "${r[1]}" "${r[2]}" "${r[3]}" "${r[4]}" "${r[5]}" "$us" "$note" >>"$summary"
   if [ "${r[5]}" -eq 0 ] || [ "${r[3]}" -gt 0 ]; then
     log "WARNING: $1 $2: ${r[5]} requests, ${r[3]} non-2xx responses (see $3)"
     bad=1
@@ -34,24 +43,24 @@ measure() {
 
   log "$name: client_credentials (-c$CONN, ${DUR}s)"
   f=$RESULTS/$name-client_credentials.txt
-  t0=$(cpu_ticks "$pg")
+  before; t0=$(cpu_ticks "$pg")
   BENCH_PATH=$tpath BENCH_BASIC=$cc run_wrk "$f" ../oauth/client_credentials.lua "$CONN" "$url"
-  t1=$(cpu_ticks "$pg")
+  t1=$(cpu_ticks "$pg"); after "$name" client_credentials
   record "$name" client_credentials "$f" "$((t1 - t0))" "ES256 JWT access token"
 
   log "$name: refresh (-c$CONN, ${DUR}s, $FAMILIES families)"
   f=$RESULTS/$name-refresh.txt
-  t0=$(cpu_ticks "$pg")
+  before; t0=$(cpu_ticks "$pg")
   BENCH_PATH=$tpath BENCH_CLIENT_ID=$app BENCH_TOKENS_FILE=$work/$name-families.txt BENCH_THREADS=$THREADS \
     run_wrk "$f" ../oauth/refresh.lua "$CONN" "$url"
-  t1=$(cpu_ticks "$pg")
+  t1=$(cpu_ticks "$pg"); after "$name" refresh
   record "$name" refresh "$f" "$((t1 - t0))" "rotation; $note; $(grep -m1 '^families lost' "$f" || echo 'families lost: ?')"
 
   log "$name: introspect (-c$CONN, ${DUR}s)"
   f=$RESULTS/$name-introspect.txt
-  t0=$(cpu_ticks "$pg")
+  before; t0=$(cpu_ticks "$pg")
   BENCH_PATH=$ipath BENCH_BASIC=$rs BENCH_TOKEN=$opaque run_wrk "$f" ../oauth/introspect.lua "$CONN" "$url"
-  t1=$(cpu_ticks "$pg")
+  t1=$(cpu_ticks "$pg"); after "$name" introspect
   record "$name" introspect "$f" "$((t1 - t0))" "opaque access token, active"
 }
 
@@ -137,10 +146,10 @@ run_tessera() {
   check_introspect "$name" "$url" /oauth2/introspect "$(basic "$rs" "$rs_secret")" "$jwt"
   log "$name: introspect a JWT (-c$CONN, ${DUR}s)"
   local f=$RESULTS/$name-introspect-jwt.txt t0 t1
-  t0=$(cpu_ticks "$pid")
+  before; t0=$(cpu_ticks "$pid")
   BENCH_PATH=/oauth2/introspect BENCH_BASIC=$(basic "$rs" "$rs_secret") BENCH_TOKEN=$jwt \
     run_wrk "$f" ../oauth/introspect.lua "$CONN" "$url"
-  t1=$(cpu_ticks "$pid")
+  t1=$(cpu_ticks "$pid"); after "$name" introspect-jwt
   record "$name" introspect-jwt "$f" "$((t1 - t0))" "ES256 JWT access token, active (no oidc-provider counterpart)"
   stop "$pid"
   cp "$work/$name.err" "$RESULTS/$name.stderr.txt" 2>/dev/null || true
