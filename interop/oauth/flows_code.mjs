@@ -39,13 +39,20 @@ function want(ctx, app, sub) {
   return { audience: ctx.aud, clientId: app.clientId, sub, user: true, scope: ['openid'] };
 }
 
-// The checks every fresh token response of the app gets; returns the subject.
+// The checks every fresh token response of the app gets; returns the subject. nonce undefined:
+// a refresh's answer, whose ID token (optional, OIDC Core §12.2) must name the same subject.
 async function checkTokens(ctx, app, tokens, nonce, sub) {
   expect(/^bearer$/i.test(tokens.token_type), `token_type is ${tokens.token_type}`);
   expect(Number.isInteger(tokens.expires_in) && tokens.expires_in > 0, `expires_in is ${tokens.expires_in}`);
   checkRefreshToken(tokens.refresh_token);
   const claims = await ctx.verifier.accessToken(app.format, tokens.access_token, want(ctx, app, sub));
-  if (nonce === undefined) return sub ?? claims.sub;
+  if (nonce === undefined) {
+    if (tokens.id_token !== undefined) {
+      const id = await ctx.verifier.idToken(tokens.id_token, { clientId: app.clientId, accessToken: tokens.access_token, alg: app.idTokenAlg });
+      expectEqual(id.sub, sub, 'refreshed ID token sub');
+    }
+    return sub ?? claims.sub;
+  }
   expect(typeof tokens.id_token === 'string', 'the code exchange returned no id_token for scope openid');
   const id = await ctx.verifier.idToken(tokens.id_token, { clientId: app.clientId, nonce, accessToken: tokens.access_token, alg: app.idTokenAlg });
   if (claims.sub !== undefined) expectEqual(claims.sub, id.sub, 'access token sub vs ID token sub');
