@@ -213,6 +213,28 @@ class OAuth(E2ETest):
         params2 = self.authorize_params(self.third, challenge2)
         self.assertIn("code", self.redirected(self.authorize(sess, params2), params2))
 
+    def test_login_page_sends_the_browser_back_to_the_authorization(self):
+        user, password = self.env.add_user()
+        verifier, challenge = pkce()
+        params = self.authorize_params(self.app, challenge)
+        r = self.authorize(None, params)
+        self.assertEqual(r.status, 303, r)
+        login_url = r.header("Location")
+        self.assertEqual(self.srv.request("GET", login_url).status, 200)
+        return_to = urllib.parse.parse_qs(urllib.parse.urlsplit(login_url).query)["return_to"][0]
+        # The login form, posted as Chromium does (same-origin by fetch metadata).
+        r = self.srv.request("POST", "/login", form={"username": user, "password": password, "return_to": return_to},
+                             headers={"Sec-Fetch-Site": "same-origin", "Origin": "null"})
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(r.header("Location"), return_to)
+        cookie = r.session_cookie()["value"]
+        r = self.srv.request("GET", r.header("Location"), cookie=cookie)
+        q = self.redirected(r, params)
+        body = self.assertJSON(self.token({"grant_type": "authorization_code", "code": q["code"],
+                                           "redirect_uri": REDIRECT, "code_verifier": verifier},
+                                          auth=self.creds(self.app)), 200)
+        self.assertEqual(jwt_claims(body["access_token"])["sub"], user)
+
     def test_errors_before_and_at_the_redirect_uri(self):
         sess = self.new_login()
         _, challenge = pkce()

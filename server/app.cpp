@@ -116,9 +116,12 @@ asio::awaitable<std::optional<Response>> App::epoch_gate(Exchange& x, std::strin
     co_return std::nullopt;
   const auto state = co_await store_epoch(ctx_, false);
   if (state == EpochGuard::State::ready) co_return std::nullopt;
-  if (state == EpochGuard::State::unknown)
-    co_return error_response(ctx_, x, Error(Errc::store_unavailable, "the store epoch could not be checked yet"));
-  co_return error_response(ctx_, x, Error(Errc::store_epoch_mismatch, "the store epoch is not ready"));
+  const Error e = state == EpochGuard::State::unknown
+                      ? Error(Errc::store_unavailable, "the store epoch could not be checked yet")
+                      : Error(Errc::store_epoch_mismatch, "the store epoch is not ready");
+  // The OAuth routes answer in their protocol's shape (or the error page), the others in ours.
+  if (auto refused = oauth_refusal(ctx_, x, pattern, e)) co_return std::move(*refused);
+  co_return error_response(ctx_, x, e);
 }
 
 }  // namespace tessera::server

@@ -196,7 +196,8 @@ Result<void> check_origin(std::string_view v) {
   return {};
 }
 
-// Empty (the default) or an absolute http(s) URL with a host, no user info, query or fragment:
+// Empty (the default) or an absolute http(s) URL with a host, no user info, query, fragment or
+// trailing slash:
 // what a token's `iss` and the metadata name (RFC 8414 §2). Whether plain http is allowed (only
 // for loopback) is the AuthorizationServer's rule, checked when it is created.
 Result<void> check_issuer(std::string_view v) {
@@ -209,6 +210,7 @@ Result<void> check_issuer(std::string_view v) {
   else if (v.starts_with("http://")) rest = v.substr(7);
   else return bad("it must start with https:// (or http:// for loopback)");
   if (v.find_first_of("?#") != std::string_view::npos) return bad("no query or fragment");
+  if (v.ends_with('/')) return bad("no trailing slash (endpoints are the issuer + their path)");
   for (unsigned char c : v)
     if (c <= 0x20 || c >= 0x7f) return bad("no spaces or control characters");
   const std::string_view authority = rest.substr(0, rest.find('/'));

@@ -1,7 +1,9 @@
-// tessera::server::run (server/server.hpp): opens keys and stores, wires AuthService, App and
-// HttpServer, runs the io_context on cfg.threads threads with a worker pool for blocking
-// calls, sweeps expired sessions every minute, re-checks the store epoch every 5 s
-// (epoch_guard.hpp), and drains on SIGINT/SIGTERM.
+// tessera::server::run (server/server.hpp): opens keys and stores, wires AuthService, the
+// AuthorizationServer (once the listener is bound: the default issuer names its address), App
+// and HttpServer, runs the io_context on cfg.threads threads with a worker pool for blocking
+// calls, sweeps expired sessions and OAuth records every minute, re-checks the store epoch
+// every 5 s (epoch_guard.hpp; a ready epoch's created_at is the OAuth not-before), and drains on
+// SIGINT/SIGTERM.
 #include "server/server.hpp"
 
 #include <algorithm>
@@ -37,6 +39,7 @@
 #include "server/asio_event_loop.hpp"
 #include "server/epoch_guard.hpp"
 #include "server/fd_limit.hpp"
+#include "server/first_start.hpp"
 #include "server/http.hpp"
 #include "server/keys_dir.hpp"
 #include "server/log.hpp"
@@ -72,65 +75,6 @@ int startup_failed(Logger& log, std::string_view what, const Error& e) {
   std::fprintf(stderr, "tessera: %.*s: %s (%.*s)\n", static_cast<int>(what.size()), what.data(), e.message.c_str(),
                static_cast<int>(e.name().size()), e.name().data());
   return 1;
-}
-
-// A word for a POSIX shell: as is when it holds only safe characters, else in single quotes.
-std::string shell_word(const std::string& s) {
-  const bool safe = !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isalnum(c) || std::string_view("/._-+:,=@%").find(static_cast<char>(c)) != std::string_view::npos;
-  });
-  if (safe) return s;
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// The command that runs this binary again from any directory: the absolute path of the
-// running executable (/proc/self/exe), since `tessera` is usually not on PATH (scripts/run.sh
-// runs build/tessera). Falls back to "tessera" when the link cannot be read.
-std::string self_command() {
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec || exe.empty() ? std::string("tessera") : shell_word(exe.string());
-}
-
-// A path for a command that may be run from another directory: absolute, quoted if needed.
-std::string absolute_word(const std::string& path) {
-  std::error_code ec;
-  auto abs = std::filesystem::absolute(path, ec);
-  return shell_word(ec ? path : abs.lexically_normal().string());
-}
-
-// The URL this machine reaches the listener at: a wildcard bind is reached on loopback.
-std::string local_url(tcp::endpoint bound, bool tls) {
-  if (bound.address().is_unspecified())
-    bound.address(bound.address().is_v6() ? asio::ip::address(asio::ip::address_v6::loopback())
-                                          : asio::ip::address(asio::ip::address_v4::loopback()));
-  return endpoint_url(bound, tls);
-}
-
-// The lines that tell a first-time user what to do next (standard error). The commands work
-// as printed from any directory: the binary, the data directory and the config file are
-// absolute paths.
-void print_what_now(const ServerConfig& cfg, const tcp::endpoint& bound, bool tls, bool created,
-                    const std::optional<tcp::endpoint>& metrics) {
-  // The metrics line first: whoever waits for "listening on" has seen both.
-  if (metrics) std::fprintf(stderr, "tessera: metrics on %s/metrics\n", endpoint_url(*metrics, false).c_str());
-  std::fprintf(stderr, "tessera: listening on %s\n", endpoint_url(bound, tls).c_str());
-  if (!created) return;
-  const std::string url = local_url(bound, tls);
-  // The settings as this server resolved them (flags beat the file and the environment).
-  std::string where = cfg.config_file.empty() ? "" : "--config " + absolute_word(cfg.config_file) + " ";
-  where += "--data " + absolute_word(cfg.data);
-  if (cfg.store != "sqlite") where += " --store " + shell_word(cfg.store);
-  const std::string insecure = tls ? "-k " : "";
-  std::fprintf(stderr,
-               "tessera: first start: created %s (signing keys in %s/keys). Next:\n"
-               "  add a user:      printf '%%s\\n' 'correct horse battery staple' | %s users add alice --password-stdin %s\n"
-               "  log in:          curl %s-si -c jar -H 'Content-Type: application/json' -d '{\"username\":\"alice\",\"password\":\"correct horse battery staple\"}' %s/login\n"
-               "  see the session: curl %s-s -b jar %s/session\n",
-               cfg.data.c_str(), cfg.data.c_str(), self_command().c_str(), where.c_str(), insecure.c_str(), url.c_str(), insecure.c_str(),
-               url.c_str());
 }
 
 // One sweep of a store's expired records, logged.

@@ -187,6 +187,24 @@ TEST_F(GuardTest, StoreLostWhileRunningIsNotReadyUntilConfirmed) {
   EXPECT_NE(lines[3].find("\"verdict\":\"adopt\""), std::string::npos) << lines[3];
 }
 
+TEST_F(GuardTest, OnReadyHearsTheMarkerOfEveryReadyCheckOnly) {
+  // What the server hands to AuthorizationServer::set_not_before: the created_at of the marker
+  // the instance is ready on, also after an operator's confirmation replaced it.
+  auto g = guard();
+  ASSERT_EQ(g.check(), State::ready);
+  const std::int64_t first = (*fake_->store->read())->created_at;
+  std::vector<std::int64_t> heard;
+  g.on_ready([&heard](const EpochMarker& m) { heard.push_back(m.created_at); });
+  EXPECT_EQ(heard, std::vector<std::int64_t>{first}) << "registered after a ready check: told at once";
+  const std::string m = read_local_epoch(dir_)->value_or("");
+  fake_->store = store::make_memory_epoch_store();  // lost
+  EXPECT_EQ(g.check(), State::not_ready);
+  EXPECT_EQ(heard.size(), 1u);
+  ASSERT_TRUE(fake_->store->replace(confirm_epoch_marker(std::nullopt, m, new_epoch_id(), 1767225600)));
+  EXPECT_EQ(g.check(), State::ready);
+  EXPECT_EQ(heard, (std::vector<std::int64_t>{first, 1767225600}));
+}
+
 TEST_F(GuardTest, ReplacedStoreIsNotReady) {
   ASSERT_TRUE(write_local_epoch(dir_, kA));
   ASSERT_TRUE(fake_->store->replace(EpochMarker{kB, {}}));

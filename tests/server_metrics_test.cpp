@@ -126,6 +126,35 @@ TEST(ServerMetrics, CountersAndGaugeAlwaysPresent) {
   }
 }
 
+TEST(ServerMetrics, OAuthSeriesAreBoundedAndAlwaysPresent) {
+  Metrics m({});
+  m.token_issued("authorization_code", "jwt");
+  m.token_issued("refresh_token", "paseto");
+  m.token_issued("refresh_token", "paseto");
+  m.token_issued("password", "saml");  // not a label value: counted as other/other
+  m.introspection(true);
+  m.introspection(false);
+  m.introspection(false);
+  m.add(Counter::oauth_refresh_reuse);
+  m.add(Counter::oauth_code_reuse, 2);
+  m.add(Counter::oauth_revocations, 3);
+  EXPECT_EQ(m.tokens_issued("refresh_token", "paseto"), 2u);
+  EXPECT_EQ(m.tokens_issued("other", "other"), 1u);
+  const std::string text = m.exposition();
+  EXPECT_TRUE(has_line(text, "# TYPE tessera_oauth_tokens_issued_total counter"));
+  EXPECT_TRUE(has_line(text, R"(tessera_oauth_tokens_issued_total{grant="authorization_code",format="jwt"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(tessera_oauth_tokens_issued_total{grant="refresh_token",format="paseto"} 2)"));
+  EXPECT_TRUE(has_line(text, R"(tessera_oauth_tokens_issued_total{grant="client_credentials",format="opaque"} 0)"));
+  EXPECT_TRUE(has_line(text, R"(tessera_oauth_tokens_issued_total{grant="other",format="other"} 1)"));
+  EXPECT_EQ(text.find("grant=\"password\""), std::string::npos);
+  EXPECT_EQ(text.find("saml"), std::string::npos);
+  EXPECT_TRUE(has_line(text, R"(tessera_oauth_introspections_total{result="active"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(tessera_oauth_introspections_total{result="inactive"} 2)"));
+  EXPECT_TRUE(has_line(text, "tessera_oauth_refresh_reuse_total 1"));
+  EXPECT_TRUE(has_line(text, "tessera_oauth_code_reuse_total 2"));
+  EXPECT_TRUE(has_line(text, "tessera_oauth_revocations_total 3"));
+}
+
 // Text format 0.0.4: every line is a comment (# HELP / # TYPE) or `name{labels} value`, the
 // text ends with a newline, and each metric family has exactly one TYPE line.
 TEST(ServerMetrics, ExpositionIsWellFormed) {

@@ -52,6 +52,7 @@ Response authorize_answer(const AppContext& ctx, Exchange& x, const Result<Autho
   if (!r) return error_page(ctx, x, public_error(r.error().code).status, r.error());
   switch (r->kind) {
     case AuthorizeResult::Kind::redirect:
+      if (r->error) x.error = std::string(r->error->name());  // sent to the client: the request log names it
       return redirect(http::status::found, r->location);
     case AuthorizeResult::Kind::login:
       return redirect(http::status::see_other, "/login?return_to=" + percent_encode(return_to));
@@ -158,6 +159,12 @@ asio::awaitable<Response> userinfo(const AppContext& ctx, Exchange& x) {
 
 bool oauth_public_route(std::string_view pattern) {
   return pattern == "/.well-known/openid-configuration" || pattern == "/.well-known/oauth-authorization-server";
+}
+
+std::optional<Response> oauth_refusal(const AppContext& ctx, Exchange& x, std::string_view pattern, const Error& e) {
+  if (pattern == kAuthorizePath) return error_page(ctx, x, public_error(e.code).status, e);
+  if (pattern.starts_with("/oauth2/") || pattern == "/userinfo") return oauth_error(ctx, x, e);
+  return std::nullopt;
 }
 
 std::span<const RouteEntry> oauth_route_table() {

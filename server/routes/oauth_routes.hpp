@@ -13,7 +13,9 @@
 // Thread safety: handlers may run concurrently, each on its own Exchange.
 #pragma once
 
+#include <optional>
 #include <span>
+#include <string_view>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -21,6 +23,7 @@
 #include "server/http.hpp"
 #include "server/router.hpp"
 #include "server/routes/route_table.hpp"
+#include "tessera/error.hpp"
 
 namespace tessera::server {
 
@@ -35,6 +38,11 @@ asio::awaitable<Response> userinfo(const AppContext& ctx, Exchange& x);
 // Whether a route pattern is public metadata that the store epoch gate lets through (like the
 // JWKS: it never touches the store).
 bool oauth_public_route(std::string_view pattern);
+
+// A refusal of a request to one of these routes before its handler ran (the store epoch gate),
+// in the route's own shape: the error page for /oauth2/authorize, {"error",
+// "error_description"} for the others; nullopt for a pattern that is not an OAuth route.
+std::optional<Response> oauth_refusal(const AppContext& ctx, Exchange& x, std::string_view pattern, const Error& e);
 
 // The routes above: (method, pattern, handler).
 std::span<const RouteEntry> oauth_route_table();
