@@ -133,16 +133,21 @@ export class Tessera {
     return j;
   }
 
+  // Listens on 127.0.0.1:0 (no port race): the port, and the default issuer, are the bound
+  // ones, read from the "listening on" line.
   async start() {
-    this.port = await freePort();
-    const argv = [this.bin, 'serve', '--listen', `127.0.0.1:${this.port}`, '--metrics-listen', 'off',
+    const argv = [this.bin, 'serve', '--listen', '127.0.0.1:0', '--metrics-listen', 'off',
       ...this.storeArgs(), ...ARGON2];
     this.child = spawnTracked(argv);
     this.stdout = collect(this.child.stdout);
     this.stderr = collect(this.child.stderr);
-    const listening = `listening on http://127.0.0.1:${this.port}`;
+    const listening = 'listening on http://127.0.0.1:PORT';
     for (let i = 0; i < 400; i++) {
-      if (this.stderr.text.includes(listening)) return;
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(this.stderr.text);
+      if (m) {
+        this.port = Number(m[1]);
+        return;
+      }
       if (this.child.exitCode !== null || this.child.signalCode !== null) {
         throw new Error(`tessera serve exited (${this.child.exitCode ?? this.child.signalCode}) before listening:\n${this.lastWords()}`);
       }
