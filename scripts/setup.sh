@@ -69,8 +69,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm interop peers (versions pinned by interop/package-lock.json).
-if [ -f interop/package-lock.json ] && [ ! -d interop/node_modules ]; then
-  (cd interop && npm ci --no-audit --no-fund --loglevel=error)
+# npm interop peers and the OAuth benchmark's oidc-provider (versions pinned by
+# interop/package-lock.json). Also reinstalled when node_modules lacks a package the lock names
+# (a checkout that predates a new dependency): `npm ls` fails then.
+if [ -f interop/package-lock.json ]; then
+  if [ ! -d interop/node_modules ] || ! (cd interop && npm ls --offline >/dev/null 2>&1); then
+    (cd interop && npm ci --no-audit --no-fund --loglevel=error)
+  fi
 fi
 echo "setup: ok"
