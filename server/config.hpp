@@ -32,6 +32,9 @@ struct ServerConfig {
   // The OAuth issuer (docs/oauth.md): an absolute http(s) URL without query or fragment; empty:
   // public_origin, else the listener's URL as bound (issuer_for()).
   std::string issuer;
+  // PEM CA certificates trusted, besides the system's, when fetching clients' jwks_uri
+  // (server/jwks_fetcher.hpp); empty: the system's only.
+  std::string oauth_ca_file;
   bool trust_proxy = false;
   // The library's and the HTTP layer's own option structs, so that each default is written
   // once (there); config.cpp maps the flat setting names onto their members.

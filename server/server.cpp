@@ -237,8 +237,10 @@ int run(const ServerConfig& cfg) {
 
   // The OAuth authorization server, named by its issuer (ServerConfig::issuer_for).
   const std::string issuer = cfg.issuer_for(local_url(*bound, http.tls()));
+  auto fetcher = make_key_set_fetcher(cfg);
+  if (!fetcher) return startup_failed(log, "oauth", fetcher.error());
   if (auto ok = open_oauth(*services, cfg, data->signing_keys, data->oauth_key, issuer,
-                           &SystemClock::instance(), oauth_observer(log, metrics));
+                           &SystemClock::instance(), oauth_observer(log, metrics), std::move(*fetcher));
       !ok)
     return startup_failed(log, "oauth", ok.error());
   AuthorizationServer& oauth = *services->oauth;

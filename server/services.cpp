@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "server/jwks_fetcher.hpp"
+
 namespace tessera::server {
 
 Result<Services> open_services(const ServerConfig& cfg, std::shared_ptr<const DeviceCookies> device_cookies) {
@@ -22,17 +24,26 @@ Result<Services> open_services(const ServerConfig& cfg, std::shared_ptr<const De
 }
 
 Result<void> open_oauth(Services& s, const ServerConfig& cfg, KeySet signing_keys, SecretBytes server_key,
-                        std::string issuer, const Clock* clock, OAuthObserver observer) {
+                        std::string issuer, const Clock* clock, OAuthObserver observer,
+                        std::unique_ptr<KeySetFetcher> key_set_fetcher) {
   auto store = open_oauth_store(cfg.store_uri());
   if (!store) return std::unexpected(std::move(store.error()));
   OAuthOptions options;
   options.issuer = std::move(issuer);
+  options.key_set_fetcher = key_set_fetcher.get();
   auto server = AuthorizationServer::create(**store, s.store->users(), std::move(signing_keys), std::move(server_key),
                                             std::move(options), clock, std::move(observer));
   if (!server) return std::unexpected(std::move(server.error()));
   s.oauth_store = std::move(*store);
+  s.key_set_fetcher = std::move(key_set_fetcher);
   s.oauth = std::make_unique<AuthorizationServer>(std::move(*server));
   return {};
+}
+
+Result<std::unique_ptr<KeySetFetcher>> make_key_set_fetcher(const ServerConfig& cfg) {
+  auto f = JwksFetcher::create(JwksFetcherOptions{.ca_file = cfg.oauth_ca_file});
+  if (!f) return std::unexpected(std::move(f.error()));
+  return std::unique_ptr<KeySetFetcher>(std::move(*f));
 }
 
 }  // namespace tessera::server

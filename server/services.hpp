@@ -13,6 +13,7 @@
 #include "tessera/clock.hpp"
 #include "tessera/device_cookie.hpp"
 #include "tessera/error.hpp"
+#include "tessera/key_set_fetcher.hpp"
 #include "tessera/keys.hpp"
 #include "tessera/oauth_store.hpp"
 #include "tessera/secret.hpp"
@@ -26,6 +27,7 @@ struct Services {
   std::unique_ptr<AuthService> auth;          // over both, with cfg.auth
   // open_oauth() adds these:
   std::unique_ptr<OAuthStore> oauth_store;         // the OAuth records of cfg.store_uri()
+  std::unique_ptr<KeySetFetcher> key_set_fetcher;  // jwks_uri clients' keys (null: refused)
   std::unique_ptr<AuthorizationServer> oauth;      // over oauth_store and store->users()
 };
 
@@ -42,8 +44,14 @@ Result<Services> open_services(const ServerConfig& cfg, std::shared_ptr<const De
 // issuer as the server names itself (ServerConfig::issuer_for), clock (null: the system's) and
 // observer (null: none) must outlive s. Errors: those of open_oauth_store (invalid_argument,
 // store_unavailable) and of AuthorizationServer::create (invalid_argument: a bad issuer, keys
-// missing an algorithm it signs with).
+// missing an algorithm it signs with). key_set_fetcher (moved into s; null: none, as for the
+// CLI) fetches jwks_uri clients' keys for private_key_jwt: make_key_set_fetcher(cfg).
 Result<void> open_oauth(Services& s, const ServerConfig& cfg, KeySet signing_keys, SecretBytes server_key,
-                        std::string issuer, const Clock* clock = nullptr, OAuthObserver observer = nullptr);
+                        std::string issuer, const Clock* clock = nullptr, OAuthObserver observer = nullptr,
+                        std::unique_ptr<KeySetFetcher> key_set_fetcher = nullptr);
+
+// The HTTPS fetcher of `tessera serve` (server/jwks_fetcher.hpp) with cfg.oauth_ca_file;
+// invalid_argument when that file cannot be loaded.
+Result<std::unique_ptr<KeySetFetcher>> make_key_set_fetcher(const ServerConfig& cfg);
 
 }  // namespace tessera::server

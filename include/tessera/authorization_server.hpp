@@ -7,7 +7,8 @@
 //    server key, compared in constant time), or public (no secret, PKCE only). Grants default
 //    to authorization_code + refresh_token; client_credentials only when named and only for
 //    confidential clients. Token endpoint authentication: client_secret_basic,
-//    client_secret_post, none (public clients), private_key_jwt (RFC 7523, clients with a JWKS).
+//    client_secret_post, none (public clients), private_key_jwt (RFC 7523, clients with a JWKS,
+//    inline or at a jwks_uri fetched through OAuthOptions::key_set_fetcher).
 //  - Authorization requests: response_type=code only; PKCE S256 for every client; redirect_uri
 //    matched exactly (a loopback redirect may differ only in port, RFC 8252 §7.3); errors go to
 //    the redirect URI with state and iss (RFC 6749 §4.1.2.1, RFC 9207) but never to an
@@ -37,6 +38,7 @@
 
 #include "tessera/clock.hpp"
 #include "tessera/error.hpp"
+#include "tessera/key_set_fetcher.hpp"
 #include "tessera/keys.hpp"
 #include "tessera/oauth_store.hpp"
 #include "tessera/secret.hpp"
@@ -89,6 +91,10 @@ struct OAuthOptions {
   std::int64_t code_ttl = 60;    // 1..60 seconds
   std::int64_t leeway = 30;      // seconds, for client assertions' exp/nbf/iat
   std::int64_t assertion_max_lifetime = 300;  // a client assertion's exp - iat (or exp - now)
+  // Fetches the JWKS of clients registered with a jwks_uri, so they can use private_key_jwt
+  // (the keys are cached per URL by the rules of src/oauth/remote_key_sets.hpp). Null: such
+  // clients are refused (invalid_client). Not owned: it must outlive the server.
+  KeySetFetcher* key_set_fetcher = nullptr;
 };
 
 // Every name/value pair of a query string or form body, in order, percent-decoded. Repeated

@@ -17,6 +17,14 @@ std::optional<std::string> assertion_issuer_unverified(std::string_view assertio
   return std::string(iss->get_string());
 }
 
+std::string assertion_kid_unverified(std::string_view assertion) {
+  auto u = decode_unverified_for_debugging(assertion, kMaxAssertionBytes);
+  if (!u) return {};
+  const auto* kid = u->header.if_contains("kid");
+  if (!kid || !kid->is_string()) return {};
+  return std::string(kid->get_string());
+}
+
 Result<VerifiedAssertion> verify_client_assertion(std::string_view assertion, std::string_view client_id,
                                                   const KeySet& client_keys, const AssertionPolicy& policy,
                                                   const Clock& clock) {

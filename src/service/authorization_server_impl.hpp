@@ -5,12 +5,13 @@
 //   oauth_client_auth.cpp     client authentication at the token, introspection, revocation endpoints
 //   oauth_token.cpp           the token endpoint (three grants) and token issuance
 //   oauth_inspect.cpp         whether a token is active (introspection, userinfo) and revocation
-// Thread safety: immutable after create() except not_before (atomic); the store and user
-// store are thread-safe.
+// Thread safety: immutable after create() except not_before (atomic) and remote_keys (a
+// thread-safe cache); the store and user store are thread-safe.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@
 #include "oauth/access_token.hpp"
 #include "oauth/client_assertion.hpp"
 #include "oauth/client_secret.hpp"
+#include "oauth/remote_key_sets.hpp"
 #include "oauth/scope.hpp"
 #include "oauth/server_keys.hpp"
 #include "tessera/authorization_server.hpp"
@@ -52,6 +54,9 @@ struct AuthorizationServer::Impl {
   OAuthObserver observer;
   oauth::AccessVerifier verifier;
   std::atomic<std::int64_t> not_before{0};
+  // The jwks_uri clients' keys; null without options.key_set_fetcher (thread-safe itself).
+  std::unique_ptr<oauth::RemoteKeySets> remote_keys =
+      options.key_set_fetcher ? std::make_unique<oauth::RemoteKeySets>(*options.key_set_fetcher, clock) : nullptr;
 
   std::int64_t now() const { return clock.now(); }
   void emit(const OAuthEvent& e) const {

@@ -5,8 +5,9 @@
 //   private_key_jwt      client_assertion_type + client_assertion (client_id optional)
 //   none                 client_id alone: public clients only
 // A confidential client must use its registered family: private_key_jwt when it registered
-// keys, a secret otherwise. A public client never presents a secret. Every failure is
-// invalid_client (the same answer whatever failed; the message says which for the logs).
+// keys (inline, or at a jwks_uri fetched through RemoteKeySets), a secret otherwise. A public
+// client never presents a secret. Every failure is invalid_client (the same answer whatever
+// failed; the message says which for the logs).
 #include "oauth/client_settings.hpp"
 #include "oauth/params.hpp"
 #include "service/authorization_server_impl.hpp"
@@ -51,10 +52,16 @@ Result<LoadedClient> AuthorizationServer::Impl::authenticate_client(const Params
       return std::unexpected(bad_client("client_assertion_type must be jwt-bearer, with client_assertion"));
     if (c.settings.public_client || !uses_keys)
       return std::unexpected(bad_client("client " + client_id + " has no registered keys"));
-    if (c.settings.jwks_json.empty())
-      return std::unexpected(bad_client("client " + client_id + " has only a jwks_uri: fetching remote keys is not supported"));
-    auto client_keys = oauth::client_keys(c.settings);
-    if (!client_keys) return fail(Errc::store_unavailable, "client keys do not parse");
+    Result<KeySet> client_keys = fail(Errc::internal);
+    if (!c.settings.jwks_json.empty()) {
+      client_keys = oauth::client_keys(c.settings);
+      if (!client_keys) return fail(Errc::store_unavailable, "client keys do not parse");
+    } else if (!remote_keys) {
+      return std::unexpected(bad_client("client " + client_id + " has a jwks_uri and this server fetches no remote keys"));
+    } else {
+      client_keys = remote_keys->keys_for(c.settings.jwks_uri, oauth::assertion_kid_unverified(*assertion));
+      if (!client_keys) return std::unexpected(client_keys.error());
+    }
     auto ok = oauth::verify_client_assertion(*assertion, client_id, *client_keys, assertion_policy(), clock);
     if (!ok) return std::unexpected(ok.error());
     auto denied = store.is_denied(ok->jti, now());
