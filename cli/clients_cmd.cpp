@@ -238,7 +238,7 @@ void add_add_command(CLI::App* clients) {
       ->check(CLI::IsMember({"ES256", "EdDSA", "RS256"}));
   auto* jwks = add->add_option("--jwks", o->jwks_file, "JWKS file of its private_key_jwt keys (\"-\": stdin)")
                    ->type_name("FILE");
-  auto* jwks_uri = add->add_option("--jwks-uri", c.jwks_uri, "Where it publishes its private_key_jwt keys (https)")
+  auto* jwks_uri = add->add_option("--jwks-uri", c.jwks_uri, "Where it publishes its private_key_jwt keys (https; tessera serve fetches and caches them, trusting the system CAs and --oauth-ca-file)")
                        ->type_name("URL");
   jwks->excludes(jwks_uri);
   add->add_flag("--json", o->json, R"(Print {"client_id": ..., "client_secret": ...})");
