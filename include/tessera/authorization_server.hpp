@@ -88,13 +88,13 @@ struct OAuthOptions {
   // https://host[:port][/path], or http for a loopback host (localhost, 127.x, [::1]); no
   // query, fragment, userinfo or trailing slash.
   std::string issuer;
-  std::int64_t code_ttl = 60;    // 1..60 seconds
-  std::int64_t leeway = 30;      // seconds, for client assertions' exp/nbf/iat
-  std::int64_t assertion_max_lifetime = 300;  // a client assertion's exp - iat (or exp - now)
   // Fetches the JWKS of clients registered with a jwks_uri, so they can use private_key_jwt
   // (the keys are cached per URL by the rules of src/oauth/remote_key_sets.hpp). Null: such
   // clients are refused (invalid_client). Not owned: it must outlive the server.
   KeySetFetcher* key_set_fetcher = nullptr;
+  std::int64_t code_ttl = 60;    // 1..60 seconds
+  std::int64_t leeway = 30;      // seconds, for client assertions' exp/nbf/iat
+  std::int64_t assertion_max_lifetime = 300;  // a client assertion's exp - iat (or exp - now)
 };
 
 // Every name/value pair of a query string or form body, in order, percent-decoded. Repeated

@@ -5,13 +5,12 @@
 //   oauth_client_auth.cpp     client authentication at the token, introspection, revocation endpoints
 //   oauth_token.cpp           the token endpoint (three grants) and token issuance
 //   oauth_inspect.cpp         whether a token is active (introspection, userinfo) and revocation
-// Thread safety: immutable after create() except not_before (atomic) and remote_keys (a
-// thread-safe cache); the store and user store are thread-safe.
+// Thread safety: immutable after create() except not_before (atomic); the store and user
+// store are thread-safe.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,11 +51,12 @@ struct AuthorizationServer::Impl {
   OAuthOptions options;
   const Clock& clock;
   OAuthObserver observer;
-  oauth::AccessVerifier verifier;
-  std::atomic<std::int64_t> not_before{0};
-  // The jwks_uri clients' keys; null without options.key_set_fetcher (thread-safe itself).
+  // The jwks_uri clients' keys (a thread-safe cache, so not immutable either); null without
+  // options.key_set_fetcher.
   std::unique_ptr<oauth::RemoteKeySets> remote_keys =
       options.key_set_fetcher ? std::make_unique<oauth::RemoteKeySets>(*options.key_set_fetcher, clock) : nullptr;
+  oauth::AccessVerifier verifier;
+  std::atomic<std::int64_t> not_before{0};
 
   std::int64_t now() const { return clock.now(); }
   void emit(const OAuthEvent& e) const {
