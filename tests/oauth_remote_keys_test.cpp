@@ -3,6 +3,10 @@
 // through the AuthorizationServer.
 #include "oauth/remote_key_sets.hpp"
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "oauth_fixture.hpp"
 #include "tessera/jwt.hpp"
 
@@ -228,6 +232,39 @@ TEST_F(OauthRemoteKeys, UrlsAreCachedApart) {
   ASSERT_TRUE(other);
   EXPECT_EQ(fetcher_.calls, 2);
   EXPECT_EQ(fetcher_.last_url, "https://other.example/jwks");
+}
+
+// A fetcher several threads may call: counts the calls, always answers the same set.
+class CountingFetcher final : public KeySetFetcher {
+ public:
+  explicit CountingFetcher(std::string body) : body_(std::move(body)) {}
+  Result<FetchedKeySet> fetch(std::string_view) override {
+    calls.fetch_add(1);
+    return FetchedKeySet{body_, 3600};
+  }
+  std::atomic<int> calls{0};
+
+ private:
+  const std::string body_;
+};
+
+TEST_F(OauthRemoteKeys, ConcurrentLookupsOfOneUrlFetchItOnce) {
+  CountingFetcher f(jwks_of({&a_}));
+  oauth::RemoteKeySets cache(f, clock_);
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        auto keys = cache.keys_for(kUrl, "a");
+        if (keys && keys->find("a")) ok.fetch_add(1);
+        auto other = cache.keys_for("https://other.example/jwks", "a");
+        if (other && other->find("a")) ok.fetch_add(1);
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 8 * 50 * 2);
+  EXPECT_EQ(f.calls.load(), 2);  // one per URL: the others waited for it, then found it fresh
 }
 
 // private_key_jwt for a client registered with a jwks_uri, through the AuthorizationServer.
