@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -83,6 +86,17 @@ inline std::string form(std::initializer_list<std::pair<std::string_view, std::s
 }
 
 inline const DataDir& keys() { return testing::server_test_keys(); }
+
+// The AuthorizationServer's KeySetFetcher: serves `jwks` and records the thread it ran on.
+class RecordingFetcher final : public KeySetFetcher {
+ public:
+  Result<FetchedKeySet> fetch(std::string_view) override {
+    thread = std::this_thread::get_id();
+    return FetchedKeySet{jwks, 3600};
+  }
+  std::string jwks = R"({"keys":[]})";
+  std::atomic<std::thread::id> thread{};
+};
 
 class Fixture : public ::testing::Test {
  protected:
@@ -211,9 +225,11 @@ class Fixture : public ::testing::Test {
   int log_fd_ = ::open(log_path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   Logger log_{LogLevel::debug, log_fd_};
   Metrics metrics_{route_patterns()};
+  RecordingFetcher jwks_fetcher_;
   AuthorizationServer oauth_ =
       AuthorizationServer::create(*oauth_store_, accounts_->users(), keys().signing_keys, keys().oauth_key,
-                                  OAuthOptions{.issuer = std::string(kIssuer)}, &clock_, oauth_observer(log_, metrics_))
+                                  OAuthOptions{.issuer = std::string(kIssuer), .key_set_fetcher = &jwks_fetcher_},
+                                  &clock_, oauth_observer(log_, metrics_))
           .value();
   NewClient app_, third_, svc_;
   ServerConfig cfg_;
