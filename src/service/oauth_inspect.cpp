@@ -91,7 +91,7 @@ Result<std::optional<ActiveToken>> AuthorizationServer::Impl::inspect(std::strin
     }
   }
   if (!caller || caller->id() != out.claims.client_id) {
-    auto client = load_client(out.claims.client_id);
+    auto client = cached_client(out.claims.client_id);
     if (!client) return std::unexpected(client.error());
     if (!*client) return inactive();
   }
@@ -101,12 +101,13 @@ Result<std::optional<ActiveToken>> AuthorizationServer::Impl::inspect(std::strin
 Result<boost::json::object> AuthorizationServer::introspect(const Params& form, const ClientAuth& auth) {
   auto& im = *impl_;
   if (auto ok = oauth::check_no_repeats(form); !ok) return std::unexpected(ok.error());
-  auto caller = im.authenticate_client(form, auth);
-  if (!caller) return std::unexpected(caller.error());
+  auto authenticated = im.authenticate_client(form, auth);
+  if (!authenticated) return std::unexpected(authenticated.error());
+  const auto& caller = *authenticated;
   if (caller->settings.public_client) return fail(Errc::invalid_client, "only confidential clients may introspect");
   const auto token = oauth::param(form, "token");
   if (!token) return fail(Errc::invalid_request, "token missing");
-  auto found = im.inspect(*token, &*caller);
+  auto found = im.inspect(*token, caller.get());
   if (!found) return std::unexpected(found.error());
   bool visible = false;
   if (*found) {
@@ -148,8 +149,9 @@ Result<boost::json::object> AuthorizationServer::introspect(const Params& form, 
 Result<void> AuthorizationServer::revoke(const Params& form, const ClientAuth& auth) {
   auto& im = *impl_;
   if (auto ok = oauth::check_no_repeats(form); !ok) return std::unexpected(ok.error());
-  auto caller = im.authenticate_client(form, auth);
-  if (!caller) return std::unexpected(caller.error());
+  auto authenticated = im.authenticate_client(form, auth);
+  if (!authenticated) return std::unexpected(authenticated.error());
+  const auto& caller = *authenticated;
   const auto token = oauth::param(form, "token");
   if (!token) return fail(Errc::invalid_request, "token missing");
   OAuthEvent ev{OAuthEvent::Kind::revocation, {}, {}, caller->id(), {}, {}, false};
