@@ -1,7 +1,14 @@
 // The SQLite OAuthStore ("sqlite:PATH"): the oauth_* tables (migration 6) in the same file as
-// the session and user stores, on a connection of its own (sqlite::open_database: WAL,
+// the session and user stores, on connections of its own (sqlite::open_database: WAL,
 // synchronous=FULL, busy_timeout 5 s), so it may be opened before or after them. SQL and row
 // readers: sqlite_oauth_sql.hpp.
+//
+//  - One writer connection for every write (and the reads inside a write's transaction), and
+//    kReaders read connections for the plain reads (clients, consents, grants, access tokens,
+//    denials): under WAL a reader never waits for the writer, so a read does not queue behind
+//    a write's fsync. Each read statement is its own read transaction, so it sees every write
+//    committed before it started. A private ":memory:" database has no file to share: then
+//    the reads use the writer connection.
 //
 //  - Single-row writes are one statement each (INSERT ... ON CONFLICT DO NOTHING for the
 //    operations that refuse an existing key, UPSERT for consents and denials).
@@ -10,8 +17,14 @@
 //    create_grant's tombstone check is the primary key (a tombstone is a row).
 //  - GrantRecord::access is JSON text (oauth_access_json.hpp); a row whose text does not parse
 //    is store_unavailable. Every SQLite error is store_unavailable.
-// Thread safety: one connection and its cached prepared statements, used under one mutex.
+// Thread safety: each connection and its cached prepared statements are used under a mutex of
+// their own (the writer's: mu_; each reader's: Reader::mu).
+#include <algorithm>
+#include <atomic>
+#include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 #include <utility>
 
 #include "common/mutex.hpp"
@@ -34,6 +47,25 @@ class SqliteOAuthStore final : public OAuthStore {
  public:
   SqliteOAuthStore(sqlite::Db db, Statements st) : db_(std::move(db)), st_(std::move(st)) {}
 
+  // Opens the read connections (none for a private in-memory database). Before any use.
+  Result<void> open_readers() {
+    std::string path;
+    {
+      MutexLock lock(mu_);
+      if (const char* f = sqlite3_db_filename(db_.get(), "main")) path = f;
+    }
+    if (path.empty()) return {};
+    const unsigned cores = std::max(std::thread::hardware_concurrency(), 1u);
+    for (unsigned i = 0; i < std::min(cores * 2, kMaxReaders); ++i) {
+      auto db = sqlite::open_database(path);
+      if (!db) return std::unexpected(std::move(db.error()));
+      auto st = prepare_all(db->get());
+      if (!st) return std::unexpected(std::move(st.error()));
+      readers_.push_back(std::make_unique<Reader>(std::move(*db), std::move(*st)));
+    }
+    return {};
+  }
+
   Result<bool> put_client(const ClientRecord& c, bool create) override {
     if (auto ok = oauth::check_client_id(c.client_id); !ok) return std::unexpected(std::move(ok.error()));
     MutexLock lock(mu_);
@@ -43,16 +75,18 @@ class SqliteOAuthStore final : public OAuthStore {
   }
 
   Result<std::optional<ClientRecord>> get_client(std::string_view client_id) override {
-    MutexLock lock(mu_);
-    Call q(db_.get(), st_.client_get, "oauth: get_client");
-    q.text(1, client_id);
-    return read_one(q, clients);
+    return read([&](sqlite3* db, Statements& st) {
+      Call q(db, st.client_get, "oauth: get_client");
+      q.text(1, client_id);
+      return read_one(q, clients);
+    });
   }
 
   Result<std::vector<ClientRecord>> list_clients() override {
-    MutexLock lock(mu_);
-    Call q(db_.get(), st_.client_list, "oauth: list_clients");
-    return read_all(q, clients);
+    return read([&](sqlite3* db, Statements& st) {
+      Call q(db, st.client_list, "oauth: list_clients");
+      return read_all(q, clients);
+    });
   }
 
   Result<bool> remove_client(std::string_view client_id) override {
@@ -104,11 +138,12 @@ class SqliteOAuthStore final : public OAuthStore {
   }
 
   Result<std::optional<ConsentRecord>> get_consent(std::string_view user, std::string_view client_id) override {
-    MutexLock lock(mu_);
-    Call q(db_.get(), st_.consent_get, "oauth: get_consent");
-    q.text(1, user).text(2, client_id);
-    return read_one(q, [](const Call& r) {
-      return as_result(ConsentRecord{r.column_text(0), r.column_text(1), r.column_text(2), r.column_int(3)});
+    return read([&](sqlite3* db, Statements& st) {
+      Call q(db, st.consent_get, "oauth: get_consent");
+      q.text(1, user).text(2, client_id);
+      return read_one(q, [](const Call& r) {
+        return as_result(ConsentRecord{r.column_text(0), r.column_text(1), r.column_text(2), r.column_int(3)});
+      });
     });
   }
 
@@ -125,8 +160,7 @@ class SqliteOAuthStore final : public OAuthStore {
   }
 
   Result<std::optional<GrantRecord>> get_grant(std::string_view family_id) override {
-    MutexLock lock(mu_);
-    return read_grant(family_id);
+    return read([&](sqlite3* db, Statements& st) { return read_grant(db, st, family_id); });
   }
 
   Result<RotateResult> rotate_refresh(const RotateRequest& r) override {
@@ -134,7 +168,7 @@ class SqliteOAuthStore final : public OAuthStore {
     MutexLock lock(mu_);
     auto txn = begin();
     if (!txn) return std::unexpected(std::move(txn.error()));
-    auto g = read_grant(r.family_id);
+    auto g = read_grant(db_.get(), st_, r.family_id);
     if (!g) return std::unexpected(std::move(g.error()));
     if (!*g) return RotateResult{};
     const auto outcome = oauth::rotate(**g, r);
@@ -149,7 +183,7 @@ class SqliteOAuthStore final : public OAuthStore {
     MutexLock lock(mu_);
     auto txn = begin();
     if (!txn) return std::unexpected(std::move(txn.error()));
-    auto g = read_grant(family_id);
+    auto g = read_grant(db_.get(), st_, family_id);
     if (!g) return std::unexpected(std::move(g.error()));
     if (!*g || (*g)->revoked) return false;
     oauth::remember(**g, a, now);
@@ -164,7 +198,7 @@ class SqliteOAuthStore final : public OAuthStore {
     MutexLock lock(mu_);
     auto txn = begin();
     if (!txn) return std::unexpected(std::move(txn.error()));
-    auto g = read_grant(family_id);
+    auto g = read_grant(db_.get(), st_, family_id);
     if (!g) return std::unexpected(std::move(g.error()));
     if (!*g) {
       auto n = insert_grant(oauth::tombstone(family_id, now, tombstone_ttl));
@@ -179,10 +213,11 @@ class SqliteOAuthStore final : public OAuthStore {
   }
 
   Result<std::vector<GrantRecord>> list_grants(std::string_view user, std::int64_t now) override {
-    MutexLock lock(mu_);
-    Call q(db_.get(), st_.grant_list, "oauth: list_grants");
-    q.text(1, user).integer(2, now);
-    return read_all(q, grant_of);  // swept families are gone from the index with their rows
+    return read([&](sqlite3* db, Statements& st) {
+      Call q(db, st.grant_list, "oauth: list_grants");
+      q.text(1, user).integer(2, now);
+      return read_all(q, grant_of);  // swept families are gone from the index with their rows
+    });
   }
 
   Result<void> put_access(const AccessRecord& a) override {
@@ -198,10 +233,11 @@ class SqliteOAuthStore final : public OAuthStore {
   }
 
   Result<std::optional<AccessRecord>> get_access(std::string_view token_hash) override {
-    MutexLock lock(mu_);
-    Call q(db_.get(), st_.access_get, "oauth: get_access");
-    q.text(1, token_hash);
-    return read_one(q, accesses);
+    return read([&](sqlite3* db, Statements& st) {
+      Call q(db, st.access_get, "oauth: get_access");
+      q.text(1, token_hash);
+      return read_one(q, accesses);
+    });
   }
 
   Result<bool> revoke_access(std::string_view token_hash) override {
@@ -220,12 +256,13 @@ class SqliteOAuthStore final : public OAuthStore {
   }
 
   Result<bool> is_denied(std::string_view jti, std::int64_t now) override {
-    MutexLock lock(mu_);
-    Call q(db_.get(), st_.denied, "oauth: is_denied");
-    q.text(1, jti);
-    auto e = read_one(q, [](const Call& r) { return as_result(r.column_int(0)); });
-    if (!e) return std::unexpected(std::move(e.error()));
-    return e->has_value() && oauth::denial_holds(**e, now);
+    return read([&](sqlite3* db, Statements& st) -> Result<bool> {
+      Call q(db, st.denied, "oauth: is_denied");
+      q.text(1, jti);
+      auto e = read_one(q, [](const Call& r) { return as_result(r.column_int(0)); });
+      if (!e) return std::unexpected(std::move(e.error()));
+      return e->has_value() && oauth::denial_holds(**e, now);
+    });
   }
 
   // One batch per statement under the mutex, released between batches.
@@ -284,10 +321,23 @@ class SqliteOAuthStore final : public OAuthStore {
     return *n > 0;
   }
 
-  Result<std::optional<GrantRecord>> read_grant(std::string_view family_id) REQUIRES(mu_) {
-    Call q(db_.get(), st_.grant_get, "oauth: get_grant");
+  static Result<std::optional<GrantRecord>> read_grant(sqlite3* db, Statements& st, std::string_view family_id) {
+    Call q(db, st.grant_get, "oauth: get_grant");
     q.text(1, family_id);
     return read_one(q, grant_of);
+  }
+
+  // f(sqlite3*, Statements&) on a read connection (round robin: reads take microseconds, so a
+  // busy one is rarely met), or on the writer's when there are none.
+  template <class F>
+  auto read(F&& f) -> decltype(f(std::declval<sqlite3*>(), std::declval<Statements&>())) {
+    if (readers_.empty()) {
+      MutexLock lock(mu_);
+      return f(db_.get(), st_);
+    }
+    Reader& r = *readers_[next_reader_.fetch_add(1, std::memory_order_relaxed) % readers_.size()];
+    MutexLock lock(r.mu);
+    return f(r.db.get(), r.st);
   }
 
   Result<bool> insert_grant(const GrantRecord& g) REQUIRES(mu_) {
@@ -310,7 +360,18 @@ class SqliteOAuthStore final : public OAuthStore {
     return {};
   }
 
-  // Serialises every use of the connection (see sqlite_store.cpp).
+  static constexpr unsigned kMaxReaders = 8;
+
+  struct Reader {
+    Reader(sqlite::Db d, Statements s) : db(std::move(d)), st(std::move(s)) {}
+    Mutex mu;
+    sqlite::Db db GUARDED_BY(mu);  // before st: statements are finalised first
+    Statements st GUARDED_BY(mu);
+  };
+  std::vector<std::unique_ptr<Reader>> readers_;  // set by open_readers, then only read
+  std::atomic<std::size_t> next_reader_{0};
+
+  // Serialises every use of the writer connection (see sqlite_store.cpp).
   Mutex mu_;
   sqlite::Db db_ GUARDED_BY(mu_);  // declared before st_ so statements are finalised first
   Statements st_ GUARDED_BY(mu_);
@@ -322,6 +383,7 @@ class SqliteOAuthStore final : public OAuthStore {
 Result<std::unique_ptr<OAuthStore>> make_sqlite_oauth_store(const std::string& path) {
   auto s = sqlite::open_store<SqliteOAuthStore>(path, sqlite_oauth::prepare_all);
   if (!s) return std::unexpected(std::move(s.error()));
+  if (auto r = (*s)->open_readers(); !r) return std::unexpected(std::move(r.error()));
   return std::unique_ptr<OAuthStore>(std::move(*s));
 }
 
