@@ -4,12 +4,8 @@
 // readers: sqlite_oauth_sql.hpp.
 //
 //  - One writer connection for every write (and the reads inside a write's transaction), and
-//    kReaders read connections for the plain reads (clients, consents, grants, access tokens,
-//    denials): under WAL a reader never waits for the writer, so a read does not queue behind
-//    a write's fsync. Each read statement is its own read transaction, so it sees every write
-//    committed before it started. A private ":memory:" database has no file to share: then
-//    the reads use the writer connection.
-//
+//    read connections (sqlite_readers.hpp) for the plain reads (clients, consents, grants,
+//    access tokens, denials), so a read does not queue behind a write's fsync.
 //  - Single-row writes are one statement each (INSERT ... ON CONFLICT DO NOTHING for the
 //    operations that refuse an existing key, UPSERT for consents and denials).
 //  - take_code, rotate_refresh, remember_access and revoke_grant read and write one row in a
@@ -18,19 +14,15 @@
 //  - GrantRecord::access is JSON text (oauth_access_json.hpp); a row whose text does not parse
 //    is store_unavailable. Every SQLite error is store_unavailable.
 // Thread safety: each connection and its cached prepared statements are used under a mutex of
-// their own (the writer's: mu_; each reader's: Reader::mu).
-#include <algorithm>
-#include <atomic>
-#include <memory>
+// their own (the writer's: mu_; the readers': sqlite_readers.hpp).
 #include <string>
-#include <thread>
-#include <vector>
 #include <utility>
 
 #include "common/mutex.hpp"
 #include "store/oauth_rules.hpp"
 #include "store/oauth_stores.hpp"
 #include "store/sqlite_oauth_sql.hpp"
+#include "store/sqlite_readers.hpp"
 
 namespace tessera::store {
 namespace {
@@ -54,16 +46,7 @@ class SqliteOAuthStore final : public OAuthStore {
       MutexLock lock(mu_);
       if (const char* f = sqlite3_db_filename(db_.get(), "main")) path = f;
     }
-    if (path.empty()) return {};
-    const unsigned cores = std::max(std::thread::hardware_concurrency(), 1u);
-    for (unsigned i = 0; i < std::min(cores * 2, kMaxReaders); ++i) {
-      auto db = sqlite::open_database(path);
-      if (!db) return std::unexpected(std::move(db.error()));
-      auto st = prepare_all(db->get());
-      if (!st) return std::unexpected(std::move(st.error()));
-      readers_.push_back(std::make_unique<Reader>(std::move(*db), std::move(*st)));
-    }
-    return {};
+    return readers_.open(path, prepare_all);
   }
 
   Result<bool> put_client(const ClientRecord& c, bool create) override {
@@ -327,17 +310,14 @@ class SqliteOAuthStore final : public OAuthStore {
     return read_one(q, grant_of);
   }
 
-  // f(sqlite3*, Statements&) on a read connection (round robin: reads take microseconds, so a
-  // busy one is rarely met), or on the writer's when there are none.
+  // f(sqlite3*, Statements&) on a read connection, or on the writer's when there are none.
   template <class F>
   auto read(F&& f) -> decltype(f(std::declval<sqlite3*>(), std::declval<Statements&>())) {
     if (readers_.empty()) {
       MutexLock lock(mu_);
       return f(db_.get(), st_);
     }
-    Reader& r = *readers_[next_reader_.fetch_add(1, std::memory_order_relaxed) % readers_.size()];
-    MutexLock lock(r.mu);
-    return f(r.db.get(), r.st);
+    return readers_.with(std::forward<F>(f));
   }
 
   Result<bool> insert_grant(const GrantRecord& g) REQUIRES(mu_) {
@@ -360,16 +340,7 @@ class SqliteOAuthStore final : public OAuthStore {
     return {};
   }
 
-  static constexpr unsigned kMaxReaders = 8;
-
-  struct Reader {
-    Reader(sqlite::Db d, Statements s) : db(std::move(d)), st(std::move(s)) {}
-    Mutex mu;
-    sqlite::Db db GUARDED_BY(mu);  // before st: statements are finalised first
-    Statements st GUARDED_BY(mu);
-  };
-  std::vector<std::unique_ptr<Reader>> readers_;  // set by open_readers, then only read
-  std::atomic<std::size_t> next_reader_{0};
+  sqlite::Readers<Statements> readers_;
 
   // Serialises every use of the writer connection (see sqlite_store.cpp).
   Mutex mu_;
