@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # OAuth benchmark (separate from the tests, bounded): the token endpoint and introspection of
-# `tessera serve` on SQLite and on Redis against npm oidc-provider configured for the same work
+# `tessera serve` on SQLite and on Redis (the durable rows) and on SQLite in tmpfs (no
+# durability: the like-for-like row) against npm oidc-provider configured for the same work
 # (bench/oauth/oidc_provider_server.mjs: Map adapter, ES256 JWT access tokens, rotation on),
 # all on this machine in one run. Three workloads per server, each a wrk run:
 #   client_credentials  POST token, client_secret_basic, a new ES256 JWT access token each time
@@ -21,13 +22,14 @@
 #   --connections  wrk connections for every run (default 32; wrk uses 2 threads)
 #   --families     refresh families, each refreshed in turn (default 1000; at least connections + 4:
 #                  with that minimum each family is refreshed hundreds of times a second)
-#   --only         comma-separated subset of: sqlite,redis,oidc-provider (default: all three;
-#                  redis is skipped with a message when redis-server is not installed)
+#   --only         comma-separated subset of: sqlite,sqlite-tmpfs,redis,oidc-provider (default:
+#                  all four; redis is skipped with a message when redis-server is not installed;
+#                  sqlite-tmpfs keeps its data directory in /dev/shm, where fsync writes nothing)
 #   --results      where the outputs go (default bench/oauth/results/<timestamp>)
 # env: TESSERA_BIN  the tessera binary (default build/tessera, built with cmake if unset)
 #
-# Default run: 10 wrk runs of --duration seconds plus about 30 s of setup (server starts and
-# the families' code flows): about 2.5 minutes; with --duration 3, about a minute.
+# Default run: 14 wrk runs of --duration seconds plus about 40 s of setup (server starts and
+# the families' code flows): about 3 minutes; with --duration 3, about 1.5 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -35,10 +37,10 @@ source "$root/scripts/bench_load_lib.sh"
 die() { echo "bench_oauth: $*" >&2; exit 1; }
 log() { echo "bench_oauth: $*" >&2; }
 
-usage_error() { echo "bench_oauth: $*" >&2; sed -n '18,27p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage_error() { echo "bench_oauth: $*" >&2; sed -n '19,29p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 DUR=10
 CONN=32
-ONLY="sqlite,redis,oidc-provider"
+ONLY="sqlite,sqlite-tmpfs,redis,oidc-provider"
 FAMILIES=1000
 RESULTS=""
 while [ $# -gt 0 ]; do
@@ -50,7 +52,7 @@ while [ $# -gt 0 ]; do
         --results) RESULTS=$2 ;;
       esac
       shift 2 ;;
-    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) usage_error "unknown argument $1" ;;
   esac
 done
@@ -59,7 +61,7 @@ done
 IFS=, read -r -a only_list <<<"$ONLY"
 [ "${#only_list[@]}" -gt 0 ] || usage_error "--only needs at least one target"
 for t in "${only_list[@]}"; do
-  case "$t" in sqlite|redis|oidc-provider) ;; *) usage_error "--only: unknown target '$t'" ;; esac
+  case "$t" in sqlite|sqlite-tmpfs|redis|oidc-provider) ;; *) usage_error "--only: unknown target '$t'" ;; esac
 done
 want() { [[ ",$ONLY," == *",$1,"* ]]; }
 THREADS=2  # wrk threads (run_wrk's -t2)
@@ -84,13 +86,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 if want redis && ! { command -v redis-server && command -v redis-cli; } >/dev/null; then
   log "redis-server or redis-cli is not installed: skipping tessera on Redis (apt-get install redis-server redis-tools)"
-  ONLY=${ONLY//redis/}
+  ONLY=$(sed 's/\(^\|,\)redis\(,\|$\)/\1\2/' <<<"$ONLY")
 fi
 if ! (cd interop && npm ls --offline oidc-provider jose >/dev/null 2>&1); then
   log "npm ci in interop (oidc-provider, jose)"
   (cd interop && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
-if want sqlite || want redis; then
+if want sqlite || want sqlite-tmpfs || want redis; then
   if [ -n "${TESSERA_BIN:-}" ]; then
     [ -x "$TESSERA_BIN" ] || die "TESSERA_BIN=$TESSERA_BIN is not executable"
   else
@@ -137,6 +139,12 @@ bad=0
 
 want oidc-provider && run_oidc_provider
 want sqlite && run_tessera tessera-sqlite sqlite
+if want sqlite-tmpfs; then
+  [ -d /dev/shm ] && [ -w /dev/shm ] || die "sqlite-tmpfs needs a writable /dev/shm"
+  shm=$(mktemp -d -p /dev/shm bench-oauth.XXXXXX)
+  run_tessera tessera-sqlite-tmpfs sqlite "$shm"
+  rm -rf "$shm"
+fi
 if want redis; then
   redis_port=$(free_port)
   start_redis "$redis_port"

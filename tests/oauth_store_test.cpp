@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -139,6 +140,44 @@ TEST(SqliteOauthStore, TwoConnectionsRaceAtomically) {
     ASSERT_TRUE(after && *after);
     EXPECT_TRUE((*after)->revoked);
   }
+}
+
+// Reads have connections of their own: while a write of the store waits for the file's write
+// lock (held here by another connection, as a write's fsync would hold the writer), reads of
+// the same store still answer, and see what was committed before them.
+TEST(SqliteOauthStore, ReadsDoNotQueueBehindAWrite) {
+  const auto path = fresh_db("readers");
+  auto s = must(store::make_sqlite_oauth_store(path), "sqlite");
+  ASSERT_TRUE(s);
+  test::OAuthRecords h;
+  auto g = h.grant(OAuthStoreConformanceTest::unique("user"));
+  ASSERT_TRUE(s->create_grant(g).value_or(false));
+  ASSERT_TRUE(s->put_client(h.client("reader-client"), true).value_or(false));
+
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(path.c_str(), &other, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  std::atomic<bool> write_done{false};
+  std::thread writer([&] {
+    // Blocks in busy_timeout, holding the store's writer, until `other` commits.
+    EXPECT_TRUE(s->deny_jti("jti-during-lock", h.base() + 60).has_value());
+    write_done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // lets the write start waiting
+  auto got = s->get_grant(g.family_id);
+  auto client = s->get_client("reader-client");
+  auto denied = s->is_denied("jti-during-lock", h.base());
+  const bool answered_during_write = !write_done.load();
+  EXPECT_EQ(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  writer.join();
+  sqlite3_close_v2(other);
+  EXPECT_TRUE(answered_during_write);
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->family_id, g.family_id);
+  ASSERT_TRUE(client && *client);
+  ASSERT_TRUE(denied.has_value());
+  EXPECT_FALSE(*denied);  // not committed when it was read
+  EXPECT_TRUE(s->is_denied("jti-during-lock", h.base()).value_or(false));  // committed now: seen
 }
 
 // A file the previous build left (schema 5: sessions, users, epoch): the OAuth store upgrades

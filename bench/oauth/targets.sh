@@ -115,10 +115,10 @@ add_client() {
   printf '%s' "$out" | python3 -c 'import json, sys; j = json.load(sys.stdin); print(j["client_id"], j.get("client_secret") or "-")'
 }
 
-# run_tessera NAME STORE
+# run_tessera NAME STORE [PARENT]: the data directory is PARENT/NAME (default: in $work).
 run_tessera() {
-  local name=$1 store=$2 port pid url password fam opaque jwt app svc svc_secret svco svco_secret rs rs_secret
-  tessera_store_args=(--data "$work/$name" --store "$store")
+  local name=$1 store=$2 parent=${3:-$work} port pid url password fam opaque jwt app svc svc_secret svco svco_secret rs rs_secret
+  tessera_store_args=(--data "$parent/$name" --store "$store")
   password="bench-oauth-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
   printf '%s\n' "$password" | "$TESSERA_BIN" users add benchuser --password-stdin "${tessera_store_args[@]}" \
     >"$work/$name-useradd.log" 2>&1 || { cat "$work/$name-useradd.log" >&2; die "$name: tessera users add failed"; }

@@ -95,6 +95,11 @@ struct OAuthOptions {
   std::int64_t code_ttl = 60;    // 1..60 seconds
   std::int64_t leeway = 30;      // seconds, for client assertions' exp/nbf/iat
   std::int64_t assertion_max_lifetime = 300;  // a client assertion's exp - iat (or exp - now)
+  // 0..60 seconds: how long a client record read from the store is used before it is read
+  // again (the token, introspection and revocation endpoints). A client removed, or its secret
+  // rotated, by another process (the CLI, another instance) still authenticates for at most
+  // this long; changes made through this AuthorizationServer apply at once. 0: no caching.
+  std::int64_t client_cache_ttl = 1;
 };
 
 // Every name/value pair of a query string or form body, in order, percent-decoded. Repeated

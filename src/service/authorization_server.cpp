@@ -50,6 +50,8 @@ Result<AuthorizationServer> AuthorizationServer::create(OAuthStore& store, UserS
   if (options.leeway < 0 || options.leeway > 300) return fail(Errc::invalid_argument, "leeway: 0..300 seconds");
   if (options.assertion_max_lifetime < 1 || options.assertion_max_lifetime > 3600)
     return fail(Errc::invalid_argument, "assertion_max_lifetime: 1..3600 seconds");
+  if (options.client_cache_ttl < 0 || options.client_cache_ttl > 60)
+    return fail(Errc::invalid_argument, "client_cache_ttl: 0..60 seconds");
   auto keys = oauth::ServerKeys::create(signing_keys);
   if (!keys) return std::unexpected(keys.error());
   auto hasher = oauth::SecretHasher::create(server_key);
@@ -128,6 +130,7 @@ Result<Client> AuthorizationServer::client(std::string_view client_id) {
 
 Result<void> AuthorizationServer::remove_client(std::string_view client_id) {
   auto removed = impl_->store.remove_client(client_id);
+  impl_->client_cache.erase(client_id);
   if (!removed) return std::unexpected(removed.error());
   if (!*removed) return fail(Errc::invalid_client, "no such client");
   return {};
@@ -144,6 +147,7 @@ Result<SecretBytes> AuthorizationServer::rotate_secret(std::string_view client_i
   rec.secret_hash = impl_->hasher.hash(rec.client_id, {reinterpret_cast<const char*>(s.data()), s.size()});
   rec.updated_at = impl_->now();
   auto put = impl_->store.put_client(rec, false);
+  impl_->client_cache.erase(client_id);
   if (!put) return std::unexpected(put.error());
   if (!*put) return fail(Errc::invalid_client, "no such client");
   return secret;
@@ -192,6 +196,17 @@ Result<std::optional<LoadedClient>> AuthorizationServer::Impl::load_client(std::
   auto s = oauth::decode_settings((*rec)->settings_json, (*rec)->name);
   if (!s) return std::unexpected(s.error());
   return std::optional<LoadedClient>(LoadedClient{std::move(**rec), std::move(*s)});
+}
+
+Result<std::shared_ptr<const LoadedClient>> AuthorizationServer::Impl::cached_client(std::string_view client_id) {
+  const auto t = now();  // before the read: an entry is never older than the TTL says
+  if (auto hit = client_cache.get(client_id, t)) return hit;
+  auto c = load_client(client_id);
+  if (!c) return std::unexpected(c.error());
+  if (!*c) return std::shared_ptr<const LoadedClient>();
+  auto shared = std::make_shared<const LoadedClient>(std::move(**c));
+  client_cache.put(shared, t);
+  return shared;
 }
 
 Result<void> AuthorizationServer::Impl::check_user(std::string_view user, std::uint64_t generation) {

@@ -5,11 +5,13 @@
 //   oauth_client_auth.cpp     client authentication at the token, introspection, revocation endpoints
 //   oauth_token.cpp           the token endpoint (three grants) and token issuance
 //   oauth_inspect.cpp         whether a token is active (introspection, userinfo) and revocation
-// Thread safety: immutable after create() except not_before (atomic); the store and user
-// store are thread-safe.
+//   client_cache.cpp          the client records the endpoints reuse for a bounded time
+// Thread safety: immutable after create() except not_before (atomic) and the client cache
+// (thread-safe); the store and user store are thread-safe.
 #pragma once
 
 #include <atomic>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,6 +23,7 @@
 #include "oauth/remote_key_sets.hpp"
 #include "oauth/scope.hpp"
 #include "oauth/server_keys.hpp"
+#include "service/client_cache.hpp"
 #include "tessera/authorization_server.hpp"
 
 namespace tessera {
@@ -42,7 +45,7 @@ struct AuthorizationServer::Impl {
   Impl(OAuthStore& s, UserStore& u, oauth::ServerKeys k, oauth::SecretHasher h, OAuthOptions o, const Clock& c,
        OAuthObserver obs, oauth::AccessVerifier v)
       : store(s), users(u), keys(std::move(k)), hasher(std::move(h)), options(std::move(o)), clock(c),
-        observer(std::move(obs)), verifier(std::move(v)) {}
+        observer(std::move(obs)), verifier(std::move(v)), client_cache(options.client_cache_ttl) {}
 
   OAuthStore& store;
   UserStore& users;
@@ -57,6 +60,7 @@ struct AuthorizationServer::Impl {
       options.key_set_fetcher ? std::make_unique<oauth::RemoteKeySets>(*options.key_set_fetcher, clock) : nullptr;
   oauth::AccessVerifier verifier;
   std::atomic<std::int64_t> not_before{0};
+  ClientCache client_cache;
 
   std::int64_t now() const { return clock.now(); }
   void emit(const OAuthEvent& e) const {
@@ -64,10 +68,12 @@ struct AuthorizationServer::Impl {
   }
   oauth::AssertionPolicy assertion_policy() const;
 
-  // nullopt when absent; store_unavailable when the record does not parse.
+  // nullopt when absent; store_unavailable when the record does not parse. Always reads the store.
   Result<std::optional<LoadedClient>> load_client(std::string_view client_id);
+  // The same through client_cache (at most options.client_cache_ttl seconds old); null when absent.
+  Result<std::shared_ptr<const LoadedClient>> cached_client(std::string_view client_id);
   // The client a token/introspection/revocation request authenticates as (oauth_client_auth.cpp).
-  Result<LoadedClient> authenticate_client(const Params& form, const ClientAuth& auth);
+  Result<std::shared_ptr<const LoadedClient>> authenticate_client(const Params& form, const ClientAuth& auth);
   // invalid_grant unless the user exists, is enabled and is at `generation`.
   Result<void> check_user(std::string_view user, std::uint64_t generation);
   // Revokes the family and denies the jtis it remembers (those in `known` too).

@@ -18,7 +18,7 @@ namespace {
 Error bad_client(std::string why) { return Error(Errc::invalid_client, std::move(why)); }
 }  // namespace
 
-Result<LoadedClient> AuthorizationServer::Impl::authenticate_client(const Params& form, const ClientAuth& auth) {
+Result<std::shared_ptr<const LoadedClient>> AuthorizationServer::Impl::authenticate_client(const Params& form, const ClientAuth& auth) {
   if (auth.malformed_basic) return std::unexpected(bad_client("malformed Basic credentials"));
   const auto form_id = oauth::param(form, "client_id");
   const auto form_secret = oauth::param(form, "client_secret");
@@ -41,10 +41,10 @@ Result<LoadedClient> AuthorizationServer::Impl::authenticate_client(const Params
   } else {
     return std::unexpected(bad_client("no client authentication"));
   }
-  auto loaded = load_client(client_id);
+  auto loaded = cached_client(client_id);
   if (!loaded) return std::unexpected(loaded.error());
   if (!*loaded) return std::unexpected(bad_client("unknown client " + client_id));
-  LoadedClient& c = **loaded;
+  const LoadedClient& c = **loaded;
   const bool uses_keys = !c.settings.jwks_json.empty() || !c.settings.jwks_uri.empty();
 
   if (assertion || assertion_type) {  // private_key_jwt
@@ -68,7 +68,7 @@ Result<LoadedClient> AuthorizationServer::Impl::authenticate_client(const Params
     if (!denied) return std::unexpected(denied.error());
     if (*denied) return std::unexpected(bad_client("client assertion jti used before"));
     if (auto d = store.deny_jti(ok->jti, ok->expires_at); !d) return std::unexpected(d.error());
-    return std::move(c);
+    return std::move(*loaded);
   }
 
   std::optional<std::string_view> secret;
@@ -76,13 +76,13 @@ Result<LoadedClient> AuthorizationServer::Impl::authenticate_client(const Params
   else if (form_secret) secret = *form_secret;
   if (c.settings.public_client) {
     if (secret || auth.basic) return std::unexpected(bad_client("a public client must not present a secret"));
-    return std::move(c);
+    return std::move(*loaded);
   }
   if (uses_keys) return std::unexpected(bad_client("client " + client_id + " must authenticate with private_key_jwt"));
   if (!secret) return std::unexpected(bad_client("client " + client_id + " is confidential: secret required"));
   if (!hasher.verify(client_id, *secret, c.record.secret_hash))
     return std::unexpected(bad_client("wrong secret for client " + client_id));
-  return std::move(c);
+  return std::move(*loaded);
 }
 
 }  // namespace tessera

@@ -3,7 +3,9 @@
 //
 // A token is active only if: it is ours and well formed (JWT / PASETO: signature with one of
 // our keys, typ at+jwt, iss, exp; opaque: a stored record; refresh: its family's current
-// hash), not expired, its jti not denied, issued at or after not_before, its grant (sid /
+// hash), not expired, its jti not denied (JWT / PASETO: the denylist is how a stateless token
+// is revoked; an opaque token is revoked in its record, and nothing ever denies its jti, so
+// its denylist entry is not looked up), issued at or after not_before, its grant (sid /
 // family) present and not revoked, the user present, enabled and at the grant's generation,
 // and its client still registered.
 #include <algorithm>
@@ -29,7 +31,8 @@ Result<std::optional<ActiveToken>> AuthorizationServer::Impl::inspect(std::strin
   if (token.empty() || token.size() > 16 * 1024) return inactive();
   ActiveToken out;
   std::string family;
-  if (oauth::AccessVerifier::looks_self_contained(token)) {
+  const bool self_contained = oauth::AccessVerifier::looks_self_contained(token);
+  if (self_contained) {
     auto claims = verifier.verify(token);
     if (!claims) return inactive();
     out.claims = std::move(*claims);
@@ -72,7 +75,7 @@ Result<std::optional<ActiveToken>> AuthorizationServer::Impl::inspect(std::strin
   }
   if (!out.refresh) {
     if (out.claims.issued_at < not_before.load()) return inactive();
-    if (!out.claims.jti.empty()) {
+    if (self_contained && !out.claims.jti.empty()) {
       auto denied = store.is_denied(out.claims.jti, t);
       if (!denied) return std::unexpected(denied.error());
       if (*denied) return inactive();
@@ -91,7 +94,7 @@ Result<std::optional<ActiveToken>> AuthorizationServer::Impl::inspect(std::strin
     }
   }
   if (!caller || caller->id() != out.claims.client_id) {
-    auto client = load_client(out.claims.client_id);
+    auto client = cached_client(out.claims.client_id);
     if (!client) return std::unexpected(client.error());
     if (!*client) return inactive();
   }
@@ -101,12 +104,13 @@ Result<std::optional<ActiveToken>> AuthorizationServer::Impl::inspect(std::strin
 Result<boost::json::object> AuthorizationServer::introspect(const Params& form, const ClientAuth& auth) {
   auto& im = *impl_;
   if (auto ok = oauth::check_no_repeats(form); !ok) return std::unexpected(ok.error());
-  auto caller = im.authenticate_client(form, auth);
-  if (!caller) return std::unexpected(caller.error());
+  auto authenticated = im.authenticate_client(form, auth);
+  if (!authenticated) return std::unexpected(authenticated.error());
+  const auto& caller = *authenticated;
   if (caller->settings.public_client) return fail(Errc::invalid_client, "only confidential clients may introspect");
   const auto token = oauth::param(form, "token");
   if (!token) return fail(Errc::invalid_request, "token missing");
-  auto found = im.inspect(*token, &*caller);
+  auto found = im.inspect(*token, caller.get());
   if (!found) return std::unexpected(found.error());
   bool visible = false;
   if (*found) {
@@ -148,8 +152,9 @@ Result<boost::json::object> AuthorizationServer::introspect(const Params& form, 
 Result<void> AuthorizationServer::revoke(const Params& form, const ClientAuth& auth) {
   auto& im = *impl_;
   if (auto ok = oauth::check_no_repeats(form); !ok) return std::unexpected(ok.error());
-  auto caller = im.authenticate_client(form, auth);
-  if (!caller) return std::unexpected(caller.error());
+  auto authenticated = im.authenticate_client(form, auth);
+  if (!authenticated) return std::unexpected(authenticated.error());
+  const auto& caller = *authenticated;
   const auto token = oauth::param(form, "token");
   if (!token) return fail(Errc::invalid_request, "token missing");
   OAuthEvent ev{OAuthEvent::Kind::revocation, {}, {}, caller->id(), {}, {}, false};

@@ -61,11 +61,12 @@ Result<boost::json::object> AuthorizationServer::token(const Params& form, const
   if (!known) return fail(Errc::unsupported_grant_type, "unsupported grant_type");
   auto client = impl_->authenticate_client(form, auth);
   if (!client) return std::unexpected(client.error());
-  if (!oauth::has_grant(client->settings, *grant_type))
+  const LoadedClient& c = **client;
+  if (!oauth::has_grant(c.settings, *grant_type))
     return fail(Errc::unauthorized_client, "the client may not use " + std::string(*grant_type));
-  if (*grant_type == "authorization_code") return impl_->code_grant(form, *client, info);
-  if (*grant_type == "refresh_token") return impl_->refresh_grant(form, *client);
-  return impl_->client_credentials_grant(form, *client);
+  if (*grant_type == "authorization_code") return impl_->code_grant(form, c, info);
+  if (*grant_type == "refresh_token") return impl_->refresh_grant(form, c);
+  return impl_->client_credentials_grant(form, c);
 }
 
 namespace {

@@ -1,8 +1,11 @@
 // The SQLite OAuthStore ("sqlite:PATH"): the oauth_* tables (migration 6) in the same file as
-// the session and user stores, on a connection of its own (sqlite::open_database: WAL,
+// the session and user stores, on connections of its own (sqlite::open_database: WAL,
 // synchronous=FULL, busy_timeout 5 s), so it may be opened before or after them. SQL and row
 // readers: sqlite_oauth_sql.hpp.
 //
+//  - One writer connection for every write (and the reads inside a write's transaction), and
+//    read connections (sqlite_readers.hpp) for the plain reads (clients, consents, grants,
+//    access tokens, denials), so a read does not queue behind a write's fsync.
 //  - Single-row writes are one statement each (INSERT ... ON CONFLICT DO NOTHING for the
 //    operations that refuse an existing key, UPSERT for consents and denials).
 //  - take_code, rotate_refresh, remember_access and revoke_grant read and write one row in a
@@ -10,7 +13,8 @@
 //    create_grant's tombstone check is the primary key (a tombstone is a row).
 //  - GrantRecord::access is JSON text (oauth_access_json.hpp); a row whose text does not parse
 //    is store_unavailable. Every SQLite error is store_unavailable.
-// Thread safety: one connection and its cached prepared statements, used under one mutex.
+// Thread safety: each connection and its cached prepared statements are used under a mutex of
+// their own (the writer's: mu_; the readers': sqlite_readers.hpp).
 #include <string>
 #include <utility>
 
@@ -18,6 +22,7 @@
 #include "store/oauth_rules.hpp"
 #include "store/oauth_stores.hpp"
 #include "store/sqlite_oauth_sql.hpp"
+#include "store/sqlite_readers.hpp"
 
 namespace tessera::store {
 namespace {
@@ -34,6 +39,16 @@ class SqliteOAuthStore final : public OAuthStore {
  public:
   SqliteOAuthStore(sqlite::Db db, Statements st) : db_(std::move(db)), st_(std::move(st)) {}
 
+  // Opens the read connections (none for a private in-memory database). Before any use.
+  Result<void> open_readers() {
+    std::string path;
+    {
+      MutexLock lock(mu_);
+      if (const char* f = sqlite3_db_filename(db_.get(), "main")) path = f;
+    }
+    return readers_.open(path, prepare_all);
+  }
+
   Result<bool> put_client(const ClientRecord& c, bool create) override {
     if (auto ok = oauth::check_client_id(c.client_id); !ok) return std::unexpected(std::move(ok.error()));
     MutexLock lock(mu_);
@@ -43,16 +58,18 @@ class SqliteOAuthStore final : public OAuthStore {
   }
 
   Result<std::optional<ClientRecord>> get_client(std::string_view client_id) override {
-    MutexLock lock(mu_);
-    Call q(db_.get(), st_.client_get, "oauth: get_client");
-    q.text(1, client_id);
-    return read_one(q, clients);
+    return read([&](sqlite3* db, Statements& st) {
+      Call q(db, st.client_get, "oauth: get_client");
+      q.text(1, client_id);
+      return read_one(q, clients);
+    });
   }
 
   Result<std::vector<ClientRecord>> list_clients() override {
-    MutexLock lock(mu_);
-    Call q(db_.get(), st_.client_list, "oauth: list_clients");
-    return read_all(q, clients);
+    return read([&](sqlite3* db, Statements& st) {
+      Call q(db, st.client_list, "oauth: list_clients");
+      return read_all(q, clients);
+    });
   }
 
   Result<bool> remove_client(std::string_view client_id) override {
@@ -104,11 +121,12 @@ class SqliteOAuthStore final : public OAuthStore {
   }
 
   Result<std::optional<ConsentRecord>> get_consent(std::string_view user, std::string_view client_id) override {
-    MutexLock lock(mu_);
-    Call q(db_.get(), st_.consent_get, "oauth: get_consent");
-    q.text(1, user).text(2, client_id);
-    return read_one(q, [](const Call& r) {
-      return as_result(ConsentRecord{r.column_text(0), r.column_text(1), r.column_text(2), r.column_int(3)});
+    return read([&](sqlite3* db, Statements& st) {
+      Call q(db, st.consent_get, "oauth: get_consent");
+      q.text(1, user).text(2, client_id);
+      return read_one(q, [](const Call& r) {
+        return as_result(ConsentRecord{r.column_text(0), r.column_text(1), r.column_text(2), r.column_int(3)});
+      });
     });
   }
 
@@ -125,8 +143,7 @@ class SqliteOAuthStore final : public OAuthStore {
   }
 
   Result<std::optional<GrantRecord>> get_grant(std::string_view family_id) override {
-    MutexLock lock(mu_);
-    return read_grant(family_id);
+    return read([&](sqlite3* db, Statements& st) { return read_grant(db, st, family_id); });
   }
 
   Result<RotateResult> rotate_refresh(const RotateRequest& r) override {
@@ -134,7 +151,7 @@ class SqliteOAuthStore final : public OAuthStore {
     MutexLock lock(mu_);
     auto txn = begin();
     if (!txn) return std::unexpected(std::move(txn.error()));
-    auto g = read_grant(r.family_id);
+    auto g = read_grant(db_.get(), st_, r.family_id);
     if (!g) return std::unexpected(std::move(g.error()));
     if (!*g) return RotateResult{};
     const auto outcome = oauth::rotate(**g, r);
@@ -149,7 +166,7 @@ class SqliteOAuthStore final : public OAuthStore {
     MutexLock lock(mu_);
     auto txn = begin();
     if (!txn) return std::unexpected(std::move(txn.error()));
-    auto g = read_grant(family_id);
+    auto g = read_grant(db_.get(), st_, family_id);
     if (!g) return std::unexpected(std::move(g.error()));
     if (!*g || (*g)->revoked) return false;
     oauth::remember(**g, a, now);
@@ -164,7 +181,7 @@ class SqliteOAuthStore final : public OAuthStore {
     MutexLock lock(mu_);
     auto txn = begin();
     if (!txn) return std::unexpected(std::move(txn.error()));
-    auto g = read_grant(family_id);
+    auto g = read_grant(db_.get(), st_, family_id);
     if (!g) return std::unexpected(std::move(g.error()));
     if (!*g) {
       auto n = insert_grant(oauth::tombstone(family_id, now, tombstone_ttl));
@@ -179,10 +196,11 @@ class SqliteOAuthStore final : public OAuthStore {
   }
 
   Result<std::vector<GrantRecord>> list_grants(std::string_view user, std::int64_t now) override {
-    MutexLock lock(mu_);
-    Call q(db_.get(), st_.grant_list, "oauth: list_grants");
-    q.text(1, user).integer(2, now);
-    return read_all(q, grant_of);  // swept families are gone from the index with their rows
+    return read([&](sqlite3* db, Statements& st) {
+      Call q(db, st.grant_list, "oauth: list_grants");
+      q.text(1, user).integer(2, now);
+      return read_all(q, grant_of);  // swept families are gone from the index with their rows
+    });
   }
 
   Result<void> put_access(const AccessRecord& a) override {
@@ -198,10 +216,11 @@ class SqliteOAuthStore final : public OAuthStore {
   }
 
   Result<std::optional<AccessRecord>> get_access(std::string_view token_hash) override {
-    MutexLock lock(mu_);
-    Call q(db_.get(), st_.access_get, "oauth: get_access");
-    q.text(1, token_hash);
-    return read_one(q, accesses);
+    return read([&](sqlite3* db, Statements& st) {
+      Call q(db, st.access_get, "oauth: get_access");
+      q.text(1, token_hash);
+      return read_one(q, accesses);
+    });
   }
 
   Result<bool> revoke_access(std::string_view token_hash) override {
@@ -220,12 +239,13 @@ class SqliteOAuthStore final : public OAuthStore {
   }
 
   Result<bool> is_denied(std::string_view jti, std::int64_t now) override {
-    MutexLock lock(mu_);
-    Call q(db_.get(), st_.denied, "oauth: is_denied");
-    q.text(1, jti);
-    auto e = read_one(q, [](const Call& r) { return as_result(r.column_int(0)); });
-    if (!e) return std::unexpected(std::move(e.error()));
-    return e->has_value() && oauth::denial_holds(**e, now);
+    return read([&](sqlite3* db, Statements& st) -> Result<bool> {
+      Call q(db, st.denied, "oauth: is_denied");
+      q.text(1, jti);
+      auto e = read_one(q, [](const Call& r) { return as_result(r.column_int(0)); });
+      if (!e) return std::unexpected(std::move(e.error()));
+      return e->has_value() && oauth::denial_holds(**e, now);
+    });
   }
 
   // One batch per statement under the mutex, released between batches.
@@ -284,10 +304,20 @@ class SqliteOAuthStore final : public OAuthStore {
     return *n > 0;
   }
 
-  Result<std::optional<GrantRecord>> read_grant(std::string_view family_id) REQUIRES(mu_) {
-    Call q(db_.get(), st_.grant_get, "oauth: get_grant");
+  static Result<std::optional<GrantRecord>> read_grant(sqlite3* db, Statements& st, std::string_view family_id) {
+    Call q(db, st.grant_get, "oauth: get_grant");
     q.text(1, family_id);
     return read_one(q, grant_of);
+  }
+
+  // f(sqlite3*, Statements&) on a read connection, or on the writer's when there are none.
+  template <class F>
+  auto read(F&& f) -> decltype(f(std::declval<sqlite3*>(), std::declval<Statements&>())) {
+    if (readers_.empty()) {
+      MutexLock lock(mu_);
+      return f(db_.get(), st_);
+    }
+    return readers_.with(std::forward<F>(f));
   }
 
   Result<bool> insert_grant(const GrantRecord& g) REQUIRES(mu_) {
@@ -310,7 +340,9 @@ class SqliteOAuthStore final : public OAuthStore {
     return {};
   }
 
-  // Serialises every use of the connection (see sqlite_store.cpp).
+  sqlite::Readers<Statements> readers_;
+
+  // Serialises every use of the writer connection (see sqlite_store.cpp).
   Mutex mu_;
   sqlite::Db db_ GUARDED_BY(mu_);  // declared before st_ so statements are finalised first
   Statements st_ GUARDED_BY(mu_);
@@ -322,6 +354,7 @@ class SqliteOAuthStore final : public OAuthStore {
 Result<std::unique_ptr<OAuthStore>> make_sqlite_oauth_store(const std::string& path) {
   auto s = sqlite::open_store<SqliteOAuthStore>(path, sqlite_oauth::prepare_all);
   if (!s) return std::unexpected(std::move(s.error()));
+  if (auto r = (*s)->open_readers(); !r) return std::unexpected(std::move(r.error()));
   return std::unique_ptr<OAuthStore>(std::move(*s));
 }
 
