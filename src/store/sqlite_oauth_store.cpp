@@ -272,31 +272,9 @@ class SqliteOAuthStore final : public OAuthStore {
  private:
   static constexpr std::int64_t kSweepBatch = 512;  // rows per sweep statement
 
-  // An open BEGIN IMMEDIATE transaction, rolled back on scope exit unless committed.
-  // REQUIRES: mu_ held for its whole life (as SqliteStore's).
-  class Transaction {
-   public:
-    explicit Transaction(SqliteOAuthStore& s) : s_(&s) {}
-    Transaction(Transaction&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
-    Transaction& operator=(Transaction&&) = delete;
-    ~Transaction() NO_THREAD_SAFETY_ANALYSIS {
-      if (s_ && !sqlite3_get_autocommit(s_->db_.get())) (void)Call(s_->db_.get(), s_->st_.rollback, "ROLLBACK").run();
-    }
-    Result<void> commit() NO_THREAD_SAFETY_ANALYSIS {
-      auto c = Call(s_->db_.get(), s_->st_.commit, "COMMIT").run();
-      if (!c) return std::unexpected(c.error());
-      s_ = nullptr;
-      return {};
-    }
-
-   private:
-    SqliteOAuthStore* s_;
-  };
-
-  Result<Transaction> begin() REQUIRES(mu_) {
-    auto b = Call(db_.get(), st_.begin, "BEGIN IMMEDIATE").run();
-    if (!b) return std::unexpected(b.error());
-    return Transaction(*this);
+  // REQUIRES: mu_ held for the transaction's whole life.
+  Result<sqlite::ImmediateTransaction> begin() REQUIRES(mu_) {
+    return sqlite::ImmediateTransaction::begin(db_.get(), st_.begin, st_.commit, st_.rollback);
   }
 
   static Result<bool> changed(Result<std::int64_t> n) {

@@ -93,6 +93,39 @@ class Call {
   int bind_rc_ = SQLITE_OK;
 };
 
+// An open BEGIN IMMEDIATE transaction on a store's connection, run with the store's cached
+// BEGIN IMMEDIATE, COMMIT and ROLLBACK statements; rolled back on scope exit unless committed
+// (after some errors, SQLITE_FULL, SQLITE_IOERR, ..., SQLite has rolled back by itself, hence
+// the autocommit check). REQUIRES: the connection's mutex held for the transaction's whole
+// life (the store's begin() requires it).
+class ImmediateTransaction {
+ public:
+  static Result<ImmediateTransaction> begin(sqlite3* db, const Stmt& begin, const Stmt& commit, const Stmt& rollback) {
+    auto b = Call(db, begin, "BEGIN IMMEDIATE").run();
+    if (!b) return std::unexpected(b.error());
+    return ImmediateTransaction(db, commit, rollback);
+  }
+  ImmediateTransaction(ImmediateTransaction&& o) noexcept
+      : db_(std::exchange(o.db_, nullptr)), commit_(o.commit_), rollback_(o.rollback_) {}
+  ImmediateTransaction& operator=(ImmediateTransaction&&) = delete;
+  ~ImmediateTransaction() {
+    if (db_ && !sqlite3_get_autocommit(db_)) (void)Call(db_, *rollback_, "ROLLBACK").run();
+  }
+  Result<void> commit() {
+    auto c = Call(db_, *commit_, "COMMIT").run();
+    if (!c) return std::unexpected(c.error());
+    db_ = nullptr;
+    return {};
+  }
+
+ private:
+  ImmediateTransaction(sqlite3* db, const Stmt& commit, const Stmt& rollback)
+      : db_(db), commit_(&commit), rollback_(&rollback) {}
+  sqlite3* db_;  // null once committed (or moved from)
+  const Stmt* commit_;
+  const Stmt* rollback_;
+};
+
 // Opens (creating owner-only if missing) the Tessera database at path the way every store
 // does: NOMUTEX connection, busy_timeout 5 s, defensive, WAL, synchronous=FULL, then migrate().
 // ":memory:" gives a private in-memory database (no WAL). Errors: invalid_argument for an

@@ -314,34 +314,9 @@ class SqliteStore final : public AccountSessions {
   }
 
  private:
-  // An open BEGIN IMMEDIATE transaction; rolled back on scope exit unless committed.
-  // REQUIRES: mu_ held for the Transaction's whole life (begin() requires it; the analysis cannot
-  // follow s_, hence NO_THREAD_SAFETY_ANALYSIS on the members that touch the connection).
-  class Transaction {
-   public:
-    explicit Transaction(SqliteStore& s) : s_(&s) {}
-    Transaction(Transaction&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
-    Transaction& operator=(Transaction&&) = delete;
-    ~Transaction() NO_THREAD_SAFETY_ANALYSIS {
-      // After some errors (SQLITE_FULL, SQLITE_IOERR, ...) SQLite has rolled back already.
-      if (s_ && !sqlite3_get_autocommit(s_->db_.get())) (void)Call(s_->db_.get(), s_->st_.rollback, "ROLLBACK").run();
-    }
-    Result<void> commit() NO_THREAD_SAFETY_ANALYSIS {
-      auto c = Call(s_->db_.get(), s_->st_.commit, "COMMIT").run();
-      if (!c) return std::unexpected(c.error());
-      s_ = nullptr;
-      return {};
-    }
-
-   private:
-    SqliteStore* s_;
-  };
-
-  // REQUIRES: mu_ held.
-  Result<Transaction> begin() REQUIRES(mu_) {
-    auto b = Call(db_.get(), st_.begin, "BEGIN IMMEDIATE").run();
-    if (!b) return std::unexpected(b.error());
-    return Transaction(*this);
+  // REQUIRES: mu_ held for the transaction's whole life.
+  Result<sqlite::ImmediateTransaction> begin() REQUIRES(mu_) {
+    return sqlite::ImmediateTransaction::begin(db_.get(), st_.begin, st_.commit, st_.rollback);
   }
 
   // REQUIRES: mu_ held.
