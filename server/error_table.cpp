@@ -45,6 +45,10 @@ constexpr std::array kTable = {
     PublicError{status::forbidden, "consent_required", "the user must consent"},
     PublicError{status::unauthorized, "invalid_token", "the access token is invalid, expired or revoked"},
     PublicError{status::forbidden, "insufficient_scope", "the access token lacks the scope this request needs"},
+    // DPoP (RFC 9449 §5, §8): 400 at the token endpoint; a resource server answers 401 with
+    // WWW-Authenticate: DPoP instead (§7.1, §9), and use_dpop_nonce goes with a DPoP-Nonce header.
+    PublicError{status::bad_request, "invalid_dpop_proof", "the DPoP proof is missing, invalid or already used"},
+    PublicError{status::bad_request, "use_dpop_nonce", "the DPoP proof must carry the server's current nonce"},
     PublicError{status::service_unavailable, "store_unavailable", "the store is unavailable; try again later"},
     PublicError{status::service_unavailable, "store_epoch_mismatch",
                 "the store lost its data or was replaced; an operator must restore it or confirm it"},
@@ -95,6 +99,8 @@ PublicError public_error(Errc code) {
     case Errc::consent_required:
     case Errc::invalid_token:
     case Errc::insufficient_scope:
+    case Errc::invalid_dpop_proof:
+    case Errc::use_dpop_nonce:
       return public_error(code_name(code));
     default:
       return kInternal;

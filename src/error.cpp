@@ -50,6 +50,8 @@ std::string_view code_name(Errc code) noexcept {
     case Errc::consent_required: return "consent_required";
     case Errc::invalid_token: return "invalid_token";
     case Errc::insufficient_scope: return "insufficient_scope";
+    case Errc::invalid_dpop_proof: return "invalid_dpop_proof";
+    case Errc::use_dpop_nonce: return "use_dpop_nonce";
     case Errc::store_unavailable: return "store_unavailable";
     case Errc::store_epoch_mismatch: return "store_epoch_mismatch";
     case Errc::io_error: return "io_error";

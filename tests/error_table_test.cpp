@@ -40,6 +40,8 @@ TEST(ErrorTable, OAuthCodesAreTheProtocolsErrorValues) {
       {Errc::access_denied, status::forbidden},            {Errc::login_required, status::unauthorized},
       {Errc::consent_required, status::forbidden},         {Errc::invalid_token, status::unauthorized},
       {Errc::insufficient_scope, status::forbidden},
+      // RFC 9449 §5, §8: at the token endpoint
+      {Errc::invalid_dpop_proof, status::bad_request},     {Errc::use_dpop_nonce, status::bad_request},
   };
   for (const auto& [code, st] : cases) {
     const auto pe = public_error(code);

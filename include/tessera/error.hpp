@@ -67,6 +67,9 @@ enum class Errc {
   consent_required,
   invalid_token,
   insufficient_scope,
+  // DPoP (RFC 9449 §12.2): a proof failed a check; the server requires a (fresh) nonce
+  invalid_dpop_proof,
+  use_dpop_nonce,
   // environment
   store_unavailable,    // the store could not be reached or answered wrongly: fail closed
   store_epoch_mismatch, // the store lost its data or was replaced (tessera/store_epoch.hpp)
