@@ -164,6 +164,12 @@ TEST_F(DpopVerify, HtuComparedNormalisedWithoutQueryAndFragment) {
   expect_refused(verifier().verify(request(proof(c))), kBad, "htu");
 }
 
+TEST_F(DpopVerify, UnparsableRequestUrlIsTheCallersError) {
+  auto r = verifier().verify(request(proof(), "/token"));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, Errc::invalid_argument);
+}
+
 TEST_F(DpopVerify, IatWithinTheWindow) {
   // max_age 60 + leeway 5 in the past, leeway 5 ahead.
   for (auto [iat, ok] : {std::pair{kDpopNow - 65, true}, {kDpopNow - 66, false}, {kDpopNow + 5, true}, {kDpopNow + 6, false}}) {
