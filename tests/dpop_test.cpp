@@ -91,6 +91,13 @@ TEST_F(DpopVerify, PrivateJwkRefused) {
   h["jwk"] = key.to_jwk(true).value();
   ASSERT_TRUE(h["jwk"].as_object().contains("d"));
   expect_refused(verifier().verify(request(proof_with_header(h, claims()))), kBad, "private key");
+  // The same with the proof really signed by that key (so only this check can refuse it).
+  JwsSignOptions o;
+  o.include_kid = false;
+  o.typ = "dpop+jwt";
+  o.extra_header["jwk"] = key.to_jwk(true).value();
+  const auto signed_with_private_jwk = jws_sign(key, codec::to_json(claims()), o).value();
+  expect_refused(verifier().verify(request(signed_with_private_jwk)), kBad, "private key");
 }
 
 TEST_F(DpopVerify, JwkTypeMustAllowTheAlg) {

@@ -97,7 +97,6 @@ Result<DpopProof> DpopVerifier::verify(const DpopRequest& request) const {
   if (has_private_member(jwk_v->get_object())) return bad("jwk holds a private key");
   auto key = Key::from_jwk(jwk_v->get_object());
   if (!key) return bad("jwk: " + key.error().message);
-  if (key->has_private() || key->is_symmetric()) return bad("jwk holds a private key");
   if (!key->allows(*alg)) return bad("jwk does not allow alg " + std::string(alg_name(*alg)));
 
   auto set = KeySet::single_key(*key);
