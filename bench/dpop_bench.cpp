@@ -4,8 +4,10 @@
 //
 //   build/bench/tessera_bench --benchmark_filter=dpop
 //
-// The verify benchmark uses a replay cache that accepts every jti (the same proof is verified
+// The verify benchmarks use a replay cache that accepts every jti (the same proof is verified
 // over and over); the replay cache's own cost is dpop/memory_replay_cache/first_use.
+// dpop/verify hits the verifier's cache of imported keys (a client's usual case);
+// dpop/verify_cold_key imports the jwk every time (a client's first proof).
 #include <benchmark/benchmark.h>
 
 #include <map>
@@ -28,6 +30,7 @@ struct AcceptAll final : DpopReplayCache {
 struct Fixture {
   std::string proof;
   std::optional<DpopVerifier> dpop;
+  std::optional<DpopVerifier> cold;  // no key cache: the jwk imported on every proof
   std::optional<JwsVerifier> bare;
 };
 
@@ -50,19 +53,22 @@ Fixture& fixture(KeySpec spec) {
   DpopOptions options;
   options.clock = &clock();
   f.dpop = DpopVerifier::create(options, std::make_shared<AcceptAll>()).value();
+  options.key_cache_entries = 0;
+  f.cold = DpopVerifier::create(options, std::make_shared<AcceptAll>()).value();
   f.bare.emplace(KeySet::single_key(key.public_key().value()).value());
   return all.emplace(spec, std::move(f)).first->second;
 }
 
-void BM_dpop_verify(benchmark::State& state, KeySpec spec) {
+void BM_dpop_verify(benchmark::State& state, KeySpec spec, bool cold) {
   auto& f = fixture(spec);
+  auto& verifier = cold ? *f.cold : *f.dpop;
   DpopRequest r;
   r.dpop_headers = {f.proof};
   r.method = "POST";
   r.url = kUrl;
-  if (!f.dpop->verify(r)) state.SkipWithError("proof does not verify");
+  if (!verifier.verify(r)) state.SkipWithError("proof does not verify");
   for (auto _ : state) {
-    auto v = f.dpop->verify(r);
+    auto v = verifier.verify(r);
     benchmark::DoNotOptimize(v);
   }
 }
@@ -87,9 +93,11 @@ void BM_memory_replay_cache(benchmark::State& state) {
   }
 }
 
-BENCHMARK_CAPTURE(BM_dpop_verify, ES256, KeySpec::p256)->Name("dpop/verify/ES256");
+BENCHMARK_CAPTURE(BM_dpop_verify, ES256, KeySpec::p256, false)->Name("dpop/verify/ES256");
+BENCHMARK_CAPTURE(BM_dpop_verify, ES256_cold, KeySpec::p256, true)->Name("dpop/verify_cold_key/ES256");
 BENCHMARK_CAPTURE(BM_bare_verify, ES256, KeySpec::p256)->Name("raw_dpop/verify/ES256");
-BENCHMARK_CAPTURE(BM_dpop_verify, EdDSA, KeySpec::ed25519)->Name("dpop/verify/EdDSA");
+BENCHMARK_CAPTURE(BM_dpop_verify, EdDSA, KeySpec::ed25519, false)->Name("dpop/verify/EdDSA");
+BENCHMARK_CAPTURE(BM_dpop_verify, EdDSA_cold, KeySpec::ed25519, true)->Name("dpop/verify_cold_key/EdDSA");
 BENCHMARK_CAPTURE(BM_bare_verify, EdDSA, KeySpec::ed25519)->Name("raw_dpop/verify/EdDSA");
 BENCHMARK(BM_memory_replay_cache)->Name("dpop/memory_replay_cache/first_use");
 

@@ -24,6 +24,25 @@ TEST_F(DpopVerify, ValidProofsGiveTheKeyThumbprint) {
   EXPECT_EQ(ps->alg, Algorithm::PS256);
 }
 
+TEST_F(DpopVerify, OneVerifierTellsKeysApart) {
+  // The verifier keeps imported keys: each proof must still get its own key's thumbprint, and a
+  // signature by one key under another's jwk must still fail with a warm cache.
+  auto v = verifier();
+  auto other = Key::generate(KeySpec::p256).value();
+  for (int round = 0; round < 2; ++round) {
+    for (const Key* k : {&key, &other}) {
+      auto r = v.verify(request(proof(claims(), *k)));
+      ASSERT_TRUE(r.has_value()) << r.error().message;
+      EXPECT_EQ(r->jkt, k->thumbprint());
+    }
+  }
+  expect_refused(v.verify(request(proof(claims(), key, &other))), kBad, "signature");
+  DpopOptions no_cache;
+  no_cache.key_cache_entries = 0;
+  auto cold = verifier(no_cache);
+  for (int round = 0; round < 2; ++round) EXPECT_EQ(cold.verify(request(proof())).value().jkt, key.thumbprint());
+}
+
 TEST_F(DpopVerify, ExactlyOneHeader) {
   const auto p = proof();
   auto r = request(p);

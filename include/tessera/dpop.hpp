@@ -14,7 +14,8 @@
 // last the replay cache (so junk proofs never fill it): a jti seen before is refused. A replay
 // cache error (store_unavailable) is passed on: fail closed.
 //
-// Thread safety: DpopNonces and DpopVerifier are immutable, const methods thread-safe;
+// Thread safety: DpopNonces is immutable; DpopVerifier's const methods are thread-safe (its
+// only state is an internal, locked cache of imported proof keys, shared by copies);
 // DpopReplayCache implementations must be thread-safe (the in-memory one is).
 #pragma once
 
@@ -32,6 +33,10 @@
 #include "tessera/secret.hpp"
 
 namespace tessera {
+
+namespace oauth {
+class DpopKeyCache;  // src/oauth/dpop_key_cache.hpp
+}
 
 // Remembers the jti of accepted proofs until they expire.
 class DpopReplayCache {
@@ -79,6 +84,7 @@ struct DpopOptions {
   std::int64_t leeway = 5;           // clock skew: iat may be this far ahead, or max_age+leeway old
   std::size_t max_proof_bytes = 8 * 1024;
   std::size_t max_jti_bytes = 64;
+  std::size_t key_cache_entries = 1024;  // imported proof keys kept (0: import every time)
   bool require_nonce = false;        // needs nonces
   std::shared_ptr<const DpopNonces> nonces;  // when set, a proof's nonce must be accepted
   const Clock* clock = &SystemClock::instance();
@@ -108,10 +114,10 @@ class DpopVerifier {
   const DpopOptions& options() const noexcept { return options_; }
 
  private:
-  DpopVerifier(DpopOptions options, std::shared_ptr<DpopReplayCache> replay)
-      : options_(std::move(options)), replay_(std::move(replay)) {}
+  DpopVerifier(DpopOptions options, std::shared_ptr<DpopReplayCache> replay);
   DpopOptions options_;
   std::shared_ptr<DpopReplayCache> replay_;
+  std::shared_ptr<oauth::DpopKeyCache> keys_;  // shared by copies
 };
 
 // The htu form of a URL (RFC 9449 §4.3, RFC 3986 §6.2.2-6.2.3): scheme and host lower-case,

@@ -5,6 +5,7 @@
 #include "codec/base64url.hpp"
 #include "codec/json.hpp"
 #include "crypto/crypto.hpp"
+#include "oauth/dpop_key_cache.hpp"
 #include "tessera/dpop.hpp"
 #include "tessera/jws.hpp"
 
@@ -55,6 +56,11 @@ Result<Claims> read_claims(const boost::json::object& payload) {
 
 }  // namespace
 
+DpopVerifier::DpopVerifier(DpopOptions options, std::shared_ptr<DpopReplayCache> replay)
+    : options_(std::move(options)),
+      replay_(std::move(replay)),
+      keys_(std::make_shared<oauth::DpopKeyCache>(options_.key_cache_entries)) {}
+
 Result<DpopVerifier> DpopVerifier::create(DpopOptions options, std::shared_ptr<DpopReplayCache> replay) {
   if (!replay) return fail(Errc::invalid_argument, "DPoP verifier needs a replay cache");
   if (!options.clock) return fail(Errc::invalid_argument, "DPoP verifier needs a clock");
@@ -95,8 +101,15 @@ Result<DpopProof> DpopVerifier::verify(const DpopRequest& request) const {
   const auto* jwk_v = header->if_contains("jwk");
   if (!jwk_v || !jwk_v->is_object()) return bad("no jwk header");
   if (has_private_member(jwk_v->get_object())) return bad("jwk holds a private key");
-  auto key = Key::from_jwk(jwk_v->get_object());
-  if (!key) return bad("jwk: " + key.error().message);
+  const auto jwk_json = codec::to_json(*jwk_v);
+  auto cached = keys_->find(jwk_json);
+  if (!cached) {
+    auto imported = Key::from_jwk(jwk_v->get_object());
+    if (!imported) return bad("jwk: " + imported.error().message);
+    cached = oauth::DpopKey{*imported, imported->thumbprint()};
+    keys_->put(jwk_json, *cached);
+  }
+  const Key* key = &cached->key;
   if (!key->allows(*alg)) return bad("jwk does not allow alg " + std::string(alg_name(*alg)));
 
   auto set = KeySet::single_key(*key);
@@ -135,7 +148,7 @@ Result<DpopProof> DpopVerifier::verify(const DpopRequest& request) const {
       return bad("ath does not match the access token");
   }
 
-  auto jkt = key->thumbprint();
+  auto jkt = std::move(cached->jkt);
   if (request.expected_jkt && *request.expected_jkt != jkt) return bad("key does not match the token's jkt");
 
   // Kept as long as a proof with this iat could still be accepted.
