@@ -1,6 +1,8 @@
 // The HTTPS fetcher of clients' JWKS (jwks_fetcher.hpp).
 #include "server/jwks_fetcher.hpp"
 
+// OpenSSL here only for the TLS transport (SNI on the native SSL handle and its error queue), as
+// in server/tls.cpp: TLS is transport, not a crypto primitive of src/crypto/.
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 

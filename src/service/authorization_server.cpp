@@ -195,7 +195,9 @@ Result<std::optional<LoadedClient>> AuthorizationServer::Impl::load_client(std::
   if (!*rec) return std::optional<LoadedClient>();
   auto s = oauth::decode_settings((*rec)->settings_json, (*rec)->name);
   if (!s) return std::unexpected(s.error());
-  return std::optional<LoadedClient>(LoadedClient{std::move(**rec), std::move(*s)});
+  LoadedClient c{std::move(**rec), std::move(*s)};
+  if (!c.settings.jwks_json.empty()) c.inline_keys.emplace(oauth::client_keys(c.settings));
+  return std::optional<LoadedClient>(std::move(c));
 }
 
 Result<std::shared_ptr<const LoadedClient>> AuthorizationServer::Impl::cached_client(std::string_view client_id) {

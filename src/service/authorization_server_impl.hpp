@@ -31,6 +31,9 @@ namespace tessera {
 struct LoadedClient {
   ClientRecord record;
   ClientSettings settings;
+  // The registered inline JWKS (settings.jwks_json), parsed once when the client is loaded
+  // (load_client) rather than on every client assertion; nullopt when none is registered.
+  std::optional<Result<KeySet>> inline_keys = std::nullopt;
   const std::string& id() const { return record.client_id; }
 };
 

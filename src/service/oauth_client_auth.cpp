@@ -52,15 +52,18 @@ Result<std::shared_ptr<const LoadedClient>> AuthorizationServer::Impl::authentic
       return std::unexpected(bad_client("client_assertion_type must be jwt-bearer, with client_assertion"));
     if (c.settings.public_client || !uses_keys)
       return std::unexpected(bad_client("client " + client_id + " has no registered keys"));
-    Result<KeySet> client_keys = fail(Errc::internal);
-    if (!c.settings.jwks_json.empty()) {
-      client_keys = oauth::client_keys(c.settings);
-      if (!client_keys) return fail(Errc::store_unavailable, "client keys do not parse");
+    KeySet fetched;
+    const KeySet* client_keys = nullptr;
+    if (c.inline_keys) {
+      if (!*c.inline_keys) return fail(Errc::store_unavailable, "client keys do not parse");
+      client_keys = &**c.inline_keys;
     } else if (!remote_keys) {
       return std::unexpected(bad_client("client " + client_id + " has a jwks_uri and this server fetches no remote keys"));
     } else {
-      client_keys = remote_keys->keys_for(c.settings.jwks_uri, oauth::assertion_kid_unverified(*assertion));
-      if (!client_keys) return std::unexpected(client_keys.error());
+      auto r = remote_keys->keys_for(c.settings.jwks_uri, oauth::assertion_kid_unverified(*assertion));
+      if (!r) return std::unexpected(r.error());
+      fetched = std::move(*r);
+      client_keys = &fetched;
     }
     auto ok = oauth::verify_client_assertion(*assertion, client_id, *client_keys, assertion_policy(), clock);
     if (!ok) return std::unexpected(ok.error());
