@@ -6,6 +6,8 @@
 namespace tessera::test {
 namespace {
 
+PresentedToken bearer(std::string_view token) { return PresentedToken{"Bearer", token, "GET", {}}; }
+
 class OauthIntrospect : public OauthTest {
  protected:
   boost::json::object start(const Registered& c, std::string scope = "openid profile offline_access read") {
@@ -182,19 +184,19 @@ TEST_F(OauthIntrospect, RevocationLeavesOtherClientsTokensAloneAndSucceedsOnGarb
 TEST_F(OauthIntrospect, Userinfo) {
   auto c = add(web_settings());
   auto t = start(c);
-  auto u = server_->userinfo(str(t, "access_token"));
+  auto u = server_->userinfo(bearer(str(t, "access_token")));
   ASSERT_TRUE(u) << u.error().message;
   EXPECT_EQ(str(*u, "sub"), "alice");
   EXPECT_EQ(str(*u, "preferred_username"), "alice");
-  auto r = server_->userinfo(str(t, "refresh_token"));
+  auto r = server_->userinfo(bearer(str(t, "refresh_token")));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::invalid_token);
   auto no_openid = start(c, "read");
-  r = server_->userinfo(str(no_openid, "access_token"));
+  r = server_->userinfo(bearer(str(no_openid, "access_token")));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::insufficient_scope);
   change_credentials("alice");
-  r = server_->userinfo(str(t, "access_token"));
+  r = server_->userinfo(bearer(str(t, "access_token")));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::invalid_token);
 }

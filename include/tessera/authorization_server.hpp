@@ -37,6 +37,7 @@
 #include <boost/json/object.hpp>
 
 #include "tessera/clock.hpp"
+#include "tessera/dpop.hpp"
 #include "tessera/error.hpp"
 #include "tessera/key_set_fetcher.hpp"
 #include "tessera/keys.hpp"
@@ -46,6 +47,9 @@
 #include "tessera/user_store.hpp"
 
 namespace tessera {
+
+class KeyRing;        // tessera/key_ring.hpp
+class RevocationLog;  // tessera/revocation_log.hpp
 
 enum class TokenFormat { jwt, paseto, opaque };
 std::string_view token_format_name(TokenFormat f) noexcept;  // "jwt", "paseto", "opaque"
@@ -69,6 +73,9 @@ struct ClientSettings {
   Algorithm id_token_alg = Algorithm::ES256;  // ES256, EdDSA or RS256
   std::string jwks_json;  // public keys for private_key_jwt ({"keys": [...]}); empty: none
   std::string jwks_uri;   // where they are published instead (https)
+  // Every token request must carry a DPoP proof (RFC 9449 §5); unbound requests get
+  // invalid_dpop_proof. Public clients' refresh tokens are bound whenever the exchange was.
+  bool require_dpop = false;
 };
 
 struct Client {
@@ -100,6 +107,31 @@ struct OAuthOptions {
   // rotated, by another process (the CLI, another instance) still authenticates for at most
   // this long; changes made through this AuthorizationServer apply at once. 0: no caching.
   std::int64_t client_cache_ttl = 1;
+
+  // DPoP (RFC 9449, docs/dpop.md). dpop_replay: the jti replay cache every instance behind
+  // one store shares (open_dpop_replay_cache); null: DPoP proofs are refused
+  // (invalid_dpop_proof) and metadata advertises no DPoP. dpop_nonces: when set, every proof
+  // must carry a current nonce (use_dpop_nonce otherwise; dpop_nonce() is what to send).
+  std::shared_ptr<DpopReplayCache> dpop_replay;
+  std::shared_ptr<const DpopNonces> dpop_nonces;
+
+  // The longest lifetime of any token the server signs (access and ID tokens): clients'
+  // access_ttl above it are refused, and a superseded signing key stays published this long
+  // plus leeway (key_ring.hpp).
+  std::int64_t max_token_ttl = 86400;
+
+  // Where revocations are announced for the revocation feed (revocation_log.hpp): revoked
+  // jtis, revoked grants. Null: not announced. Not owned: it must outlive the server.
+  RevocationLog* revocations = nullptr;
+};
+
+// How a protected resource request (/userinfo) presented its access token (RFC 6750 §2.1,
+// RFC 9449 §7.1), and what came with it.
+struct PresentedToken {
+  std::string_view scheme;                  // "Bearer" or "DPoP" (as received; compared case-insensitively)
+  std::string_view token;
+  std::string_view method;                  // the request method, for the proof's htm
+  std::vector<std::string_view> dpop;       // every DPoP header value received
 };
 
 // Every name/value pair of a query string or form body, in order, percent-decoded. Repeated
@@ -179,8 +211,15 @@ class AuthorizationServer {
 
   // RFC 8414 / OIDC Discovery metadata.
   boost::json::object metadata() const;
-  // The public JWKS of the signing keys ({"keys": [...]}), each with its kid.
+  // The public JWKS ({"keys": [...]}, each with its kid): with a key ring, the keys published
+  // now (next, primary, retiring); else every signing key.
   std::string jwks_json() const;
+  // Signing keys on a schedule (key_ring.hpp): from now on the ring's primary keys sign and
+  // its published keys are the JWKS; the ring's states are evaluated at the time of each use.
+  // invalid_argument when the ring lacks a primary ES256, Ed25519 or RS256 key now.
+  Result<void> set_key_ring(std::shared_ptr<const KeyRing> ring);
+  // The JWKS's Cache-Control max-age in seconds now (the ring's; without one, 300).
+  std::int64_t jwks_max_age() const;
 
   // GET /oauth2/authorize with the query's params; session: the browser's live session, if
   // any; decision: the consent form's answer (none for a GET; the front end accepts approve or
@@ -196,7 +235,11 @@ class AuthorizationServer {
   // lists (code exchange). Errors: the RFC 6749 §5.2 codes
   // (invalid_client: the front end answers 401 with WWW-Authenticate when Basic was used),
   // store_unavailable.
-  Result<boost::json::object> token(const Params& form, const ClientAuth& auth, const ClientInfo& client);
+  // dpop: every DPoP header value received (RFC 9449 §5): a valid proof binds the tokens
+  // (token_type DPoP, cnf.jkt); errors invalid_dpop_proof, use_dpop_nonce (the front end
+  // answers 400 with a DPoP-Nonce header: dpop_nonce()).
+  Result<boost::json::object> token(const Params& form, const ClientAuth& auth, const ClientInfo& client,
+                                    const std::vector<std::string_view>& dpop = {});
   // POST /oauth2/introspect (RFC 7662): the caller is a confidential client (invalid_client).
   // Always {"active": false} for a token that is unknown, expired, revoked, issued under an
   // older credential generation or before the store's epoch, or whose audience the caller may
@@ -209,7 +252,13 @@ class AuthorizationServer {
   // GET|POST /userinfo with a bearer access token: {"sub", "preferred_username"}.
   // invalid_token (RFC 6750) for any token that introspection would call inactive (and for
   // refresh and client_credentials tokens); insufficient_scope without openid.
-  Result<boost::json::object> userinfo(std::string_view access_token);
+  // A DPoP-bound token is accepted only with scheme DPoP and a matching proof with ath (RFC
+  // 9449 §7); as Bearer it is invalid_token. Errors beside those: invalid_dpop_proof,
+  // use_dpop_nonce (the front end answers 401 with WWW-Authenticate: DPoP error=... and,
+  // for a nonce, a DPoP-Nonce header).
+  Result<boost::json::object> userinfo(const PresentedToken& presented);
+  // The DPoP nonce to send now (empty when nonces are off).
+  std::string dpop_nonce() const;
 
   // Device grants of a user (GET /sessions), and revoking one (session_not_found when it is
   // not one of the user's live grants).

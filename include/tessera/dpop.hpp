@@ -52,6 +52,12 @@ class DpopReplayCache {
 // store_unavailable rather than forget a live jti. clock must outlive the cache.
 std::unique_ptr<DpopReplayCache> make_memory_dpop_replay_cache(std::size_t max_entries, const Clock& clock);
 
+// The replay cache of a store URI, shared by every instance on that store ("memory:" — one
+// process —, "sqlite:PATH", "redis://H:P", "redis-cluster://H:P,..."): atomic insert-if-absent
+// of the jti's hash (so its size is bounded whatever the jti), entries gone after expires_at.
+// Errors: invalid_argument (bad URI), store_unavailable.
+Result<std::unique_ptr<DpopReplayCache>> open_dpop_replay_cache(std::string_view uri);
+
 // Server nonces (RFC 9449 §8) derived from a shared secret and a time step:
 // nonce(step) = base64url(first 16 bytes of HMAC-SHA-256(secret, "tessera dpop nonce" ||
 // step as 8 bytes big-endian)), step = floor(now / step_seconds). Every instance sharing the

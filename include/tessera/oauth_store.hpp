@@ -59,6 +59,7 @@ struct CodeRecord {
   std::int64_t expires_at = 0;  // <= created_at + 60
   std::uint64_t generation = 0; // the user's credential generation when the code was issued
   bool used = false;            // read side: true when take_code found it taken already
+  std::string dpop_jkt;         // the authorization request's dpop_jkt (RFC 9449 §10); empty: none
 };
 
 // A consent: the scopes user granted client (space separated, sorted).
@@ -97,6 +98,7 @@ struct GrantRecord {
   bool revoked = false;           // a tombstone: kept until absolute_expires_at + kExpiredGrace
   std::vector<IssuedAccess> access;  // stateless access tokens not yet expired (newest last)
   std::string client_info_json = "{}";  // {"ip":..,"user_agent":..} of the exchange, for device lists
+  std::string jkt;                // DPoP key thumbprint the refresh token is bound to (public clients); empty: none
 };
 
 // An opaque access token, keyed by token_hash. family_id empty for client_credentials.
@@ -113,6 +115,7 @@ struct AccessRecord {
   std::int64_t expires_at = 0;
   std::uint64_t generation = 0;
   bool revoked = false;
+  std::string jkt;                // cnf.jkt: the DPoP key the token is bound to; empty: a bearer token
 };
 
 // What rotate_refresh did.

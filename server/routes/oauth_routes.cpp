@@ -148,7 +148,10 @@ asio::awaitable<Response> userinfo(const AppContext& ctx, Exchange& x) {
     res.set(http::field::www_authenticate, kBearerRealm);
     co_return res;
   }
-  auto r = co_await run_store(ctx, [&ctx, &token] { return ctx.oauth.userinfo(*token); });
+  const std::string method(x.in.msg.method_string());
+  auto r = co_await run_store(ctx, [&ctx, &token, &method] {
+    return ctx.oauth.userinfo(PresentedToken{"Bearer", *token, method, {}});
+  });
   if (r) co_return oauth_json(http::status::ok, *r);
   Response res = oauth_error(ctx, x, r.error());
   if (r.error().code == Errc::invalid_token || r.error().code == Errc::insufficient_scope)

@@ -186,8 +186,8 @@ Result<void> AuthorizationServer::revoke(const Params& form, const ClientAuth& a
   return {};
 }
 
-Result<boost::json::object> AuthorizationServer::userinfo(std::string_view access_token) {
-  auto found = impl_->inspect(access_token);
+Result<boost::json::object> AuthorizationServer::userinfo(const PresentedToken& presented) {
+  auto found = impl_->inspect(presented.token);
   if (!found) return std::unexpected(found.error());
   if (!*found || (*found)->refresh || (*found)->username.empty())
     return fail(Errc::invalid_token, "the access token is not active");

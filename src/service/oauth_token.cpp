@@ -52,7 +52,8 @@ Result<std::string> requested_audience(const Params& form, const ClientSettings&
 }  // namespace
 
 Result<boost::json::object> AuthorizationServer::token(const Params& form, const ClientAuth& auth,
-                                                      const ClientInfo& info) {
+                                                      const ClientInfo& info,
+                                                      const std::vector<std::string_view>& /*dpop: issue 12*/) {
   if (auto ok = oauth::check_no_repeats(form); !ok) return std::unexpected(ok.error());
   const auto grant_type = oauth::param(form, "grant_type");
   if (!grant_type) return fail(Errc::invalid_request, "grant_type missing");
