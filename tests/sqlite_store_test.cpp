@@ -184,7 +184,7 @@ TEST(SqliteStore, MigratesEmptyFileAndReopenIsIdempotent) {
     EXPECT_EQ(raw.text("PRAGMA journal_mode"), "wal");
     EXPECT_EQ(raw.text("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE name NOT LIKE "
                        "'sqlite_%' ORDER BY name)"),
-              "login_throttle,login_throttle_by_expiry,oauth_access,oauth_access_by_expiry,oauth_clients,oauth_codes,"
+              "dpop_jti,dpop_jti_by_expiry,login_throttle,login_throttle_by_expiry,oauth_access,oauth_access_by_expiry,oauth_clients,oauth_codes,"
               "oauth_codes_by_expiry,oauth_consents,oauth_denied_jti,oauth_denied_jti_by_expiry,oauth_grants,"
               "oauth_grants_by_expiry,oauth_grants_by_user,sessions,sessions_by_expiry,sessions_by_user,store_epoch,"
               "users");

@@ -152,6 +152,16 @@ constexpr std::array kMigrations{
       ) STRICT;
       CREATE INDEX oauth_denied_jti_by_expiry ON oauth_denied_jti (expires_at);
     )sql"},
+    // v8: the DPoP replay cache (sqlite_dpop_replay_cache.cpp): one row per accepted proof's
+    // jti, keyed by its hash (base64url SHA-256, bounded size); each insert deletes a bounded
+    // batch of expired rows through dpop_jti_by_expiry. (v7 belongs to another branch.)
+    Migration{8, R"sql(
+      CREATE TABLE dpop_jti (
+        jti_hash   TEXT    NOT NULL PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX dpop_jti_by_expiry ON dpop_jti (expires_at);
+    )sql"},
 };
 
 constexpr int kBusyTimeoutMs = 5000;
