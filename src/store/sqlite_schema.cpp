@@ -152,9 +152,16 @@ constexpr std::array kMigrations{
       ) STRICT;
       CREATE INDEX oauth_denied_jti_by_expiry ON oauth_denied_jti (expires_at);
     )sql"},
+    // v7: DPoP (RFC 9449): a code's dpop_jkt (§10), the key thumbprint a public client's
+    // refresh family is bound to, an opaque access token's cnf.jkt. '' is none.
+    Migration{7, R"sql(
+      ALTER TABLE oauth_codes ADD COLUMN dpop_jkt TEXT NOT NULL DEFAULT '';
+      ALTER TABLE oauth_grants ADD COLUMN jkt TEXT NOT NULL DEFAULT '';
+      ALTER TABLE oauth_access ADD COLUMN jkt TEXT NOT NULL DEFAULT '';
+    )sql"},
     // v8: the DPoP replay cache (sqlite_dpop_replay_cache.cpp): one row per accepted proof's
     // jti, keyed by its hash (base64url SHA-256, bounded size); each insert deletes a bounded
-    // batch of expired rows through dpop_jti_by_expiry. (v7 belongs to another branch.)
+    // batch of expired rows through dpop_jti_by_expiry.
     Migration{8, R"sql(
       CREATE TABLE dpop_jti (
         jti_hash   TEXT    NOT NULL PRIMARY KEY,
