@@ -35,6 +35,10 @@ struct ServerConfig {
   // PEM CA certificates trusted, besides the system's, when fetching clients' jwks_uri
   // (server/jwks_fetcher.hpp); empty: the system's only.
   std::string oauth_ca_file;
+  // DPoP server nonces (RFC 9449 §8, docs/dpop.md): every DPoP proof must carry a current
+  // nonce derived from keys/oauth.key (so every instance sharing it accepts every other's).
+  // On by default: a DPoP client must handle use_dpop_nonce anyway, bearer clients never see it.
+  bool dpop_nonce = true;
   bool trust_proxy = false;
   // The library's and the HTTP layer's own option structs, so that each default is written
   // once (there); config.cpp maps the flat setting names onto their members.

@@ -123,8 +123,16 @@ BasicCredentials parse_basic_credentials(std::optional<std::string_view> header)
   return c;
 }
 
+bool has_scheme(std::optional<std::string_view> header, std::string_view scheme) {
+  return after_scheme(header, scheme).has_value();
+}
+
 std::optional<std::string> parse_bearer_token(std::optional<std::string_view> header) {
-  const auto rest = after_scheme(header, "Bearer");
+  return parse_token(header, "Bearer");
+}
+
+std::optional<std::string> parse_token(std::optional<std::string_view> header, std::string_view scheme) {
+  const auto rest = after_scheme(header, scheme);
   if (!rest || rest->empty()) return std::nullopt;
   // token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
   std::size_t i = 0;

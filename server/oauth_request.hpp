@@ -2,8 +2,8 @@
 // of a query string or form body (repeats kept, so that the AuthorizationServer can refuse
 // them, RFC 6749 §3.1), the client credentials of an `Authorization: Basic` header (RFC 6749
 // §2.3.1: base64 of form-urlencoded id ":" form-urlencoded secret) and the token of an
-// `Authorization: Bearer` header (RFC 6750 §2.1). Pure (no Beast types), so that fuzz/ can
-// drive it.
+// `Authorization: Bearer` header (RFC 6750 §2.1) or `Authorization: DPoP` (RFC 9449 §7.1).
+// Pure (no Beast types), so that fuzz/ can drive it.
 // Thread safety: plain functions.
 #pragma once
 
@@ -39,6 +39,10 @@ BasicCredentials parse_basic_credentials(std::optional<std::string_view> header)
 // The token of "Bearer <token68>" (scheme case-insensitive, one space or more), or nullopt
 // when the header is absent, of another scheme or not a token68.
 std::optional<std::string> parse_bearer_token(std::optional<std::string_view> header);
+// The same for any scheme ("DPoP <token68>", RFC 9449 §7.1).
+std::optional<std::string> parse_token(std::optional<std::string_view> header, std::string_view scheme);
+// Whether the header names this scheme (case-insensitive), whatever follows.
+bool has_scheme(std::optional<std::string_view> header, std::string_view scheme);
 
 // The percent-encoding of s for a query component: unreserved characters (RFC 3986 §2.3) as
 // they are, everything else as %XX.

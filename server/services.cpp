@@ -31,6 +31,16 @@ Result<void> open_oauth(Services& s, const ServerConfig& cfg, KeySet signing_key
   OAuthOptions options;
   options.issuer = std::move(issuer);
   options.key_set_fetcher = key_set_fetcher.get();
+  // DPoP is always on: the replay cache lives in the same store, shared by every instance;
+  // nonces (if configured) come from the OAuth key every instance shares.
+  auto replay = open_dpop_replay_cache(cfg.store_uri());
+  if (!replay) return std::unexpected(std::move(replay.error()));
+  options.dpop_replay = std::move(*replay);
+  if (cfg.dpop_nonce) {
+    auto nonces = DpopNonces::derive(server_key);
+    if (!nonces) return std::unexpected(std::move(nonces.error()));
+    options.dpop_nonces = std::make_shared<const DpopNonces>(std::move(*nonces));
+  }
   auto server = AuthorizationServer::create(**store, s.store->users(), std::move(signing_keys), std::move(server_key),
                                             std::move(options), clock, std::move(observer));
   if (!server) return std::unexpected(std::move(server.error()));

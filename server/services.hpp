@@ -46,6 +46,8 @@ Result<Services> open_services(const ServerConfig& cfg, std::shared_ptr<const De
 // store_unavailable) and of AuthorizationServer::create (invalid_argument: a bad issuer, keys
 // missing an algorithm it signs with). key_set_fetcher (moved into s; null: none, as for the
 // CLI) fetches jwks_uri clients' keys for private_key_jwt: make_key_set_fetcher(cfg).
+// DPoP is on: the replay cache of cfg's store (open_dpop_replay_cache), and with
+// cfg.dpop_nonce nonces derived from server_key (DpopNonces::derive; 300 s steps).
 Result<void> open_oauth(Services& s, const ServerConfig& cfg, KeySet signing_keys, SecretBytes server_key,
                         std::string issuer, const Clock* clock = nullptr, OAuthObserver observer = nullptr,
                         std::unique_ptr<KeySetFetcher> key_set_fetcher = nullptr);

@@ -35,6 +35,23 @@ TEST(DpopNonces, AnotherSecretsNonceRefused) {
   EXPECT_FALSE(a->accepts("", kDpopNow));
 }
 
+// derive(): instances sharing a server key share nonces; the key is not used as the nonce
+// secret itself (HMAC(key, label) is); another key's nonces are refused; short keys refused.
+TEST(DpopNonces, DerivedFromAServerKey) {
+  auto a = DpopNonces::derive(secret('s')).value();
+  auto b = DpopNonces::derive(secret('s')).value();
+  auto other = DpopNonces::derive(secret('t')).value();
+  auto raw = DpopNonces::create(secret('s')).value();
+  EXPECT_EQ(a.step_seconds(), 300);
+  EXPECT_EQ(a.current(kDpopNow), b.current(kDpopNow));
+  EXPECT_TRUE(b.accepts(a.current(kDpopNow), kDpopNow));
+  EXPECT_FALSE(other.accepts(a.current(kDpopNow), kDpopNow));
+  EXPECT_NE(raw.current(kDpopNow), a.current(kDpopNow));
+  auto short_key = DpopNonces::derive(SecretBytes(std::string(31, 's')));
+  ASSERT_FALSE(short_key.has_value());
+  EXPECT_EQ(short_key.error().code, Errc::key_too_short);
+}
+
 TEST(DpopNonces, PreviousStepAcceptedOlderStale) {
   auto a = nonces('k', 300);
   const auto n = a->current(kDpopNow);

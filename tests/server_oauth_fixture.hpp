@@ -100,7 +100,8 @@ class RecordingFetcher final : public KeySetFetcher {
 
 class Fixture : public ::testing::Test {
  protected:
-  Fixture() {
+  // dpop: DPoP on as `tessera serve` has it (a replay cache, nonces from the OAuth key).
+  explicit Fixture(bool dpop = false) : dpop_(dpop) {
     EXPECT_TRUE(auth_.add_user("alice", kPw));
     EXPECT_TRUE(auth_.add_user("bob", kPw));
     ClientSettings app;
@@ -211,6 +212,16 @@ class Fixture : public ::testing::Test {
     return ss.str();
   }
 
+  static OAuthOptions oauth_options(bool dpop, RecordingFetcher& fetcher, const Clock& clock) {
+    OAuthOptions o{.issuer = std::string(kIssuer), .key_set_fetcher = &fetcher};
+    if (dpop) {
+      o.dpop_replay = make_memory_dpop_replay_cache(1000, clock);
+      o.dpop_nonces = std::make_shared<const DpopNonces>(DpopNonces::derive(keys().oauth_key).value());
+    }
+    return o;
+  }
+
+  bool dpop_ = false;  // first: the members below read it
   FixedClock clock_{kNow};
   std::unique_ptr<AccountStore> accounts_ = store::combine(store::make_memory_halves());
   SessionManager sessions_ = SessionManager::create(accounts_->sessions(), SessionOptions{}, &clock_).value();
@@ -228,7 +239,7 @@ class Fixture : public ::testing::Test {
   RecordingFetcher jwks_fetcher_;
   AuthorizationServer oauth_ =
       AuthorizationServer::create(*oauth_store_, accounts_->users(), keys().signing_keys, keys().oauth_key,
-                                  OAuthOptions{.issuer = std::string(kIssuer), .key_set_fetcher = &jwks_fetcher_},
+                                  oauth_options(dpop_, jwks_fetcher_, clock_),
                                   &clock_, oauth_observer(log_, metrics_))
           .value();
   NewClient app_, third_, svc_;

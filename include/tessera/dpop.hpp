@@ -68,6 +68,10 @@ class DpopNonces {
   static constexpr std::size_t kMinSecretBytes = 32;
   // Errors: key_too_short (secret < 32 bytes), invalid_argument (step_seconds < 1).
   static Result<DpopNonces> create(SecretBytes secret, std::int64_t step_seconds = 300);
+  // The nonces of a server key (e.g. the OAuth server's key every instance shares): the secret
+  // is HMAC-SHA-256(server_key, "tessera dpop nonce key"), so the key itself is used for
+  // nothing else here. Errors: as create() (server_key < 32 bytes: key_too_short).
+  static Result<DpopNonces> derive(const SecretBytes& server_key, std::int64_t step_seconds = 300);
 
   std::string current(std::int64_t now) const;
   bool accepts(std::string_view nonce, std::int64_t now) const;

@@ -65,12 +65,6 @@ Response authorize_answer(const AppContext& ctx, Exchange& x, const Result<Autho
   return error_page(ctx, x, http::status::bad_request, r->error.value_or(Error(Errc::invalid_request)));
 }
 
-// Whether an Authorization header names the Bearer scheme (whatever follows).
-bool bearer_scheme(std::optional<std::string_view> h) {
-  if (!h || h->size() < 7) return false;
-  return beast::iequals(h->substr(0, 7), "Bearer ");
-}
-
 }  // namespace
 
 asio::awaitable<Response> oauth_metadata(const AppContext& ctx, Exchange&) {
@@ -133,30 +127,61 @@ asio::awaitable<Response> authorize_decision(const AppContext& ctx, Exchange& x)
   co_return authorize_answer(ctx, x, r, params, *s, authorize_target(params));
 }
 
+// /userinfo takes the access token as Bearer (RFC 6750) or, bound, as DPoP with a proof (RFC
+// 9449 §7). Challenges: Bearer realm="tessera" for Bearer requests and requests without
+// credentials, and beside it `DPoP algs="..."`; a DPoP request's errors (invalid_token,
+// invalid_dpop_proof, use_dpop_nonce: 401; insufficient_scope: 403) come in the DPoP challenge,
+// use_dpop_nonce with the nonce to use (DPoP-Nonce, on every answer when nonces are on). Two
+// Authorization headers, or a malformed one of either scheme, are invalid_request (400).
 asio::awaitable<Response> userinfo(const AppContext& ctx, Exchange& x) {
-  const auto h = header(x.in.msg, http::field::authorization);
-  const auto token = parse_bearer_token(h);
-  if (!token) {
-    // RFC 6750 §3.1: no credentials at all get no error code; a malformed Bearer header is
-    // invalid_request (400).
-    if (bearer_scheme(h)) {
-      Response res = oauth_error(x, Errc::invalid_request, "the Authorization header is not Bearer <token>");
-      res.set(http::field::www_authenticate, std::string(kBearerRealm) + ", error=\"invalid_request\"");
-      co_return res;
+  // An answer with the challenge of the scheme used (and the DPoP one beside a Bearer one).
+  auto challenge = [&ctx](Response res, bool dpop_used, std::string_view error) {
+    const auto dpop = dpop_challenge(ctx, dpop_used ? error : std::string_view());
+    if (dpop_used && !dpop.empty()) {
+      res.set(http::field::www_authenticate, dpop);
+    } else {
+      std::string bearer(kBearerRealm);
+      if (!error.empty()) bearer += ", error=\"" + std::string(error) + "\"";
+      res.set(http::field::www_authenticate, bearer);
+      if (!dpop.empty()) res.insert(http::field::www_authenticate, dpop);
     }
-    Response res = oauth_error(x, Errc::invalid_token, "send the access token as Authorization: Bearer <token>");
-    res.set(http::field::www_authenticate, kBearerRealm);
-    co_return res;
+    set_dpop_nonce(ctx, res);
+    return res;
+  };
+  const auto count = std::distance(x.in.msg.equal_range(http::field::authorization).first,
+                                   x.in.msg.equal_range(http::field::authorization).second);
+  const auto h = header(x.in.msg, http::field::authorization);
+  const bool dpop = has_scheme(h, "DPoP");
+  if (count > 1)
+    co_return challenge(oauth_error(x, Errc::invalid_request, "send one Authorization header"), false,
+                        "invalid_request");
+  const auto token = dpop ? parse_token(h, "DPoP") : parse_bearer_token(h);
+  if (!token) {
+    // RFC 6750 §3.1: no credentials at all get no error code; a malformed Bearer or DPoP
+    // header is invalid_request (400).
+    if (dpop || has_scheme(h, "Bearer"))
+      co_return challenge(oauth_error(x, Errc::invalid_request, "the Authorization header is not Bearer|DPoP <token>"),
+                          dpop, "invalid_request");
+    co_return challenge(oauth_error(x, Errc::invalid_token, "send the access token as Authorization: Bearer <token>"),
+                        false, "");
   }
   const std::string method(x.in.msg.method_string());
-  auto r = co_await run_store(ctx, [&ctx, &token, &method] {
-    return ctx.oauth.userinfo(PresentedToken{"Bearer", *token, method, {}});
+  const auto proofs = dpop_headers(x);
+  auto r = co_await run_store(ctx, [&ctx, &token, &method, dpop, &proofs] {
+    return ctx.oauth.userinfo(PresentedToken{dpop ? "DPoP" : "Bearer", *token, method, proofs});
   });
-  if (r) co_return oauth_json(http::status::ok, *r);
+  if (r) {
+    Response res = oauth_json(http::status::ok, *r);
+    set_dpop_nonce(ctx, res);
+    co_return res;
+  }
   Response res = oauth_error(ctx, x, r.error());
-  if (r.error().code == Errc::invalid_token || r.error().code == Errc::insufficient_scope)
-    res.set(http::field::www_authenticate,
-            std::string(kBearerRealm) + ", error=\"" + std::string(code_name(r.error().code)) + "\"");
+  const auto code = r.error().code;
+  if (code == Errc::invalid_dpop_proof || code == Errc::use_dpop_nonce) res.result(http::status::unauthorized);
+  if (code == Errc::invalid_token || code == Errc::insufficient_scope || code == Errc::invalid_dpop_proof ||
+      code == Errc::use_dpop_nonce)
+    co_return challenge(std::move(res), dpop, code_name(code));
+  set_dpop_nonce(ctx, res);
   co_return res;
 }
 

@@ -68,6 +68,34 @@ Response oauth_json(http::status status, const json::value& body) {
   return res;
 }
 
+std::vector<std::string_view> dpop_headers(const Exchange& x) {
+  std::vector<std::string_view> out;
+  auto [first, last] = x.in.msg.equal_range("DPoP");
+  for (auto it = first; it != last; ++it) out.emplace_back(it->value().data(), it->value().size());
+  return out;
+}
+
+void set_dpop_nonce(const AppContext& ctx, Response& res) {
+  if (auto nonce = ctx.oauth.dpop_nonce(); !nonce.empty()) res.set("DPoP-Nonce", nonce);
+}
+
+std::string dpop_challenge(const AppContext& ctx, std::string_view error) {
+  const auto meta = ctx.oauth.metadata();
+  const auto* algs = meta.if_contains("dpop_signing_alg_values_supported");
+  if (!algs || !algs->is_array() || algs->as_array().empty()) return {};
+  std::string out = "DPoP algs=\"";
+  const char* sep = "";
+  for (const auto& a : algs->as_array()) {
+    if (!a.is_string()) continue;
+    out += sep;
+    out += a.as_string();
+    sep = " ";
+  }
+  out += '"';
+  if (!error.empty()) out += ", error=\"" + std::string(error) + "\"";
+  return out;
+}
+
 Response oauth_error(const AppContext& ctx, Exchange& x, const Error& e, bool basic) {
   note_error(ctx, x, e);
   PublicError pe = public_error(e.code);

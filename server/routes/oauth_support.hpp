@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/value.hpp>
 
@@ -30,6 +31,17 @@ std::optional<Params> query_params(const Exchange& x);
 
 // The client authentication a request presented: its Authorization: Basic credentials, if any.
 ClientAuth client_auth(const Exchange& x);
+
+// Every DPoP header value of the request, in order (RFC 9449 §4.1; the AuthorizationServer
+// refuses none where one is required, and several).
+std::vector<std::string_view> dpop_headers(const Exchange& x);
+// Sets DPoP-Nonce to the current server nonce when nonces are on (RFC 9449 §8.2, §9): on every
+// answer of the token endpoint and /userinfo, so a client always has a fresh one.
+void set_dpop_nonce(const AppContext& ctx, Response& res);
+// The DPoP challenge of a protected resource (RFC 9449 §7.1): `DPoP algs="ES256 ..."` (the
+// algorithms the metadata advertises) and `, error="<error>"` when error is not empty; empty
+// when DPoP is off.
+std::string dpop_challenge(const AppContext& ctx, std::string_view error = {});
 
 // A JSON answer of the token, introspection and revocation endpoints and /userinfo:
 // Cache-Control: no-store and Pragma: no-cache.

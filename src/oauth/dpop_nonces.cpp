@@ -10,6 +10,7 @@ namespace tessera {
 
 namespace {
 constexpr std::string_view kLabel = "tessera dpop nonce";
+constexpr std::string_view kDeriveLabel = "tessera dpop nonce key";
 constexpr std::size_t kNonceBytes = 16;  // 128 bits: 22 base64url characters
 
 std::int64_t step_of(std::int64_t now, std::int64_t step_seconds) noexcept {
@@ -23,6 +24,13 @@ Result<DpopNonces> DpopNonces::create(SecretBytes secret, std::int64_t step_seco
   if (secret.size() < kMinSecretBytes) return fail(Errc::key_too_short, "DPoP nonce secret under 32 bytes");
   if (step_seconds < 1) return fail(Errc::invalid_argument, "DPoP nonce step under 1 second");
   return DpopNonces(std::move(secret), step_seconds);
+}
+
+Result<DpopNonces> DpopNonces::derive(const SecretBytes& server_key, std::int64_t step_seconds) {
+  if (server_key.size() < kMinSecretBytes) return fail(Errc::key_too_short, "DPoP nonce server key under 32 bytes");
+  auto secret = crypto::hmac_once(crypto::Hash::sha256, server_key, crypto::as_bytes(kDeriveLabel));
+  if (!secret) return std::unexpected(std::move(secret.error()));
+  return create(SecretBytes(std::span<const std::uint8_t>(secret->data(), secret->size())), step_seconds);
 }
 
 std::string DpopNonces::for_step(std::int64_t step) const {
