@@ -113,6 +113,11 @@ class OauthDpopTest : public OauthTest {
     return str(cnf->get_object(), "jkt");
   }
 
+  // The error message of a refused call; "" when it was accepted (so a check on it fails).
+  template <class V>
+  static std::string message(const Result<V>& r) {
+    return r ? std::string() : r.error().message;
+  }
   static void expect_error(const Result<boost::json::object>& r, Errc code) {
     ASSERT_FALSE(r.has_value()) << "accepted: " << boost::json::serialize(*r);
     EXPECT_EQ(r.error().code, code) << r.error().message;

@@ -15,7 +15,7 @@ TEST_F(OauthDpopGrants, DpopJktCodeNeedsAProofOfThatKey) {
   const auto jkt = key_.thumbprint();
   auto r = exchange_dpop(c, code_bound_to(c, jkt), {proof_with(other_)});
   expect_error(r, Errc::invalid_grant);
-  EXPECT_NE(r.error().message.find("dpop_jkt"), std::string::npos) << r.error().message;
+  EXPECT_NE(message(r).find("dpop_jkt"), std::string::npos) << message(r);
   expect_error(exchange_dpop(c, code_bound_to(c, jkt), {}), Errc::invalid_grant);
   auto ok = exchange_dpop(c, code_bound_to(c, jkt), {proof()});
   ASSERT_TRUE(ok) << ok.error().message;
@@ -44,7 +44,7 @@ TEST_F(OauthDpopGrants, PublicClientRefreshTokensAreBoundToTheKey) {
   const auto rt = str(*first, "refresh_token");
   auto none = refresh_dpop(c, rt, {});
   expect_error(none, Errc::invalid_grant);
-  EXPECT_NE(none.error().message.find("DPoP"), std::string::npos) << none.error().message;
+  EXPECT_NE(message(none).find("DPoP"), std::string::npos) << message(none);
   expect_error(refresh_dpop(c, rt, {proof_with(other_)}), Errc::invalid_grant);
   // Neither refused refresh rotated or revoked the family: the key holder refreshes.
   auto next = refresh_dpop(c, rt, {proof()});
@@ -88,7 +88,7 @@ TEST_F(OauthDpopGrants, RequireDpopRefusesUnboundRequests) {
   const auto code = code_for(c);
   auto r = exchange(c, code);
   expect_error(r, Errc::invalid_dpop_proof);
-  EXPECT_NE(r.error().message.find("must send a DPoP proof"), std::string::npos) << r.error().message;
+  EXPECT_NE(message(r).find("must send a DPoP proof"), std::string::npos) << message(r);
   auto ok = exchange_dpop(c, code, {proof()});  // the refusal did not spend the code
   ASSERT_TRUE(ok) << ok.error().message;
   expect_error(refresh(c, str(*ok, "refresh_token")), Errc::invalid_dpop_proof);

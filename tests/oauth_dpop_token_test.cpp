@@ -87,7 +87,7 @@ TEST_F(OauthDpopToken, ReplayedProofIsRefused) {
   ASSERT_TRUE(exchange_dpop(c, code_for(c), {p}));
   auto again = exchange_dpop(c, code_for(c), {p});
   expect_error(again, Errc::invalid_dpop_proof);
-  EXPECT_NE(again.error().message.find("replay"), std::string::npos) << again.error().message;
+  EXPECT_NE(message(again).find("replay"), std::string::npos) << message(again);
 }
 
 TEST_F(OauthDpopToken, ProofForAnotherUrlOrMethodIsRefused) {
@@ -155,7 +155,7 @@ TEST_F(OauthDpopToken, DpopOffRefusesProofsAndMetadataSaysNothing) {
   auto c = add(first_party(web_settings()));
   auto r = exchange_dpop(c, code_for(c), {proof()});
   expect_error(r, Errc::invalid_dpop_proof);
-  EXPECT_NE(r.error().message.find("not enabled"), std::string::npos) << r.error().message;
+  EXPECT_NE(message(r).find("not enabled"), std::string::npos) << message(r);
   EXPECT_TRUE(exchange(c, code_for(c)));  // bearer tokens as before
 }
 
@@ -177,7 +177,7 @@ TEST_F(OauthDpopToken, CreateRefusesBadDpopAndTtlOptions) {
     auto bad = attempt(o);
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().code, Errc::invalid_argument);
-    EXPECT_NE(bad.error().message.find("max_token_ttl"), std::string::npos);
+    EXPECT_NE(message(bad).find("max_token_ttl"), std::string::npos);
   }
 }
 
@@ -190,7 +190,7 @@ TEST_F(OauthDpopToken, AccessTtlAboveMaxTokenTtlIsRefused) {
   auto r = server_->add_client(s);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::invalid_argument);
-  EXPECT_NE(r.error().message.find("access_ttl"), std::string::npos) << r.error().message;
+  EXPECT_NE(message(r).find("access_ttl"), std::string::npos) << message(r);
   s.access_ttl = 3600;
   EXPECT_TRUE(server_->add_client(s));
 }

@@ -47,7 +47,7 @@ TEST_F(OauthDpopUserinfo, BoundTokenAsBearerIsRefused) {
   const auto token = bound_token();
   auto r = call("Bearer", token, {proof(for_userinfo(token))});
   expect_error(r, Errc::invalid_token);
-  EXPECT_NE(r.error().message.find("DPoP-bound"), std::string::npos) << r.error().message;
+  EXPECT_NE(message(r).find("DPoP-bound"), std::string::npos) << message(r);
   expect_error(call("bearer", token, {}), Errc::invalid_token);
 }
 
@@ -82,7 +82,7 @@ TEST_F(OauthDpopUserinfo, UnboundTokenUnderTheDpopSchemeIsRefused) {
   const auto token = str(*r, "access_token");
   auto d = call("DPoP", token, {proof(for_userinfo(token))});
   expect_error(d, Errc::invalid_token);
-  EXPECT_NE(d.error().message.find("not DPoP-bound"), std::string::npos) << d.error().message;
+  EXPECT_NE(message(d).find("not DPoP-bound"), std::string::npos) << message(d);
   EXPECT_TRUE(call("Bearer", token, {}));
   expect_error(call("Basic", token, {}), Errc::invalid_token);
 }
