@@ -102,6 +102,18 @@ void Metrics::introspection(bool active) noexcept {
   introspections_[active ? 1 : 0].fetch_add(1, std::memory_order_relaxed);
 }
 
+void Metrics::dpop_request(std::string_view endpoint, std::string_view result) noexcept {
+  dpop_requests_[label_index(kDpopEndpointLabels, endpoint) * kDpopResultLabels.size() +
+                 label_index(kDpopResultLabels, result)]
+      .fetch_add(1, std::memory_order_relaxed);
+}
+
+std::uint64_t Metrics::dpop_requests(std::string_view endpoint, std::string_view result) const noexcept {
+  return dpop_requests_[label_index(kDpopEndpointLabels, endpoint) * kDpopResultLabels.size() +
+                        label_index(kDpopResultLabels, result)]
+      .load(std::memory_order_relaxed);
+}
+
 std::uint64_t Metrics::tokens_issued(std::string_view grant, std::string_view format) const noexcept {
   return tokens_issued_[label_index(kGrantLabels, grant) * kFormatLabels.size() + label_index(kFormatLabels, format)]
       .load(std::memory_order_relaxed);
@@ -181,6 +193,13 @@ std::string Metrics::exposition() const {
                      introspections_[1].load(std::memory_order_relaxed));
   out += fmt::format("tessera_oauth_introspections_total{{result=\"inactive\"}} {}\n",
                      introspections_[0].load(std::memory_order_relaxed));
+  append("# HELP tessera_oauth_dpop_requests_total Requests that carried a DPoP proof (RFC 9449), by endpoint and result.\n");
+  append("# TYPE tessera_oauth_dpop_requests_total counter\n");
+  for (std::size_t e = 0; e < kDpopEndpointLabels.size(); ++e)
+    for (std::size_t r = 0; r < kDpopResultLabels.size(); ++r)
+      out += fmt::format("tessera_oauth_dpop_requests_total{{endpoint=\"{}\",result=\"{}\"}} {}\n",
+                         kDpopEndpointLabels[e], kDpopResultLabels[r],
+                         dpop_requests_[e * kDpopResultLabels.size() + r].load(std::memory_order_relaxed));
   return out;
 }
 

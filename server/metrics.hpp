@@ -42,6 +42,11 @@ inline constexpr std::size_t kCounterCount = 9;
 inline constexpr std::array<std::string_view, 4> kGrantLabels = {"authorization_code", "refresh_token",
                                                                  "client_credentials", "other"};
 inline constexpr std::array<std::string_view, 4> kFormatLabels = {"jwt", "paseto", "opaque", "other"};
+// Label values of tessera_oauth_dpop_requests_total: where a request carried a DPoP proof, and
+// how it was answered (ok, the two DPoP errors, any other error); anything else is "other".
+inline constexpr std::array<std::string_view, 3> kDpopEndpointLabels = {"token", "userinfo", "other"};
+inline constexpr std::array<std::string_view, 4> kDpopResultLabels = {"ok", "invalid_dpop_proof", "use_dpop_nonce",
+                                                                      "other"};
 
 class Metrics {
  public:
@@ -62,6 +67,8 @@ class Metrics {
   // OAuth: an access token issued (by grant type and token format), an introspection answered.
   void token_issued(std::string_view grant, std::string_view format) noexcept;
   void introspection(bool active) noexcept;
+  // A request that carried a DPoP proof, by endpoint and result (kDpop*Labels).
+  void dpop_request(std::string_view endpoint, std::string_view result) noexcept;
   void connection_opened() noexcept { connections_.fetch_add(1, std::memory_order_relaxed); }
   void connection_closed() noexcept { connections_.fetch_sub(1, std::memory_order_relaxed); }
 
@@ -69,6 +76,7 @@ class Metrics {
   std::uint64_t counter(Counter c) const noexcept;
   std::uint64_t tokens_issued(std::string_view grant, std::string_view format) const noexcept;
   std::uint64_t introspections(bool active) const noexcept;
+  std::uint64_t dpop_requests(std::string_view endpoint, std::string_view result) const noexcept;
   std::int64_t connections() const noexcept { return connections_.load(std::memory_order_relaxed); }
 
   // Prometheus text exposition format 0.0.4. Request counters and histograms appear once they
@@ -92,6 +100,7 @@ class Metrics {
   std::array<std::atomic<std::uint64_t>, kCounterCount> counters_{};
   std::array<std::atomic<std::uint64_t>, kGrantLabels.size() * kFormatLabels.size()> tokens_issued_{};
   std::array<std::atomic<std::uint64_t>, 2> introspections_{};  // inactive, active
+  std::array<std::atomic<std::uint64_t>, kDpopEndpointLabels.size() * kDpopResultLabels.size()> dpop_requests_{};
   std::atomic<std::int64_t> connections_{0};
 };
 

@@ -87,6 +87,9 @@ TEST_F(ServerDpop, TokenNonceRoundTrip) {
   ASSERT_EQ(ok.result(), http::status::ok) << ok.body();
   EXPECT_EQ(json::parse(ok.body()).at("token_type").as_string(), "DPoP");
   EXPECT_EQ(std::string(ok["DPoP-Nonce"]), oauth_.dpop_nonce());
+  EXPECT_EQ(metrics_.dpop_requests("token", "use_dpop_nonce"), 1u);
+  EXPECT_EQ(metrics_.dpop_requests("token", "ok"), 1u);
+  EXPECT_EQ(metrics_.dpop_requests("userinfo", "ok"), 0u);
 }
 
 TEST_F(ServerDpop, StaleNonceAsksAgain) {
@@ -108,6 +111,8 @@ TEST_F(ServerDpop, ReplayedProofAndTwoProofsRefused) {
   const Response junk = token_with({"not.a.proof"});
   EXPECT_EQ(junk.result(), http::status::bad_request);
   EXPECT_EQ(error_of(junk), "invalid_dpop_proof");
+  EXPECT_EQ(metrics_.dpop_requests("token", "invalid_dpop_proof"), 3u);
+  EXPECT_EQ(metrics_.dpop_requests("token", "ok"), 1u);
 }
 
 // Without a proof the tokens are plain bearer tokens (DPoP on by default changes nothing for
@@ -167,6 +172,12 @@ TEST_F(ServerDpop, UserinfoProofErrorsAreDpopChallenges) {
     EXPECT_EQ(r.result(), http::status::unauthorized);
     EXPECT_TRUE(challenges(r).at(0).ends_with(", error=\"invalid_token\"")) << challenges(r)[0];
   }
+  // Counted by result (the request without a proof is not a DPoP request).
+  EXPECT_EQ(metrics_.dpop_requests("userinfo", "invalid_dpop_proof"), 1u);
+  EXPECT_EQ(metrics_.dpop_requests("userinfo", "use_dpop_nonce"), 1u);
+  EXPECT_EQ(metrics_.dpop_requests("userinfo", "other"), 1u);
+  EXPECT_TRUE(metrics_.exposition().find("tessera_oauth_dpop_requests_total{endpoint=\"userinfo\",result=\"other\"} 1\n") !=
+              std::string::npos);
 }
 
 TEST_F(ServerDpop, MalformedOrDoubleAuthorizationIsInvalidRequest) {

@@ -170,6 +170,7 @@ asio::awaitable<Response> userinfo(const AppContext& ctx, Exchange& x) {
   auto r = co_await run_store(ctx, [&ctx, &token, &method, dpop, &proofs] {
     return ctx.oauth.userinfo(PresentedToken{dpop ? "DPoP" : "Bearer", *token, method, proofs});
   });
+  count_dpop(ctx, "userinfo", proofs, r ? nullptr : &r.error());
   if (r) {
     Response res = oauth_json(http::status::ok, *r);
     set_dpop_nonce(ctx, res);

@@ -79,6 +79,17 @@ void set_dpop_nonce(const AppContext& ctx, Response& res) {
   if (auto nonce = ctx.oauth.dpop_nonce(); !nonce.empty()) res.set("DPoP-Nonce", nonce);
 }
 
+void count_dpop(const AppContext& ctx, std::string_view endpoint, const std::vector<std::string_view>& dpop,
+                const Error* error) {
+  if (dpop.empty()) return;
+  std::string_view result = "ok";
+  if (error) {
+    const bool dpop_error = error->code == Errc::invalid_dpop_proof || error->code == Errc::use_dpop_nonce;
+    result = dpop_error ? code_name(error->code) : "other";
+  }
+  ctx.metrics.dpop_request(endpoint, result);
+}
+
 std::string dpop_challenge(const AppContext& ctx, std::string_view error) {
   const auto meta = ctx.oauth.metadata();
   const auto* algs = meta.if_contains("dpop_signing_alg_values_supported");

@@ -38,6 +38,11 @@ std::vector<std::string_view> dpop_headers(const Exchange& x);
 // Sets DPoP-Nonce to the current server nonce when nonces are on (RFC 9449 §8.2, §9): on every
 // answer of the token endpoint and /userinfo, so a client always has a fresh one.
 void set_dpop_nonce(const AppContext& ctx, Response& res);
+// Counts a request that carried DPoP headers (none: nothing) in
+// tessera_oauth_dpop_requests_total{endpoint, result}: ok, invalid_dpop_proof, use_dpop_nonce
+// or other (any other error).
+void count_dpop(const AppContext& ctx, std::string_view endpoint, const std::vector<std::string_view>& dpop,
+                const Error* error);
 // The DPoP challenge of a protected resource (RFC 9449 §7.1): `DPoP algs="ES256 ..."` (the
 // algorithms the metadata advertises) and `, error="<error>"` when error is not empty; empty
 // when DPoP is off.

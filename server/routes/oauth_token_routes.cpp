@@ -38,6 +38,7 @@ asio::awaitable<Response> token(const AppContext& ctx, Exchange& x) {
   auto r = co_await run_client_call(ctx, *form, [&ctx, &form, &auth, &x, &dpop] {
     return ctx.oauth.token(*form, auth, x.client, dpop);
   });
+  count_dpop(ctx, "token", dpop, r ? nullptr : &r.error());
   Response res;
   if (r) res = oauth_json(http::status::ok, *r);
   else res = oauth_error(ctx, x, r.error(), auth.basic || auth.malformed_basic);
