@@ -85,6 +85,21 @@ TEST(OAuthRequest, BearerTokenIsAToken68) {
   EXPECT_EQ(parse_bearer_token(std::nullopt), std::nullopt);
 }
 
+// The DPoP scheme (RFC 9449 §7.1) reads the same way; has_scheme tells a malformed header of a
+// scheme from another scheme.
+TEST(OAuthRequest, DpopTokenAndSchemeNames) {
+  EXPECT_EQ(parse_token("DPoP abc.DEF-_~+/==", "DPoP"), "abc.DEF-_~+/==");
+  EXPECT_EQ(parse_token("dpop  tok", "DPoP"), "tok");
+  EXPECT_EQ(parse_token("Bearer tok", "DPoP"), std::nullopt);
+  for (const char* bad : {"DPoP", "DPoP ", "DPoP a b", "DPoP =abc", "DPoPtok"})
+    EXPECT_EQ(parse_token(bad, "DPoP"), std::nullopt) << bad;
+  EXPECT_TRUE(has_scheme("DPoP a b", "DPoP"));
+  EXPECT_TRUE(has_scheme("dpop", "DPoP"));
+  EXPECT_FALSE(has_scheme("DPoPtok", "DPoP"));
+  EXPECT_FALSE(has_scheme("Bearer tok", "DPoP"));
+  EXPECT_FALSE(has_scheme(std::nullopt, "DPoP"));
+}
+
 TEST(OAuthRequest, PercentEncodeLeavesOnlyUnreservedCharacters) {
   EXPECT_EQ(percent_encode("/oauth2/authorize?a=1&b=x y~"), "%2Foauth2%2Fauthorize%3Fa%3D1%26b%3Dx%20y~");
   EXPECT_EQ(percent_encode("AZaz09-._~"), "AZaz09-._~");
