@@ -218,6 +218,27 @@ TEST_F(ConfigTest, FlagBeatsEnvironmentAndFile) {
   EXPECT_TRUE(cfg->trust_proxy);
 }
 
+// DPoP nonces: on by default; off by flag, file or environment (a default-true boolean must
+// still be switchable off everywhere).
+TEST_F(ConfigTest, DpopNonceOnByDefaultAndSwitchableOff) {
+  auto cfg = load();
+  ASSERT_TRUE(cfg.has_value()) << cfg.error().message;
+  EXPECT_TRUE(cfg->dpop_nonce);
+  cfg = load({"--dpop-nonce=false"});
+  ASSERT_TRUE(cfg.has_value()) << cfg.error().message;
+  EXPECT_FALSE(cfg->dpop_nonce);
+  cfg = load({"--config", file("dpop_nonce = false\n")});
+  ASSERT_TRUE(cfg.has_value()) << cfg.error().message;
+  EXPECT_FALSE(cfg->dpop_nonce);
+  env("TESSERA_DPOP_NONCE", "false");
+  cfg = load();
+  ASSERT_TRUE(cfg.has_value()) << cfg.error().message;
+  EXPECT_FALSE(cfg->dpop_nonce);
+  cfg = load({"--dpop-nonce"});
+  ASSERT_TRUE(cfg.has_value()) << cfg.error().message;
+  EXPECT_TRUE(cfg->dpop_nonce);
+}
+
 TEST_F(ConfigTest, UnknownKeyRejected) {
   expect_invalid(load({"--config", file("threads = 4\nlisten_port = 80\n")}), "listen_port");
   expect_invalid(load({"--config", file("[server]\nlisten = \"127.0.0.1:1\"\n")}), "server");
