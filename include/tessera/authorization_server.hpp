@@ -112,8 +112,8 @@ struct OAuthOptions {
   // one store shares (open_dpop_replay_cache); null: DPoP proofs are refused
   // (invalid_dpop_proof) and metadata advertises no DPoP. dpop_nonces: when set, every proof
   // must carry a current nonce (use_dpop_nonce otherwise; dpop_nonce() is what to send).
-  std::shared_ptr<DpopReplayCache> dpop_replay;
-  std::shared_ptr<const DpopNonces> dpop_nonces;
+  std::shared_ptr<DpopReplayCache> dpop_replay = nullptr;
+  std::shared_ptr<const DpopNonces> dpop_nonces = nullptr;
 
   // The longest lifetime of any token the server signs (access and ID tokens): clients'
   // access_ttl above it are refused, and a superseded signing key stays published this long
