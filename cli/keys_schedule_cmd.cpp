@@ -35,7 +35,7 @@ struct ScheduleOptions {
 };
 
 std::string when(std::int64_t t) {
-  auto s = format_rfc3339(t);
+  auto s = token::format_rfc3339(t);
   return s ? *s : std::to_string(t);
 }
 
