@@ -3,7 +3,7 @@
 // and HttpServer, runs the io_context on cfg.threads threads with a worker pool for blocking
 // calls, sweeps expired sessions and OAuth records every minute, re-checks the store epoch
 // every 5 s (epoch_guard.hpp; a ready epoch's created_at is the OAuth not-before), and drains on
-// SIGINT/SIGTERM.
+// SIGINT/SIGTERM. Signing keys follow keys/ on a thread of their own (key_watcher.hpp).
 #include "server/server.hpp"
 
 #include <algorithm>
@@ -17,6 +17,9 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <condition_variable>
+#include <mutex>
+#include <stop_token>
 #include <thread>
 #include <vector>
 
@@ -41,6 +44,7 @@
 #include "server/fd_limit.hpp"
 #include "server/first_start.hpp"
 #include "server/http.hpp"
+#include "server/key_watcher.hpp"
 #include "server/keys_dir.hpp"
 #include "server/log.hpp"
 #include "server/metrics.hpp"
@@ -244,6 +248,20 @@ int run(const ServerConfig& cfg) {
       !ok)
     return startup_failed(log, "oauth", ok.error());
   AuthorizationServer& oauth = *services->oauth;
+  // The signing keys on their schedule (docs/keys.md), kept in step with keys/ every second.
+  KeyWatcher key_watcher((std::filesystem::path(cfg.data) / "keys").string(), cfg.keys, oauth, log);
+  if (auto ok = key_watcher.start(); !ok) return startup_failed(log, "signing keys", ok.error());
+  // Its own thread: key generation (RSA) and file I/O never wait behind Argon2id on a pool, nor
+  // hold up an I/O lane. Declared after the AuthorizationServer, so it stops (and joins) first.
+  std::jthread key_thread([&key_watcher](std::stop_token stop) {
+    std::mutex m;
+    std::condition_variable_any cv;
+    std::unique_lock lock(m);
+    while (!stop.stop_requested()) {
+      cv.wait_for(lock, stop, kKeyCheckEvery, [] { return false; });
+      if (!stop.stop_requested()) key_watcher.check();
+    }
+  });
   // A store that lost its data and was confirmed afresh (tessera store confirm-reset) revokes
   // every stateless token issued before: its marker's created_at is their not-before.
   if (epoch) epoch->on_ready([&oauth](const EpochMarker& m) { oauth.set_not_before(m.created_at); });
@@ -254,7 +272,6 @@ int run(const ServerConfig& cfg) {
                              .metrics = metrics,
                              .clock = SystemClock::instance(),
                              .password_pool = password_pool,
-                             .jwks_json = data->jwks_json,
                              .pool = store_pool ? &*store_pool : nullptr,
                              .epoch = epoch ? &*epoch : nullptr,
                              .readers = reader_ptrs});

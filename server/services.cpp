@@ -41,6 +41,7 @@ Result<void> open_oauth(Services& s, const ServerConfig& cfg, KeySet signing_key
     if (!nonces) return std::unexpected(std::move(nonces.error()));
     options.dpop_nonces = std::make_shared<const DpopNonces>(std::move(*nonces));
   }
+  options.max_token_ttl = cfg.keys.max_token_ttl;
   auto server = AuthorizationServer::create(**store, s.store->users(), std::move(signing_keys), std::move(server_key),
                                             std::move(options), clock, std::move(observer));
   if (!server) return std::unexpected(std::move(server.error()));

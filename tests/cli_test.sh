@@ -655,6 +655,29 @@ check "unknown key named" grep -q listen_port "$TMP/err"
 printf 'threads = "4"\n' >"$TMP/bad.toml"
 expect_err "serve TOML wrong type" 2 invalid_argument "$T" serve --config "$TMP/bad.toml"
 
+# ---- the server's signing keys on a schedule (docs/keys.md) ------------------------------------
+K=(--data "$TMP/kdata")
+expect_ok "keys rotate --alg ES256" "$T" keys rotate --alg ES256 "${K[@]}"
+check "keys rotate says added" grep -q "^added ES256 " "$TMP/out"
+expect_ok "keys rotate again (json)" "$T" keys rotate --json "${K[@]}"
+check "ES256 kept, EdDSA and RS256 added" python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))
+assert [(x["alg"], x["added"]) for x in r] == [("ES256", False), ("EdDSA", True), ("RS256", True)], r
+assert r[1]["kid"].startswith("k4.pid.")' "$TMP/out"
+expect_ok "keys list --json" "$T" keys list --json "${K[@]}"
+check "keys list: one primary and one next per group" python3 -c 'import json,sys,collections; r=json.load(open(sys.argv[1]))
+c=collections.Counter((x["alg"], x["state"]) for x in r)
+assert all(c[(a, s)] == 1 for a in ("ES256", "EdDSA", "RS256") for s in ("primary", "next")) and len(r) == 6, c
+assert all(x["activates_at"] == x["created_at"] + 600 for x in r if x["state"] == "next"), r' "$TMP/out"
+expect_ok "keys list (text)" "$T" keys list "${K[@]}"
+check "keys list header" grep -q "^KID .*ALG .*STATE .*CREATED .*ACTIVATES .*RETIRES" "$TMP/out"
+check "key files private" test "$(stat -c %a "$TMP"/kdata/keys/es256-*.jwk)" = 600
+expect_err "keys rotate: unknown alg" 2 invalid_argument "$T" keys rotate --alg HS256 "${K[@]}"
+expect_err "keys rotate: publish_ahead below max-age + 1" 2 invalid_argument "$T" keys rotate --publish-ahead 300 "${K[@]}"
+printf 'jwks_max_age = 10\npublish_ahead = 11\n' >"$TMP/k.toml"
+expect_ok "keys list --config" "$T" keys list --json --config "$TMP/k.toml" "${K[@]}"
+check "keys list --config: publish_ahead from the file" python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))
+assert all(x["activates_at"] == x["created_at"] + 11 for x in r if x["created_at"] != x["activates_at"]), r' "$TMP/out"
+
 # ---- secrets are not printed where they should not be ---------------------------------------
 expect_ok "sign prints only the token" "$T" jwt sign --key "$HS" --claims '{}'
 k_b64=$(grep -o '"k":"[^"]*"' "$HS" | cut -d'"' -f4) || true

@@ -8,8 +8,8 @@
 //   oauth_dpop.cpp            DPoP (RFC 9449): the proofs at the token endpoint and /userinfo,
 //                             and the key a code or refresh family is bound to
 //   client_cache.cpp          the client records the endpoints reuse for a bounded time
-// Thread safety: immutable after create() except not_before (atomic) and the client cache
-// (thread-safe); the store and user store are thread-safe.
+// Thread safety: immutable after create() except not_before (atomic), the signing keys and the
+// client cache (thread-safe); the store and user store are thread-safe.
 #pragma once
 
 #include <atomic>
@@ -27,6 +27,7 @@
 #include "oauth/scope.hpp"
 #include "oauth/server_keys.hpp"
 #include "service/client_cache.hpp"
+#include "service/signing_keys.hpp"
 #include "tessera/authorization_server.hpp"
 
 namespace tessera {
@@ -53,14 +54,15 @@ struct ActiveToken {
 Result<std::optional<DpopVerifier>> dpop_verifier(const OAuthOptions& options, const Clock& clock);
 
 struct AuthorizationServer::Impl {
-  Impl(OAuthStore& s, UserStore& u, oauth::ServerKeys k, oauth::SecretHasher h, OAuthOptions o, const Clock& c,
-       OAuthObserver obs, oauth::AccessVerifier v)
-      : store(s), users(u), keys(std::move(k)), hasher(std::move(h)), options(std::move(o)), clock(c),
-        observer(std::move(obs)), verifier(std::move(v)), client_cache(options.client_cache_ttl) {}
+  Impl(OAuthStore& s, UserStore& u, std::shared_ptr<const KeysNow> k, oauth::SecretHasher h, OAuthOptions o,
+       const Clock& c, OAuthObserver obs)
+      : store(s), users(u), signing(std::move(k), o.issuer, c), hasher(std::move(h)), options(std::move(o)), clock(c),
+        observer(std::move(obs)), client_cache(options.client_cache_ttl) {}
 
   OAuthStore& store;
   UserStore& users;
-  oauth::ServerKeys keys;
+  // The keys that sign and verify our tokens now (keys_now()); a key ring may replace them.
+  SigningKeys signing;
   oauth::SecretHasher hasher;
   OAuthOptions options;
   const Clock& clock;
@@ -69,7 +71,6 @@ struct AuthorizationServer::Impl {
   // options.key_set_fetcher.
   std::unique_ptr<oauth::RemoteKeySets> remote_keys =
       options.key_set_fetcher ? std::make_unique<oauth::RemoteKeySets>(*options.key_set_fetcher, clock) : nullptr;
-  oauth::AccessVerifier verifier;
   std::atomic<std::int64_t> not_before{0};
   ClientCache client_cache;
   // Checks DPoP proofs (token endpoint, /userinfo); nullopt when options.dpop_replay is null
@@ -77,6 +78,7 @@ struct AuthorizationServer::Impl {
   std::optional<DpopVerifier> dpop = dpop_verifier(options, clock).value_or(std::nullopt);
 
   std::int64_t now() const { return clock.now(); }
+  std::shared_ptr<const KeysNow> keys_now() const { return signing.now(); }
   void emit(const OAuthEvent& e) const {
     if (observer) observer(e);
   }
