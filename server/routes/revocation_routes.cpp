@@ -63,8 +63,10 @@ std::expected<FeedRequest, std::string> read_request(const Exchange& x) {
   return r;
 }
 
-asio::awaitable<Result<RevocationRead>> read_log(const AppContext& ctx, std::string cursor) {
-  co_return co_await run_store(ctx, [&ctx, cursor] { return ctx.feed->log().read(cursor, RevocationFeed::kBatch); });
+// (Coroutine parameters and the lambdas handed to run_store hold references only: g++ 12
+// destroys some by-value coroutine arguments twice.)
+asio::awaitable<Result<RevocationRead>> read_log(const AppContext& ctx, const std::string& cursor) {
+  co_return co_await run_store(ctx, [&ctx, &cursor] { return ctx.feed->log().read(cursor, RevocationFeed::kBatch); });
 }
 
 // The events after cursor: from the feed's buffer when it can place the cursor, else the log.
@@ -112,7 +114,7 @@ std::string sse_events(const RevocationRead& r) {
 // The Server-Sent Events stream, after the first read (already answered with `ready` or
 // `resync`): events as the feed gets them, a comment every kSseHeartbeat, until the peer goes
 // or the feed stops (shutdown).
-asio::awaitable<void> stream(const AppContext& ctx, BodyWriter& w, RevocationRead first, std::uint64_t seen) {
+asio::awaitable<void> stream(const AppContext& ctx, BodyWriter& w, const RevocationRead& first, std::uint64_t seen) {
   std::string head = first.resync ? std::string() : sse_control("ready", first.cursor);
   head += sse_events(first);
   if (!co_await w.write(head)) co_return;
@@ -126,7 +128,8 @@ asio::awaitable<void> stream(const AppContext& ctx, BodyWriter& w, RevocationRea
     if (!r) break;  // the log is unreachable: the subscriber reconnects with its Last-Event-ID
     if (r->resync || !r->events.empty()) {
       cursor = r->cursor;
-      if (!co_await w.write(sse_events(*r))) break;
+      const std::string text = sse_events(*r);
+      if (!co_await w.write(text)) break;
       heartbeat = steady::now() + kSseHeartbeat;
     } else if (steady::now() >= heartbeat) {
       if (!co_await w.write(": keepalive\n\n")) break;
