@@ -214,3 +214,27 @@ class RevocationFeed(E2ETest):
         seen, _ = self.events_after(self.b, cursor, {"type": "jti", "jti": claims["jti"]})
         e = [e for e in seen if e.get("jti") == claims["jti"]][0]
         self.assertEqual(e, {"type": "jti", "jti": claims["jti"], "exp": claims["exp"]})
+
+    def test_shutdown_ends_streams_and_long_polls(self):
+        c = self.env.server()
+        conn = c.connect(timeout=20)
+        conn.request("GET", FEED, headers=dict(self.creds(), Accept="text/event-stream"))
+        stream = conn.getresponse()
+        self.assertEqual(stream.status, 200)
+        self.assertTrue(stream.fp.readline().startswith(b"event: ready"))
+        result = {}
+
+        def poll():
+            result["r"] = c.request("GET", FEED + "?wait=60", headers=self.creds(), timeout=70)
+
+        t = threading.Thread(target=poll)
+        t.start()
+        time.sleep(0.5)
+        rc, took = c.stop()
+        t.join(20)
+        self.assertEqual(rc, 0)
+        self.assertLess(took, 8, "subscribers must not hold up a shutdown")
+        self.assertEqual(result["r"].status, 200, result)
+        rest = stream.read()  # the stream ends (EOF), it is not cut by a kill
+        self.assertNotIn(b"event: resync", rest)
+        conn.close()
