@@ -188,6 +188,25 @@ TEST_F(RevocationFeedRoute, SseStartingFromAnUnplaceableCursorSaysResync) {
   EXPECT_NE(w.text.find(R"(data: {"type":"resync","cursor":")"), std::string::npos) << w.text;
 }
 
+TEST_F(RevocationFeedRoute, AnEventSourceResumesFromLastEventId) {
+  const std::string c0 = cursor_now();
+  ASSERT_TRUE(auth_.logout_everywhere("alice"));
+  Incoming in = feed_request();
+  in.msg.set(http::field::accept, "text/event-stream");
+  in.msg.set("Last-Event-ID", c0);
+  asio::io_context ioc;
+  auto head = asio::co_spawn(ioc, app_server_.handle(in), asio::use_future);
+  ioc.run();
+  ASSERT_EQ(head.get().result(), http::status::ok);
+  RecordingWriter w(R"("sub":"alice")");
+  ioc.restart();
+  auto done = asio::co_spawn(ioc, in.stream(w), asio::use_future);
+  ioc.run();
+  done.get();
+  EXPECT_TRUE(w.text.starts_with("event: ready\nid: " + c0 + "\n")) << w.text;
+  EXPECT_NE(w.text.find("data: {\"type\":\"subject\",\"sub\":\"alice\""), std::string::npos) << w.text;
+}
+
 // ---- the feed's buffer, without its thread ----------------------------------------------------
 
 TEST(RevocationFeedBuffer, PlacesCursorsItHasSeenAndNoOthers) {
