@@ -50,6 +50,9 @@ Result<AuthorizationServer> AuthorizationServer::create(OAuthStore& store, UserS
   if (options.leeway < 0 || options.leeway > 300) return fail(Errc::invalid_argument, "leeway: 0..300 seconds");
   if (options.assertion_max_lifetime < 1 || options.assertion_max_lifetime > 3600)
     return fail(Errc::invalid_argument, "assertion_max_lifetime: 1..3600 seconds");
+  if (options.max_token_ttl <= 0) return fail(Errc::invalid_argument, "max_token_ttl: at least 1 second");
+  if (auto ok = dpop_verifier(options, clock ? *clock : SystemClock::instance()); !ok)
+    return std::unexpected(ok.error());
   if (options.client_cache_ttl < 0 || options.client_cache_ttl > 60)
     return fail(Errc::invalid_argument, "client_cache_ttl: 0..60 seconds");
   auto keys = oauth::ServerKeys::create(signing_keys);
@@ -70,13 +73,19 @@ AuthorizationServer::~AuthorizationServer() = default;
 
 const OAuthOptions& AuthorizationServer::options() const noexcept { return impl_->options; }
 void AuthorizationServer::set_not_before(std::int64_t t) { impl_->not_before.store(t); }
-boost::json::object AuthorizationServer::metadata() const { return oauth::server_metadata(impl_->options.issuer); }
+boost::json::object AuthorizationServer::metadata() const {
+  const auto& dpop = impl_->dpop;
+  return oauth::server_metadata(impl_->options.issuer, dpop ? dpop->options().algorithms : std::vector<Algorithm>{});
+}
 std::string AuthorizationServer::jwks_json() const { return impl_->keys.jwks_json(); }
 
 // ---- clients ---------------------------------------------------------------------------
 
 Result<NewClient> AuthorizationServer::add_client(const ClientSettings& settings) {
   if (auto ok = oauth::check_settings(settings); !ok) return std::unexpected(ok.error());
+  if (settings.access_ttl > impl_->options.max_token_ttl)
+    return fail(Errc::invalid_argument, "access_ttl: at most the server's max_token_ttl (" +
+                                            std::to_string(impl_->options.max_token_ttl) + " s)");
   NewClient out;
   out.client.settings = settings;
   ClientRecord rec;
