@@ -7,16 +7,24 @@
 
 namespace tessera::server {
 
+std::int64_t feed_retention(std::int64_t max_token_ttl) { return max_token_ttl + OAuthOptions{}.leeway; }
+
 Result<Services> open_services(const ServerConfig& cfg, std::shared_ptr<const DeviceCookies> device_cookies) {
   auto store = open_account_store(cfg.store_uri());
   if (!store) return std::unexpected(std::move(store.error()));
+  // The server signs with OAuthOptions' default max_token_ttl (a configured one, where the
+  // configuration has it, goes here and into open_oauth's options alike).
+  auto revocations = open_revocation_log(cfg.store_uri(), feed_retention(cfg.keys.max_token_ttl));
+  if (!revocations) return std::unexpected(std::move(revocations.error()));
   Services s;
+  s.revocations = std::move(*revocations);
   s.store = std::move(*store);
   auto sessions = SessionManager::create(s.store->sessions(), cfg.session);
   if (!sessions) return std::unexpected(std::move(sessions.error()));
   s.sessions = std::make_unique<SessionManager>(std::move(*sessions));
   AuthOptions ao = cfg.auth;
   ao.device_cookies = std::move(device_cookies);
+  ao.revocations = s.revocations.get();
   auto auth = AuthService::create(*s.sessions, *s.store, std::move(ao));
   if (!auth) return std::unexpected(std::move(auth.error()));
   s.auth = std::make_unique<AuthService>(std::move(*auth));
@@ -42,6 +50,7 @@ Result<void> open_oauth(Services& s, const ServerConfig& cfg, KeySet signing_key
     options.dpop_nonces = std::make_shared<const DpopNonces>(std::move(*nonces));
   }
   options.max_token_ttl = cfg.keys.max_token_ttl;
+  options.revocations = s.revocations.get();
   auto server = AuthorizationServer::create(**store, s.store->users(), std::move(signing_keys), std::move(server_key),
                                             std::move(options), clock, std::move(observer));
   if (!server) return std::unexpected(std::move(server.error()));
