@@ -7,8 +7,10 @@
 // max-age (rotation/verifiers.mjs). Scenarios:
 //   cli       two rotations by `tessera keys rotate`: zero failures for both verifiers
 //   interval  two rotations by `--key-rotation-interval`: zero failures for both verifiers
-//   control   the negative control: `--publish-ahead 0` (a new key signs at once, as most
-//             servers do) and one `tessera keys rotate`: the max-age verifier must fail
+//   control   the negative control: one `tessera keys rotate` whose new key files are then
+//             rewritten to sign at once (`tessera_activates_at` = `tessera_created_at`), as
+//             most servers do when they rotate: the max-age verifier must fail (the server
+//             itself refuses a --publish-ahead below --jwks-max-age + 1)
 // The clock is scaled down: --jwks-max-age 2 instead of 300, and jose's own durations are scaled
 // by the same factor (its defaults, cacheMaxAge 10 min and cooldown 30 s, become 4 s and
 // 0.2 s), so the run is the one a real deployment would see, 150 times faster.
@@ -19,6 +21,8 @@
 // scratch directories.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { Tessera } from './oauth/procs.mjs';
 import { Abort, describe, Report } from './oauth/report.mjs';
@@ -36,7 +40,7 @@ const BASE = ['--jwks-max-age', String(MAX_AGE), '--max-token-ttl', String(TTL)]
 const SCENARIOS = {
   cli: { flags: [...BASE, '--publish-ahead', String(PUBLISH_AHEAD)], rotations: 2, byCli: true, control: false },
   interval: { flags: [...BASE, '--publish-ahead', String(PUBLISH_AHEAD), '--key-rotation-interval', '8'], rotations: 2, byCli: false, control: false },
-  control: { flags: [...BASE, '--publish-ahead', '0'], rotations: 1, byCli: true, control: true },
+  control: { flags: [...BASE, '--publish-ahead', String(PUBLISH_AHEAD)], rotations: 1, byCli: true, control: true },
 };
 const ROTATION_TIMEOUT_MS = 30000;  // a rotation must show in every stream within this
 
@@ -66,6 +70,22 @@ function keysCli(t, args) {
 
 const T0 = Date.now();
 function log(msg) { console.log(`  [${((Date.now() - T0) / 1000).toFixed(1)} s] ${msg}`); }
+
+// The negative control's server fault: the key files `tessera keys rotate` just wrote (those
+// not in `before`) rewritten to start signing when they were created, not publish_ahead later.
+// Written whole and renamed into place, as the server's own writers do.
+function signAtOnce(t, before) {
+  const dir = join(t.data, 'keys');
+  const added = readdirSync(dir).filter((f) => f.endsWith('.jwk') && !before.has(f));
+  if (added.length === 0) throw new Error('tessera keys rotate wrote no new key file');
+  for (const f of added) {
+    const jwk = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+    if (!Number.isInteger(jwk.tessera_created_at)) throw new Error(`${f} has no tessera_created_at`);
+    jwk.tessera_activates_at = jwk.tessera_created_at;
+    writeFileSync(join(dir, `.${f}.tmp`), JSON.stringify(jwk), { mode: 0o600 });
+    renameSync(join(dir, `.${f}.tmp`), join(dir, f));
+  }
+}
 
 async function waitFor(cond, ms, what) {
   const end = Date.now() + ms;
@@ -143,7 +163,9 @@ async function runScenario(bin, name, report) {
           const timeout = sleep(3 * MAX_AGE * 1000).then(() => { throw new Error(`no refetch within ${3 * MAX_AGE} s; the last JWKS said max-age=${maxAge.cache?.maxAge}`); });
           await Promise.race([next, timeout]);
         });
+        const before = new Set(readdirSync(join(t.data, 'keys')));
         keysCli(t, ['rotate']);
+        if (sc.control) signAtOnce(t, before);
         log(`${name}: tessera keys rotate (${i})`);
       }
       await report.check(name, `rotation ${i} seen in every token stream (kid changed)`,

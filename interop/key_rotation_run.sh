@@ -2,8 +2,8 @@
 # Tessera signing-key rotation interop: the real `tessera serve` on SQLite issues JWT and
 # PASETO access tokens and ID tokens continuously while its keys rotate (`tessera keys rotate`,
 # `--key-rotation-interval`); npm jose createRemoteJWKSet and a verifier that caches the JWKS
-# for its full Cache-Control max-age verify every token; a negative control (`--publish-ahead 0`)
-# shows that the max-age verifier does fail when a key signs as soon as it is published
+# for its full Cache-Control max-age verify every token; a negative control (a rotated key
+# rewritten to sign as soon as it is published) shows that the max-age verifier does fail then
 # (key_rotation.mjs; README.md in this directory says more). About 75 s.
 #
 # usage: interop/key_rotation_run.sh PATH_TO_TESSERA_BINARY [--scenario cli|interval|control]...
