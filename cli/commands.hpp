@@ -11,6 +11,8 @@ namespace tessera::cli {
 
 // `tessera keys generate|public|id`
 void add_keys_commands(CLI::App& app);
+// `keys rotate|list` under the `keys` command (keys_schedule_cmd.cpp).
+void add_key_schedule_commands(CLI::App& keys);
 // `tessera paseto encrypt|decrypt|sign|verify`
 void add_paseto_commands(CLI::App& app);
 // `tessera sessions list|revoke`

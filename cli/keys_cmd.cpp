@@ -1,4 +1,4 @@
-// `tessera keys generate|public|id`: create JOSE and PASETO keys, publish their public half, name them.
+// `tessera keys generate|public|id` (rotate|list: keys_schedule_cmd.cpp): create JOSE and PASETO keys, publish their public half, name them.
 // The generated private key is the only secret this tool ever prints.
 #include <boost/json.hpp>
 #include <memory>
@@ -123,7 +123,7 @@ void run_id(const PublicOptions& o) {
 }  // namespace
 
 void add_keys_commands(CLI::App& app) {
-  auto* keys = app.add_subcommand("keys", "Generate keys, print public keys and key ids");
+  auto* keys = app.add_subcommand("keys", "Generate keys, print public keys and key ids; rotate and list the server's signing keys");
   keys->require_subcommand(1);
 
   auto gen_opts = std::make_shared<GenerateOptions>();
@@ -176,6 +176,8 @@ void add_keys_commands(CLI::App& app) {
       "value to put in a footer's kid). JOSE files: the RFC 7638 thumbprint of each key, one a line.\n"
       "Exit codes: 0 printed; 2 usage or I/O error, or an unusable key file.");
   id->callback([id_opts] { run_id(*id_opts); });
+
+  add_key_schedule_commands(*keys);
 }
 
 }  // namespace tessera::cli

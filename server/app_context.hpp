@@ -97,7 +97,6 @@ struct AppContext {
   Metrics& metrics;                    // made with route_patterns() (server/app.hpp)
   const Clock& clock;                  // "now" for cookie lifetimes
   asio::thread_pool& password_pool;    // login and password change (Argon2id)
-  std::string jwks_json;               // the public key set, served as is
   // May be absent: the store pool (nullptr: store calls run inline on the I/O thread) and the
   // store epoch check (nullptr: none, as on the memory store).
   asio::thread_pool* pool = nullptr;

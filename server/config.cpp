@@ -254,6 +254,24 @@ const std::array kSettings = {
     text("oauth_ca_file", "FILE",
          "PEM CA certificates trusted (besides the system's) for the HTTPS fetch of clients' jwks_uri (private_key_jwt)",
          &C::oauth_ca_file),
+    integer<[](C& c) -> auto& { return c.keys.jwks_max_age; }>(
+        "jwks_max_age", "SECONDS", "Cache-Control max-age of /.well-known/jwks.json (docs/keys.md)", 1, 86400),
+    integer<[](C& c) -> auto& { return c.keys.publish_ahead; }>(
+        "publish_ahead", "SECONDS",
+        "How long a new signing key is published before it signs; at least jwks_max_age + 1; 0 = 2 x jwks_max_age", 0,
+        kMaxSeconds),
+    integer<[](C& c) -> auto& { return c.keys.rotation_interval; }>(
+        "key_rotation_interval", "SECONDS",
+        "Rotate each signing key automatically after it has signed this long (at least publish_ahead); 0 = only `tessera keys rotate`",
+        0, kMaxSeconds),
+    integer<[](C& c) -> auto& { return c.keys.max_token_ttl; }>(
+        "max_token_ttl", "SECONDS",
+        "The longest lifetime of a signed token (clients' access_ttl may not exceed it); a superseded key stays published this long plus key_retire_leeway",
+        1, kMaxSeconds),
+    integer<[](C& c) -> auto& { return c.keys.retire_leeway; }>(
+        "key_retire_leeway", "SECONDS",
+        "Extra time a superseded signing key stays published (verifiers' clock tolerance, instances' clock skew)", 0,
+        86400),
     boolean("trust_proxy", "Take the client IP from the last X-Forwarded-For entry", &C::trust_proxy),
     integer<[](C& c) -> auto& { return c.http.max_header_bytes; }>("max_header_bytes", "BYTES", "Request header limit (over it: 431)", 1024,
                                   1024 * 1024),
@@ -477,7 +495,7 @@ Result<void> load_config(CLI::App& cmd, ServerConfig& cfg) {
 
   if (cfg.tls_cert.empty() != cfg.tls_key.empty())
     return fail(Errc::invalid_argument, "tls_cert and tls_key go together: give both or neither");
-  return {};
+  return check_key_ring_policy(cfg.keys);
 }
 
 }  // namespace tessera::server

@@ -13,6 +13,7 @@
 #include "server/http_limits.hpp"
 #include "tessera/auth_service.hpp"
 #include "tessera/error.hpp"
+#include "tessera/key_ring.hpp"
 #include "tessera/session.hpp"
 
 namespace tessera::server {
@@ -41,6 +42,9 @@ struct ServerConfig {
   HttpLimits http;         // max_header_bytes, max_body_bytes, request_timeout, idle_timeout, max_connections
   SessionOptions session;  // session_idle_timeout, session_absolute_timeout, max_sessions_per_user
   AuthOptions auth;        // argon2_ops, argon2_mem_kib, login_account_free_failures, ..._ip_..., login_backoff_max
+  // jwks_max_age, publish_ahead, key_rotation_interval, max_token_ttl (also OAuthOptions'),
+  // key_retire_leeway (docs/keys.md)
+  KeyRingPolicy keys;
   std::string log_level = "info";
 
   // The store URI the library opens: "sqlite" -> "sqlite:<data>/tessera.db", "memory" ->
@@ -58,7 +62,8 @@ struct ServerConfig {
 void add_config_options(CLI::App& cmd, ServerConfig& cfg);
 // After CLI parsing: fills settings that no flag set from the environment, then from the TOML
 // file. Errors: io_error (unreadable file), invalid_argument (bad TOML, unknown key, wrong
-// type, value out of range, tls_cert without tls_key).
+// type, value out of range, tls_cert without tls_key, a key schedule check_key_ring_policy
+// refuses).
 Result<void> load_config(CLI::App& cmd, ServerConfig& cfg);
 
 }  // namespace tessera::server

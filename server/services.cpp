@@ -31,6 +31,7 @@ Result<void> open_oauth(Services& s, const ServerConfig& cfg, KeySet signing_key
   OAuthOptions options;
   options.issuer = std::move(issuer);
   options.key_set_fetcher = key_set_fetcher.get();
+  options.max_token_ttl = cfg.keys.max_token_ttl;
   auto server = AuthorizationServer::create(**store, s.store->users(), std::move(signing_keys), std::move(server_key),
                                             std::move(options), clock, std::move(observer));
   if (!server) return std::unexpected(std::move(server.error()));

@@ -93,8 +93,7 @@ class AppTest : public ::testing::Test {
                       .log = log_,
                       .metrics = metrics_,
                       .clock = app_clock_,
-                      .password_pool = password_pool_,
-                      .jwks_json = R"({"keys":[]})"}};
+                      .password_pool = password_pool_}};
 };
 
 TEST_F(AppTest, RoutePatternsAreTheRoutersAndTheMetricsLabels) {

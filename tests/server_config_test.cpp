@@ -407,3 +407,32 @@ TEST_F(ConfigTest, HelpNamesEveryVariable) {
 
 }  // namespace
 }  // namespace tessera::server
+
+namespace tessera::server {
+namespace {
+
+// The key schedule settings (docs/keys.md) map onto KeyRingPolicy from every source, and a
+// schedule that would let a key sign before cached JWKS have it is refused.
+TEST_F(ConfigTest, KeyScheduleSettings) {
+  auto d = load();
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->keys.jwks_max_age, 300);
+  EXPECT_EQ(d->keys.effective_publish_ahead(), 600);
+  EXPECT_EQ(d->keys.rotation_interval, 0);
+  EXPECT_EQ(d->keys.max_token_ttl, 86400);
+  env("TESSERA_MAX_TOKEN_TTL", "5");
+  auto cfg = load({"--jwks-max-age", "1", "--publish-ahead", "3", "--config",
+                   file("key_rotation_interval = 10\nkey_retire_leeway = 1\n")});
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  EXPECT_EQ(cfg->keys.jwks_max_age, 1);
+  EXPECT_EQ(cfg->keys.publish_ahead, 3);
+  EXPECT_EQ(cfg->keys.rotation_interval, 10);
+  EXPECT_EQ(cfg->keys.max_token_ttl, 5);
+  EXPECT_EQ(cfg->keys.retire_leeway, 1);
+  expect_invalid(load({"--jwks-max-age", "10", "--publish-ahead", "10"}), "publish_ahead");
+  expect_invalid(load({"--jwks-max-age", "0"}), "jwks");
+  expect_invalid(load({"--publish-ahead", "700", "--key-rotation-interval", "600"}), "key_rotation_interval");
+}
+
+}  // namespace
+}  // namespace tessera::server

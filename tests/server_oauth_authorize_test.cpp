@@ -152,7 +152,6 @@ TEST_F(OAuthAuthorize, MetadataIsServedWhileTheStoreEpochIsNotReadyAndTheRestIsN
                        .metrics = metrics_,
                        .clock = clock_,
                        .password_pool = password_pool_,
-                       .jwks_json = R"({"keys":[]})",
                        .epoch = &guard}};
   auto send_to = [&gated](Incoming in) {
     asio::io_context ioc;

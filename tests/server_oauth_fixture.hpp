@@ -240,8 +240,7 @@ class Fixture : public ::testing::Test {
                              .log = log_,
                              .metrics = metrics_,
                              .clock = clock_,
-                             .password_pool = password_pool_,
-                             .jwks_json = R"({"keys":[]})"}};
+                             .password_pool = password_pool_}};
 };
 
 }  // namespace tessera::server::oauth_test

@@ -95,8 +95,7 @@ class PagesTest : public ::testing::Test {
                       .log = log_,
                       .metrics = metrics_,
                       .clock = clock_,
-                      .password_pool = password_pool_,
-                      .jwks_json = R"({"keys":[]})"}};
+                      .password_pool = password_pool_}};
 };
 
 // ---- templates ------------------------------------------------------------------------------

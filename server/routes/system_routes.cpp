@@ -2,6 +2,7 @@
 #include "server/routes/system_routes.hpp"
 
 #include <boost/json.hpp>
+#include <fmt/format.h>
 
 #include "server/response.hpp"
 
@@ -12,8 +13,10 @@ namespace json = boost::json;
 asio::awaitable<Response> jwks(const AppContext& ctx, Exchange&) {
   Response res{http::status::ok, 11};
   res.set(http::field::content_type, "application/json");
-  res.set(http::field::cache_control, "public, max-age=300");
-  res.body() = ctx.jwks_json;
+  // The keys published now (next, primary, retiring: docs/keys.md), for as long as the key
+  // schedule allows a verifier to cache them.
+  res.set(http::field::cache_control, fmt::format("public, max-age={}", ctx.oauth.jwks_max_age()));
+  res.body() = ctx.oauth.jwks_json();
   co_return res;
 }
 

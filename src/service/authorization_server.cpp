@@ -8,6 +8,7 @@
 #include "oauth/client_settings.hpp"
 #include "oauth/metadata.hpp"
 #include "oauth/refresh_token.hpp"
+#include "tessera/key_ring.hpp"
 #include "service/authorization_server_impl.hpp"
 
 namespace tessera {
@@ -52,16 +53,13 @@ Result<AuthorizationServer> AuthorizationServer::create(OAuthStore& store, UserS
     return fail(Errc::invalid_argument, "assertion_max_lifetime: 1..3600 seconds");
   if (options.client_cache_ttl < 0 || options.client_cache_ttl > 60)
     return fail(Errc::invalid_argument, "client_cache_ttl: 0..60 seconds");
-  auto keys = oauth::ServerKeys::create(signing_keys);
+  const Clock& c = clock ? *clock : SystemClock::instance();
+  auto keys = SigningKeys::fixed(signing_keys, options.issuer, c);
   if (!keys) return std::unexpected(keys.error());
   auto hasher = oauth::SecretHasher::create(server_key);
   if (!hasher) return std::unexpected(hasher.error());
-  const Clock& c = clock ? *clock : SystemClock::instance();
-  auto verifier = oauth::AccessVerifier::create(*keys, options.issuer, c);
-  if (!verifier) return std::unexpected(verifier.error());
   return AuthorizationServer(std::make_unique<Impl>(store, users, std::move(*keys), std::move(*hasher),
-                                                    std::move(options), c, std::move(observer),
-                                                    std::move(*verifier)));
+                                                    std::move(options), c, std::move(observer)));
 }
 
 AuthorizationServer::AuthorizationServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -71,7 +69,16 @@ AuthorizationServer::~AuthorizationServer() = default;
 const OAuthOptions& AuthorizationServer::options() const noexcept { return impl_->options; }
 void AuthorizationServer::set_not_before(std::int64_t t) { impl_->not_before.store(t); }
 boost::json::object AuthorizationServer::metadata() const { return oauth::server_metadata(impl_->options.issuer); }
-std::string AuthorizationServer::jwks_json() const { return impl_->keys.jwks_json(); }
+std::string AuthorizationServer::jwks_json() const { return impl_->keys_now()->keys.jwks_json(); }
+std::int64_t AuthorizationServer::jwks_max_age() const { return impl_->signing.max_age(); }
+
+Result<void> AuthorizationServer::set_key_ring(std::shared_ptr<const KeyRing> ring) {
+  // A superseded key must stay published as long as the tokens it signed live.
+  if (ring && ring->policy().max_token_ttl < impl_->options.max_token_ttl)
+    return fail(Errc::invalid_argument, "key ring: its max_token_ttl is below the server's (a key would retire "
+                                        "before the tokens it signed expire)");
+  return impl_->signing.set_ring(std::move(ring));
+}
 
 // ---- clients ---------------------------------------------------------------------------
 

@@ -6,8 +6,8 @@
 //   oauth_token.cpp           the token endpoint (three grants) and token issuance
 //   oauth_inspect.cpp         whether a token is active (introspection, userinfo) and revocation
 //   client_cache.cpp          the client records the endpoints reuse for a bounded time
-// Thread safety: immutable after create() except not_before (atomic) and the client cache
-// (thread-safe); the store and user store are thread-safe.
+// Thread safety: immutable after create() except not_before (atomic), the signing keys and the
+// client cache (thread-safe); the store and user store are thread-safe.
 #pragma once
 
 #include <atomic>
@@ -24,6 +24,7 @@
 #include "oauth/scope.hpp"
 #include "oauth/server_keys.hpp"
 #include "service/client_cache.hpp"
+#include "service/signing_keys.hpp"
 #include "tessera/authorization_server.hpp"
 
 namespace tessera {
@@ -45,14 +46,15 @@ struct ActiveToken {
 };
 
 struct AuthorizationServer::Impl {
-  Impl(OAuthStore& s, UserStore& u, oauth::ServerKeys k, oauth::SecretHasher h, OAuthOptions o, const Clock& c,
-       OAuthObserver obs, oauth::AccessVerifier v)
-      : store(s), users(u), keys(std::move(k)), hasher(std::move(h)), options(std::move(o)), clock(c),
-        observer(std::move(obs)), verifier(std::move(v)), client_cache(options.client_cache_ttl) {}
+  Impl(OAuthStore& s, UserStore& u, std::shared_ptr<const KeysNow> k, oauth::SecretHasher h, OAuthOptions o,
+       const Clock& c, OAuthObserver obs)
+      : store(s), users(u), signing(std::move(k), o.issuer, c), hasher(std::move(h)), options(std::move(o)), clock(c),
+        observer(std::move(obs)), client_cache(options.client_cache_ttl) {}
 
   OAuthStore& store;
   UserStore& users;
-  oauth::ServerKeys keys;
+  // The keys that sign and verify our tokens now (keys_now()); a key ring may replace them.
+  SigningKeys signing;
   oauth::SecretHasher hasher;
   OAuthOptions options;
   const Clock& clock;
@@ -61,11 +63,11 @@ struct AuthorizationServer::Impl {
   // options.key_set_fetcher.
   std::unique_ptr<oauth::RemoteKeySets> remote_keys =
       options.key_set_fetcher ? std::make_unique<oauth::RemoteKeySets>(*options.key_set_fetcher, clock) : nullptr;
-  oauth::AccessVerifier verifier;
   std::atomic<std::int64_t> not_before{0};
   ClientCache client_cache;
 
   std::int64_t now() const { return clock.now(); }
+  std::shared_ptr<const KeysNow> keys_now() const { return signing.now(); }
   void emit(const OAuthEvent& e) const {
     if (observer) observer(e);
   }

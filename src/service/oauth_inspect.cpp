@@ -33,7 +33,7 @@ Result<std::optional<ActiveToken>> AuthorizationServer::Impl::inspect(std::strin
   std::string family;
   const bool self_contained = oauth::AccessVerifier::looks_self_contained(token);
   if (self_contained) {
-    auto claims = verifier.verify(token);
+    auto claims = keys_now()->verifier.verify(token);
     if (!claims) return inactive();
     out.claims = std::move(*claims);
     family = out.claims.sid;
@@ -159,7 +159,7 @@ Result<void> AuthorizationServer::revoke(const Params& form, const ClientAuth& a
   if (!token) return fail(Errc::invalid_request, "token missing");
   OAuthEvent ev{OAuthEvent::Kind::revocation, {}, {}, caller->id(), {}, {}, false};
   if (oauth::AccessVerifier::looks_self_contained(*token)) {
-    auto claims = im.verifier.verify(*token);
+    auto claims = im.keys_now()->verifier.verify(*token);
     if (claims && claims->client_id == caller->id()) {
       if (auto ok = im.store.deny_jti(claims->jti, claims->expires_at); !ok) return std::unexpected(ok.error());
       ev.jti = claims->jti;

@@ -95,13 +95,13 @@ Result<IssuedToken> make_access(const AuthorizationServer::Impl& im, const Loade
   IssuedToken out;
   switch (c.settings.token_format) {
     case TokenFormat::jwt: {
-      auto t = oauth::sign_jwt_access(im.keys, cl);
+      auto t = oauth::sign_jwt_access(im.keys_now()->keys, cl);
       if (!t) return std::unexpected(t.error());
       out.token = std::move(*t);
       break;
     }
     case TokenFormat::paseto: {
-      auto t = oauth::sign_paseto_access(im.keys, cl);
+      auto t = oauth::sign_paseto_access(im.keys_now()->keys, cl);
       if (!t) return std::unexpected(t.error());
       out.token = std::move(*t);
       break;
@@ -149,7 +149,7 @@ Result<boost::json::object> answer(const AuthorizationServer::Impl& im, const Lo
   if (scopes && oauth::has_scope(*scopes, "openid") && s.auth_time) {
     oauth::IdTokenClaims id{im.options.issuer, s.sub, c.id(), std::string(nonce), now, now + c.settings.access_ttl,
                             *s.auth_time};
-    auto t = oauth::sign_id_token(im.keys, c.settings.id_token_alg, id, access.token);
+    auto t = oauth::sign_id_token(im.keys_now()->keys, c.settings.id_token_alg, id, access.token);
     if (!t) return std::unexpected(t.error());
     o["id_token"] = std::move(*t);
   }
