@@ -3,10 +3,14 @@
 // ES256 JWT and PASETO v4.public access tokens (client_credentials), and refreshes of two
 // logged-in apps (PASETO + RS256 ID tokens, JWT + EdDSA ID tokens) — while its signing keys
 // rotate; every token is verified, as soon as it is issued and again just before it expires, by
-// npm jose createRemoteJWKSet and by a verifier that caches the JWKS for its full Cache-Control
-// max-age (rotation/verifiers.mjs). Scenarios:
+// npm jose createRemoteJWKSet and by verifiers that cache the JWKS for its full Cache-Control
+// max-age, four of them whose cache periods start at different moments, as resource servers'
+// do (rotation/verifiers.mjs). CLI rotations run in the last tenth of a wall-clock second (key
+// files carry whole seconds: the worst moment). Scenarios:
 //   cli       two rotations by `tessera keys rotate`: zero failures for both verifiers
 //   interval  two rotations by `--key-rotation-interval`: zero failures for both verifiers
+//   tight     as cli with --publish-ahead 3 = --jwks-max-age + 1, the least the server accepts:
+//             zero failures for both verifiers
 //   control   the negative control: one `tessera keys rotate` whose new key files are then
 //             rewritten to sign at once (`tessera_activates_at` = `tessera_created_at`), as
 //             most servers do when they rotate: the max-age verifier must fail (the server
@@ -28,7 +32,7 @@ import { Tessera } from './oauth/procs.mjs';
 import { Abort, describe, Report } from './oauth/report.mjs';
 import { JwksWatch, Run, sleep } from './rotation/run.mjs';
 import { ClientCredentials, RefreshingApp } from './rotation/sources.mjs';
-import { JoseRemote, MaxAgeCache } from './rotation/verifiers.mjs';
+import { JoseRemote, MaxAgeFleet } from './rotation/verifiers.mjs';
 
 const AUD = 'https://api.rotation.test';
 const REDIRECT = 'http://127.0.0.1:53682/cb';  // never listened on: the code is read from the 302
@@ -36,10 +40,12 @@ const MAX_AGE = 2;         // --jwks-max-age (the default is 300: 150 times fast
 const PUBLISH_AHEAD = 5;   // --publish-ahead (the default would be 2 x max-age = 4)
 const TTL = 6;             // --max-token-ttl, and every client's --access-ttl
 const PERIOD_MS = 150;     // each source asks for tokens this often
+const PHASES = 4;          // max-age caches, each starting its period at another moment
 const BASE = ['--jwks-max-age', String(MAX_AGE), '--max-token-ttl', String(TTL)];
 const SCENARIOS = {
   cli: { flags: [...BASE, '--publish-ahead', String(PUBLISH_AHEAD)], rotations: 2, byCli: true, control: false },
   interval: { flags: [...BASE, '--publish-ahead', String(PUBLISH_AHEAD), '--key-rotation-interval', '8'], rotations: 2, byCli: false, control: false },
+  tight: { flags: [...BASE, '--publish-ahead', String(MAX_AGE + 1)], rotations: 2, byCli: true, control: false },
   control: { flags: [...BASE, '--publish-ahead', String(PUBLISH_AHEAD)], rotations: 1, byCli: true, control: true },
 };
 const ROTATION_TIMEOUT_MS = 30000;  // a rotation must show in every stream within this
@@ -62,8 +68,9 @@ function parseArgs(argv) {
   return o;
 }
 
-function keysCli(t, args) {
-  const r = spawnSync(t.bin, ['keys', ...args, '--data', t.data], { encoding: 'utf8', timeout: 30000 });
+// `tessera keys ARGS` with the server's schedule flags (the key states depend on them).
+function keysCli(t, args, flags) {
+  const r = spawnSync(t.bin, ['keys', ...args, '--data', t.data, ...flags], { encoding: 'utf8', timeout: 30000 });
   if (r.status !== 0) throw new Error(`tessera keys ${args.join(' ')} exited with ${r.status ?? r.error?.message}: ${(r.stderr || r.stdout).trim().slice(-300)}`);
   return r.stdout;
 }
@@ -116,7 +123,7 @@ async function setup(t, flags) {
 }
 
 function printRun(name, run, watch, maxAge, joseOpts) {
-  console.log(`--- ${name}: jose createRemoteJWKSet {cacheMaxAge: ${joseOpts.cacheMaxAge} ms, cooldownDuration: ${joseOpts.cooldownDuration} ms}; max-age cache: ${maxAge.fetches} JWKS fetches`);
+  console.log(`--- ${name}: jose createRemoteJWKSet {cacheMaxAge: ${joseOpts.cacheMaxAge} ms, cooldownDuration: ${joseOpts.cooldownDuration} ms}; max-age caches: ${maxAge.fetches} JWKS fetches`);
   for (const [v, st] of run.stats) {
     const reasons = [...st.reasons].map(([r, n]) => `${r} x${n}`).join(', ');
     console.log(`    ${v}: ${st.verified} verifications passed, ${st.failed} failed${reasons ? ` (${reasons})` : ''}`);
@@ -146,25 +153,29 @@ async function runScenario(bin, name, report) {
   }
   const scale = MAX_AGE / 300;
   const joseOpts = { cacheMaxAge: Math.round(600000 * scale), cooldownDuration: Math.round(30000 * scale) };
-  const maxAge = new MaxAgeCache(ctx.meta.jwks_uri, ctx.meta.issuer);
+  const maxAge = new MaxAgeFleet(ctx.meta.jwks_uri, ctx.meta.issuer, PHASES);
   const verifiers = [new JoseRemote(ctx.meta.jwks_uri, ctx.meta.issuer, joseOpts), maxAge];
   const run = new Run({ verifiers, sources: ctx.sources, maxTokenTtl: TTL, periodMs: PERIOD_MS });
   const watch = new JwksWatch(ctx.meta.jwks_uri);
   try {
+    await maxAge.prime(MAX_AGE);
     for (const s of ctx.sources.filter((x) => x instanceof RefreshingApp)) await run.take(s.start(ctx.user));
     run.start();
     log(`${name}: issuing tokens every ${PERIOD_MS} ms from ${ctx.sources.length} clients`);
     await sleep(2 * MAX_AGE * 1000);
     for (let i = 1; i <= sc.rotations; i++) {
       if (sc.byCli) {
-        // Right after the max-age verifier fetched: the longest its cache holds the old set.
+        // Right after the first max-age cache fetched (so its period is the advertised max-age),
         await report.check(name, `rotation ${i}: the max-age verifier's JWKS cache expires after max-age ${MAX_AGE} s`, async () => {
-          const next = maxAge.nextFetch();
-          const timeout = sleep(3 * MAX_AGE * 1000).then(() => { throw new Error(`no refetch within ${3 * MAX_AGE} s; the last JWKS said max-age=${maxAge.cache?.maxAge}`); });
+          const next = maxAge.first.nextFetch();
+          const timeout = sleep(3 * MAX_AGE * 1000).then(() => { throw new Error(`no refetch within ${3 * MAX_AGE} s; the last JWKS said max-age=${maxAge.first.cache?.maxAge}`); });
           await Promise.race([next, timeout]);
         });
+        // in the last tenth of a wall-clock second: key files carry whole seconds, so
+        // the new key's schedule starts up to a second before the command ran.
+        while (Date.now() % 1000 < 900) await sleep(Math.max(1, 900 - (Date.now() % 1000)));
         const before = new Set(readdirSync(join(t.data, 'keys')));
-        keysCli(t, ['rotate']);
+        keysCli(t, ['rotate'], sc.flags);
         if (sc.control) signAtOnce(t, before);
         log(`${name}: tessera keys rotate (${i})`);
       }
@@ -182,7 +193,7 @@ async function runScenario(bin, name, report) {
   await run.drain();
   watch.stop();
   printRun(name, run, watch, maxAge, joseOpts);
-  try { console.log(`--- tessera keys list\n${keysCli(t, ['list']).trimEnd()}`); } catch (e) { console.log(`--- tessera keys list failed: ${describe(e)}`); }
+  try { console.log(`--- tessera keys list\n${keysCli(t, ['list'], sc.flags).trimEnd()}`); } catch (e) { console.log(`--- tessera keys list failed: ${describe(e)}`); }
   const check = (what, cond, why) => (cond ? report.ok(name, what) : report.fail(name, what, why));
   check('every token request answered', run.issueErrors.length === 0, `${run.issueErrors.length} errors, e.g. ${run.issueErrors[0]}`);
   check(`every token lives at most --max-token-ttl ${TTL} s`, run.lifetimeErrors.length === 0, run.lifetimeErrors[0]);

@@ -104,3 +104,37 @@ export class MaxAgeCache extends ResolverVerifier {
   // cache period: the worst moment for this verifier).
   nextFetch() { return new Promise((r) => this.waiters.push(r)); }
 }
+
+// Several MaxAgeCache verifiers whose caches start at different moments (`phases` of them,
+// spread evenly over one max-age), as the resource servers in the wild each fetched the JWKS at
+// their own time: one of them always holds the set that was current just before a new key was
+// published, the worst case for that key. A verification passes when every cache verifies.
+export class MaxAgeFleet {
+  constructor(jwksUri, issuer, phases) {
+    this.name = `max-age caches (${phases} phases)`;
+    this.caches = Array.from({ length: phases }, () => new MaxAgeCache(jwksUri, issuer));
+  }
+
+  get first() { return this.caches[0]; }
+
+  get fetches() { return this.caches.reduce((n, c) => n + c.fetches, 0); }
+
+  // Fills the caches one after the other, maxAgeS / phases apart (call before tokens flow).
+  async prime(maxAgeS) {
+    for (const [i, c] of this.caches.entries()) {
+      if (i > 0) await new Promise((r) => setTimeout(r, (maxAgeS * 1000) / this.caches.length));
+      await c.current();
+    }
+  }
+
+  async verify(kind, token, audience) {
+    const results = await Promise.allSettled(this.caches.map((c) => c.verify(kind, token, audience)));
+    const bad = results.findIndex((r) => r.status === 'rejected');
+    if (bad >= 0) {
+      const e = results[bad].reason;
+      e.message = `cache ${bad + 1}/${this.caches.length}: ${e.message}`;
+      throw e;
+    }
+    return results[0].value;
+  }
+}
