@@ -41,6 +41,8 @@
 
 namespace tessera::server {
 
+class RevocationFeed;  // server/revocation_feed.hpp
+
 // Runs fn (a blocking call returning a Result: store access, password hashing) on the pool;
 // the awaiting coroutine resumes on its own executor (the connection's lane or strand), so no I/O
 // thread ever waits on a store. An exception from fn becomes Errc::internal.
@@ -104,6 +106,9 @@ struct AppContext {
   // The session check's reader per lane (Incoming::lane; SessionStore::reader() on that lane's
   // loop); empty: the check goes through run_store like other store calls.
   std::vector<SessionReader*> readers = {};
+  // The revocation feed's fan-out (server/revocation_feed.hpp); null: GET /oauth2/revocations
+  // answers 503.
+  RevocationFeed* feed = nullptr;
 };
 
 // Runs a store call on ctx.pool, or inline when there is none (exceptions become internal).

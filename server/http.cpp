@@ -24,6 +24,7 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/string.hpp>
@@ -133,6 +134,39 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     disarm();
     (void)n;
     co_return !ec && !closed_;
+  }
+
+  // A streamed response: the header (close-delimited body), then whatever the streamer writes.
+  class Writer final : public BodyWriter {
+   public:
+    explicit Writer(Connection& c) : c_(c) {}
+    asio::awaitable<bool> write(std::string_view bytes) override {
+      if (c_.closed_) co_return false;
+      c_.arm(c_.limits().request_timeout);
+      auto [ec, n] = co_await asio::async_write(c_.stream_, asio::buffer(bytes.data(), bytes.size()), kTuple);
+      c_.disarm();
+      (void)n;
+      co_return !ec && !c_.closed_;
+    }
+    bool open() const noexcept override { return !c_.closed_; }
+
+   private:
+    Connection& c_;
+  };
+
+  asio::awaitable<void> stream_body(Response& res, const Streamer& streamer) {
+    res.version(11);
+    res.keep_alive(false);
+    res.body().clear();
+    http::response_serializer<http::string_body> sr{res};
+    arm(limits().request_timeout);
+    auto [ec, n] = co_await http::async_write_header(stream_, sr, kTuple);
+    disarm();
+    (void)n;
+    if (ec || closed_) co_return;
+    Writer w(*this);
+    co_await streamer(w);
+    co_await graceful_close();
   }
 
   // Lets the peer read what we sent before the socket goes: TLS close_notify, or half-close
@@ -264,6 +298,10 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       const bool keep_alive = in.msg.keep_alive();
       Response res = co_await server_.app().handle(in);
       if (closed_) co_return;
+      if (in.stream && res.result() == http::status::ok) {
+        co_await stream_body(res, in.stream);
+        co_return;
+      }
       const bool keep = keep_alive && !server_.stopping();
       res.version(version);
       res.keep_alive(keep);

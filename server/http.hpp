@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,12 +52,27 @@ using tcp = asio::ip::tcp;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
+// Where a streamed response body goes (Incoming::stream): bytes written as they come, each
+// write bounded by the request timeout. false once the peer is gone or the connection closed
+// (shutdown's close_all, a failed write): the streamer should return.
+class BodyWriter {
+ public:
+  virtual ~BodyWriter() = default;
+  virtual asio::awaitable<bool> write(std::string_view bytes) = 0;
+  virtual bool open() const noexcept = 0;
+};
+using Streamer = std::function<asio::awaitable<void>(BodyWriter&)>;
+
 // A request read in full, and where it came from.
 struct Incoming {
   Request msg;
   std::string peer_ip;  // the TCP peer's address (normalize_ip, server/client_ip.hpp)
   bool tls = false;
   std::size_t lane = 0;  // index of the io_context (HttpServer's lanes) the connection runs on
+  // Set by a handler that streams its body (Server-Sent Events): the transport writes the
+  // response's header (no Content-Length; Connection: close, so the body ends when the
+  // connection does), then runs the streamer on the connection's executor, then closes.
+  Streamer stream = nullptr;
 };
 
 // A request the transport refused before it was read in full.

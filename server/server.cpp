@@ -38,6 +38,7 @@
 #include "server/app_context.hpp"
 #include "server/asio_event_loop.hpp"
 #include "server/epoch_guard.hpp"
+#include "server/revocation_feed.hpp"
 #include "server/fd_limit.hpp"
 #include "server/first_start.hpp"
 #include "server/http.hpp"
@@ -264,6 +265,9 @@ int run(const ServerConfig& cfg) {
   // A store that lost its data and was confirmed afresh (tessera store confirm-reset) revokes
   // every stateless token issued before: its marker's created_at is their not-before.
   if (epoch) epoch->on_ready([&oauth](const EpochMarker& m) { oauth.set_not_before(m.created_at); });
+  // The revocation feed: one pump thread reading the store's log for every subscriber.
+  RevocationFeed feed(*services->revocations, log);
+  feed.start();
   app.app.emplace(AppContext{.cfg = cfg,
                              .auth = auth,
                              .oauth = oauth,
@@ -273,7 +277,8 @@ int run(const ServerConfig& cfg) {
                              .password_pool = password_pool,
                              .pool = store_pool ? &*store_pool : nullptr,
                              .epoch = epoch ? &*epoch : nullptr,
-                             .readers = reader_ptrs});
+                             .readers = reader_ptrs,
+                             .feed = &feed});
 
   // /metrics on its own plain-HTTP listener, with a handful of connections (scrapers).
   MetricsApp metrics_app(metrics, log);
@@ -311,6 +316,7 @@ int run(const ServerConfig& cfg) {
         sweep_timer.cancel();
         epoch_timer.cancel();
         key_timer.cancel();
+        feed.stop();  // event streams end, long-polls answer
         http.shutdown();
         metrics_http.shutdown();
         // In-flight requests finish (their responses say Connection: close); then whatever

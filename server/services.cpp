@@ -7,16 +7,25 @@
 
 namespace tessera::server {
 
+std::int64_t feed_retention() {
+  const OAuthOptions defaults;
+  return defaults.max_token_ttl + defaults.leeway;
+}
+
 Result<Services> open_services(const ServerConfig& cfg, std::shared_ptr<const DeviceCookies> device_cookies) {
   auto store = open_account_store(cfg.store_uri());
   if (!store) return std::unexpected(std::move(store.error()));
+  auto revocations = open_revocation_log(cfg.store_uri(), feed_retention());
+  if (!revocations) return std::unexpected(std::move(revocations.error()));
   Services s;
+  s.revocations = std::move(*revocations);
   s.store = std::move(*store);
   auto sessions = SessionManager::create(s.store->sessions(), cfg.session);
   if (!sessions) return std::unexpected(std::move(sessions.error()));
   s.sessions = std::make_unique<SessionManager>(std::move(*sessions));
   AuthOptions ao = cfg.auth;
   ao.device_cookies = std::move(device_cookies);
+  ao.revocations = s.revocations.get();
   auto auth = AuthService::create(*s.sessions, *s.store, std::move(ao));
   if (!auth) return std::unexpected(std::move(auth.error()));
   s.auth = std::make_unique<AuthService>(std::move(*auth));
@@ -32,6 +41,7 @@ Result<void> open_oauth(Services& s, const ServerConfig& cfg, KeySet signing_key
   options.issuer = std::move(issuer);
   options.key_set_fetcher = key_set_fetcher.get();
   options.max_token_ttl = cfg.keys.max_token_ttl;
+  options.revocations = s.revocations.get();
   auto server = AuthorizationServer::create(**store, s.store->users(), std::move(signing_keys), std::move(server_key),
                                             std::move(options), clock, std::move(observer));
   if (!server) return std::unexpected(std::move(server.error()));

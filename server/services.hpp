@@ -16,12 +16,16 @@
 #include "tessera/key_set_fetcher.hpp"
 #include "tessera/keys.hpp"
 #include "tessera/oauth_store.hpp"
+#include "tessera/revocation_log.hpp"
 #include "tessera/secret.hpp"
 #include "tessera/session.hpp"
 
 namespace tessera::server {
 
 struct Services {
+  // The revocation feed's log on cfg.store_uri() (retention: feed_retention()); both services
+  // announce on it, so the CLI's credential changes reach the feed too.
+  std::unique_ptr<RevocationLog> revocations;
   std::unique_ptr<AccountStore> store;        // the users and sessions of cfg.store_uri()
   std::unique_ptr<SessionManager> sessions;   // over store->sessions(), with cfg.session
   std::unique_ptr<AuthService> auth;          // over both, with cfg.auth
@@ -37,6 +41,10 @@ struct Services {
 // bad store URI, store_unavailable for a SQLite file that cannot be opened), of
 // SessionManager::create (invalid_argument: bad session options) and of AuthService::create
 // (the unknown-user dummy hash cannot be made with the Argon2 parameters).
+// How long the revocation log keeps events: the longest token lifetime plus the leeway
+// (OAuthOptions' max_token_ttl and leeway); later, what they revoke has expired anyway.
+std::int64_t feed_retention();
+
 Result<Services> open_services(const ServerConfig& cfg, std::shared_ptr<const DeviceCookies> device_cookies = nullptr);
 
 // Opens cfg's OAuth store and the AuthorizationServer over it and s's users (s from

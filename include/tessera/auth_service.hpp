@@ -49,6 +49,8 @@
 
 namespace tessera {
 
+class RevocationLog;  // tessera/revocation_log.hpp
+
 struct AuthOptions {
   PasswordParams password;
   std::int64_t account_free_failures = 5;
@@ -58,6 +60,13 @@ struct AuthOptions {
   std::int64_t throttle_window = 3600;  // a counter is forgotten this long after its last failure
   // Issues and checks device cookies; null: none (every client counts against the account).
   std::shared_ptr<const DeviceCookies> device_cookies;
+  // Where credential changes are announced for the revocation feed (revocation_log.hpp): a
+  // "subject" event {sub: the username, not_before: the change's time} after every move of a
+  // user's generation (logout everywhere, password change or reset, disable). Null: not
+  // announced. Not owned: it must outlive the service. When the append fails after the change
+  // was written, the method returns store_unavailable (the change stands; logout everywhere,
+  // reset and disable are safe to retry, and announce again).
+  RevocationLog* revocations = nullptr;
 };
 
 struct LoginResult {
@@ -147,7 +156,9 @@ class AuthService {
   // credential change raced the check, retried only while the stored hash and status are
   // the ones checked (a logout everywhere does not undo a good password).
   Result<NewSession> create_login_session(UserRecord rec, const ClientInfo& client);
+  // change_credentials, then the subject event (announce).
   Result<std::size_t> change(CredentialChange c);
+  Result<void> announce(std::string_view user, std::int64_t not_before);
   Result<void> must_exist(std::string_view username);
   // After an ambiguous failure of a password change: whether its rotated session exists.
   bool applied(std::string_view replacement_id_hash);

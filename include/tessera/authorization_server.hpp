@@ -249,6 +249,11 @@ class AuthorizationServer {
   // revoked (opaque) or its jti denied (JWT, PASETO). Unknown tokens succeed silently; a token
   // of another client is left alone (and succeeds silently).
   Result<void> revoke(const Params& form, const ClientAuth& auth);
+  // GET|POST /oauth2/revocations (the revocation feed, docs/revocation-feed.md): the caller
+  // authenticates as at the token endpoint and must be a confidential client that is a resource
+  // server (ClientSettings::resources not empty). Its client_id. Errors: invalid_client,
+  // invalid_request, access_denied (not a resource server), store_unavailable.
+  Result<std::string> authenticate_feed_client(const Params& params, const ClientAuth& auth);
   // GET|POST /userinfo with a bearer access token: {"sub", "preferred_username"}.
   // invalid_token (RFC 6750) for any token that introspection would call inactive (and for
   // refresh and client_credentials tokens); insufficient_scope without openid.

@@ -15,6 +15,7 @@
 #include "server/routes/authenticate.hpp"
 #include "server/routes/oauth_pages.hpp"
 #include "server/routes/oauth_support.hpp"
+#include "server/routes/revocation_routes.hpp"
 
 namespace tessera::server {
 namespace {
@@ -179,6 +180,8 @@ std::span<const RouteEntry> oauth_route_table() {
       {http::verb::post, "/oauth2/token", &token},
       {http::verb::post, "/oauth2/introspect", &introspect},
       {http::verb::post, "/oauth2/revoke", &revoke},
+      {http::verb::get, kRevocationsPath, &revocations},
+      {http::verb::post, kRevocationsPath, &revocations},
       {http::verb::get, "/userinfo", &userinfo},
       {http::verb::post, "/userinfo", &userinfo},
   };

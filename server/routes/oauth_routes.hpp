@@ -6,6 +6,7 @@
 //   POST /oauth2/introspect  RFC 7662
 //   POST /oauth2/revoke      RFC 7009
 //   GET|POST /userinfo       OIDC Core §5.3, bearer access token
+//   GET|POST /oauth2/revocations  the revocation feed (server/routes/revocation_routes.hpp)
 // Every rule is the AuthorizationServer's (tessera/authorization_server.hpp); these handlers
 // read the HTTP request into its parameters and write its answers in the protocol's shapes
 // (server/routes/oauth_support.hpp, oauth_pages.hpp). Its calls block: they run through

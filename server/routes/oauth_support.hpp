@@ -7,6 +7,7 @@
 // thread-safe Logger and Metrics.
 #pragma once
 
+#include <algorithm>
 #include <expected>
 #include <optional>
 #include <string>
@@ -30,6 +31,19 @@ std::optional<Params> query_params(const Exchange& x);
 
 // The client authentication a request presented: its Authorization: Basic credentials, if any.
 ClientAuth client_auth(const Exchange& x);
+
+// Runs an AuthorizationServer call that authenticates a client. A private_key_jwt request may
+// make it fetch the client's jwks_uri (blocking, up to the fetcher's 3 s deadline:
+// server/jwks_fetcher.hpp), which must never hold up an I/O thread. With a store pool it runs
+// there as every store call; without one (SQLite and memory run store calls inline) it runs on
+// the password pool. Other requests: run_store.
+template <class F>
+asio::awaitable<std::invoke_result_t<F&>> run_client_call(const AppContext& ctx, const Params& params, F fn) {
+  const bool assertion =
+      std::any_of(params.begin(), params.end(), [](const auto& p) { return p.first == "client_assertion"; });
+  if (assertion && !ctx.pool) co_return co_await run_blocking(ctx.password_pool, std::move(fn));
+  co_return co_await run_store(ctx, std::move(fn));
+}
 
 // A JSON answer of the token, introspection and revocation endpoints and /userinfo:
 // Cache-Control: no-store and Pragma: no-cache.

@@ -1,4 +1,5 @@
 #include "tessera/auth_service.hpp"
+#include "tessera/revocation_log.hpp"
 
 #include <algorithm>
 #include <string>
@@ -193,7 +194,18 @@ Result<std::size_t> AuthService::change(CredentialChange c) {
   c.updated_at = clock_->now();
   auto r = accounts_.change_credentials(c);
   if (!r) return std::unexpected(std::move(r.error()));
+  if (auto ok = announce(c.user, c.updated_at); !ok) return std::unexpected(std::move(ok.error()));
   return r->revoked;
+}
+
+Result<void> AuthService::announce(std::string_view user, std::int64_t not_before) {
+  if (!options_.revocations) return {};
+  auto c = options_.revocations->append(
+      {.type = RevocationEvent::Type::subject, .sub = std::string(user), .not_before = not_before});
+  if (!c)
+    return fail(Errc::store_unavailable, "revocation feed: the credentials of " + std::string(user) +
+                                             " changed but the subject event was not appended: " + c.error().message);
+  return {};
 }
 
 Result<LoginResult> AuthService::change_password(std::string_view current_session_id,
@@ -232,7 +244,9 @@ Result<LoginResult> AuthService::change_password(std::string_view current_sessio
   c.password_hash = std::move(*hash);
   c.keep_id_hash = rotation->old_id_hash;
   c.replacement = rotation->next.session.record;
-  auto changed = change(std::move(c));
+  const std::int64_t changed_at = clock_->now();
+  c.updated_at = changed_at;
+  auto changed = accounts_.change_credentials(c);
   if (!changed) {
     Error e = std::move(changed.error());
     if (e.code == Errc::credentials_changed || e.code == Errc::user_not_found)
@@ -242,6 +256,8 @@ Result<LoginResult> AuthService::change_password(std::string_view current_sessio
     if (e.code != Errc::store_unavailable || !applied(rotation->next.session.record.id_hash))
       return std::unexpected(std::move(e));
   }
+  // The change stands; a failed announcement is reported (store_unavailable), not hidden.
+  if (auto a = announce(user, changed_at); !a) return std::unexpected(std::move(a.error()));
   LoginResult out{std::move(rotation->next), {}};
   out.csrf_token = sessions_.csrf_token(out.session.session);
   return out;

@@ -230,13 +230,31 @@ Result<void> AuthorizationServer::Impl::end_family(std::string_view family_id) {
   const auto t = now();
   auto was = store.revoke_grant(family_id, t, kTombstoneTtl);
   if (!was) return std::unexpected(was.error());
-  if (*was) {
-    for (const auto& a : (*was)->access) {
-      if (a.expires_at <= t) continue;
-      if (auto ok = store.deny_jti(a.jti, a.expires_at); !ok) return std::unexpected(ok.error());
-    }
+  if (!*was) return {};  // never created: nothing was issued, nothing to announce
+  for (const auto& a : (*was)->access) {
+    if (a.expires_at <= t) continue;
+    if (auto ok = store.deny_jti(a.jti, a.expires_at); !ok) return std::unexpected(ok.error());
+  }
+  return announce_family(**was, t);
+}
+
+Result<void> AuthorizationServer::Impl::announce(const RevocationEvent& e) const {
+  if (!options.revocations) return {};
+  auto c = options.revocations->append(e);
+  if (!c) {
+    const std::string id = e.type == RevocationEvent::Type::jti ? "jti " + e.jti : "grant " + e.grant;
+    return fail(Errc::store_unavailable,
+                "revocation feed: " + id + " is revoked but its event was not appended: " + c.error().message);
   }
   return {};
+}
+
+Result<void> AuthorizationServer::Impl::announce_family(const GrantRecord& g, std::int64_t t) const {
+  for (const auto& a : g.access) {
+    if (a.expires_at <= t) continue;
+    if (auto ok = announce({.type = RevocationEvent::Type::jti, .jti = a.jti, .exp = a.expires_at}); !ok) return ok;
+  }
+  return announce({.type = RevocationEvent::Type::grant, .sub = g.user, .grant = g.family_id});
 }
 
 }  // namespace tessera

@@ -26,6 +26,7 @@
 #include "service/client_cache.hpp"
 #include "service/signing_keys.hpp"
 #include "tessera/authorization_server.hpp"
+#include "tessera/revocation_log.hpp"
 
 namespace tessera {
 
@@ -81,8 +82,15 @@ struct AuthorizationServer::Impl {
   Result<std::shared_ptr<const LoadedClient>> authenticate_client(const Params& form, const ClientAuth& auth);
   // invalid_grant unless the user exists, is enabled and is at `generation`.
   Result<void> check_user(std::string_view user, std::uint64_t generation);
-  // Revokes the family and denies the jtis it remembers (those in `known` too).
+  // Revokes the family, denies the jtis it remembers and announces both (announce_family).
+  // Idempotent: a retry after store_unavailable revokes, denies and announces again.
   Result<void> end_family(std::string_view family_id);
+  // Appends e to options.revocations (nothing without one). Called after the revocation is
+  // written; a failure is store_unavailable naming the event's id, so that the caller retries
+  // the idempotent revocation (and the front end logs it): never dropped silently.
+  Result<void> announce(const RevocationEvent& e) const;
+  // A jti event for each access token of g not expired at t, then the grant event.
+  Result<void> announce_family(const GrantRecord& g, std::int64_t t) const;
 
   // The token endpoint's grants (oauth_token.cpp).
   Result<boost::json::object> code_grant(const Params& form, const LoadedClient& client, const ClientInfo& info);

@@ -88,4 +88,16 @@ Result<std::shared_ptr<const LoadedClient>> AuthorizationServer::Impl::authentic
   return std::move(*loaded);
 }
 
+Result<std::string> AuthorizationServer::authenticate_feed_client(const Params& params, const ClientAuth& auth) {
+  if (auto ok = oauth::check_no_repeats(params); !ok) return std::unexpected(ok.error());
+  auto authenticated = impl_->authenticate_client(params, auth);
+  if (!authenticated) return std::unexpected(authenticated.error());
+  const auto& caller = *authenticated;
+  if (caller->settings.public_client)
+    return fail(Errc::invalid_client, "only confidential clients may read the revocation feed");
+  if (caller->settings.resources.empty())
+    return fail(Errc::access_denied, "client " + caller->id() + " is not a resource server (no resources)");
+  return caller->id();
+}
+
 }  // namespace tessera

@@ -162,6 +162,8 @@ Result<void> AuthorizationServer::revoke(const Params& form, const ClientAuth& a
     auto claims = im.keys_now()->verifier.verify(*token);
     if (claims && claims->client_id == caller->id()) {
       if (auto ok = im.store.deny_jti(claims->jti, claims->expires_at); !ok) return std::unexpected(ok.error());
+      auto announced = im.announce({.type = RevocationEvent::Type::jti, .jti = claims->jti, .exp = claims->expires_at});
+      if (!announced) return std::unexpected(announced.error());
       ev.jti = claims->jti;
     }
   } else if (const auto family = oauth::refresh_family(*token)) {

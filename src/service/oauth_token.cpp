@@ -276,6 +276,9 @@ Result<boost::json::object> AuthorizationServer::Impl::refresh_grant(const Param
         if (a.expires_at <= t) continue;
         if (auto ok = store.deny_jti(a.jti, a.expires_at); !ok) return std::unexpected(ok.error());
       }
+      // A failure here leaves the family revoked and unannounced: a retry finds it revoked
+      // (RotateOutcome::revoked) and announces nothing; the error is what the front end logs.
+      if (auto ok = announce_family(rotated->grant, t); !ok) return std::unexpected(ok.error());
       emit(OAuthEvent{OAuthEvent::Kind::refresh_reuse, "refresh_token", {}, c.id(), {}, g.family_id, false});
       return fail(Errc::invalid_grant, "refresh token reused; the grant is revoked");
     }

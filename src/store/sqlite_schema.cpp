@@ -152,6 +152,17 @@ constexpr std::array kMigrations{
       ) STRICT;
       CREATE INDEX oauth_denied_jti_by_expiry ON oauth_denied_jti (expires_at);
     )sql"},
+    // The revocation feed's log (revocation_sqlite.cpp): seq is the cursor (AUTOINCREMENT: never
+    // reused, so sqlite_sequence holds the last one ever written even when every row is trimmed),
+    // at in Unix milliseconds for the retention, json the event.
+    Migration{9, R"sql(
+      CREATE TABLE revocation_events (
+        seq  INTEGER PRIMARY KEY AUTOINCREMENT,
+        at   INTEGER NOT NULL,
+        json TEXT    NOT NULL
+      ) STRICT;
+      CREATE INDEX revocation_events_by_at ON revocation_events (at);
+    )sql"},
 };
 
 constexpr int kBusyTimeoutMs = 5000;
