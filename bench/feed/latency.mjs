@@ -50,6 +50,7 @@ class Subscriber {
     this.abort = new AbortController();
     this.events = 0;
     this.resyncs = 0;
+    this.readyOnce = new Promise((r) => { this.markReady = r; });
   }
 
   feedUrl(params) {
@@ -76,7 +77,8 @@ class Subscriber {
     for (const e of list) {
       this.events++;
       if (e?.type === 'resync') this.resyncs++;
-      this.onEvent(e, at);
+      if (e?.type === 'ready') this.markReady();  // SSE: the stream is established
+      else this.onEvent(e, at);
     }
   }
 
@@ -156,7 +158,9 @@ async function runMode(o, mode) {
   const auth = `Basic ${Buffer.from(`${encodeURIComponent(o.clientId)}:${encodeURIComponent(o.secret)}`).toString('base64')}`;
   const sub = mode === 'sse' ? new SseSubscriber(o.b, auth, onEvent) : new LongPollSubscriber(o.b, auth, onEvent);
   await sub.start();
-  await sleep(200);  // the subscription is established on B
+  if (mode === 'sse') {
+    await Promise.race([sub.readyOnce, sleep(5000).then(() => { throw new Error('the event stream sent no "ready" event within 5 s'); })]);
+  }
   const lat = [];
   const logoutMs = [];
   try {
