@@ -4,9 +4,9 @@
 # `--key-rotation-interval`); npm jose createRemoteJWKSet and a verifier that caches the JWKS
 # for its full Cache-Control max-age verify every token; a negative control (a rotated key
 # rewritten to sign as soon as it is published) shows that the max-age verifier does fail then
-# (key_rotation.mjs; README.md in this directory says more). About 75 s.
+# (key_rotation.mjs; README.md in this directory says more). About 100 s.
 #
-# usage: interop/key_rotation_run.sh PATH_TO_TESSERA_BINARY [--scenario cli|interval|control]...
+# usage: interop/key_rotation_run.sh PATH_TO_TESSERA_BINARY [--scenario cli|interval|tight|control]...
 #
 # Prints one line per check (`ok   <scenario> <check>` or `FAIL ...: why`), the counts per
 # verifier and per token stream, then `N passed, M failed`. Exits 1 if any check failed, 2 on
@@ -14,7 +14,7 @@
 set -euo pipefail
 
 if [ "$#" -lt 1 ]; then
-  echo "usage: $0 PATH_TO_TESSERA_BINARY [--scenario cli|interval|control]..." >&2
+  echo "usage: $0 PATH_TO_TESSERA_BINARY [--scenario cli|interval|tight|control]..." >&2
   exit 2
 fi
 if [ ! -x "$1" ]; then
