@@ -83,6 +83,7 @@ json::object client_json(const Client& c) {
                  {"refresh_absolute_ttl", s.refresh_absolute_ttl},
                  {"refresh_reuse_grace", s.refresh_reuse_grace},
                  {"id_token_alg", alg_name(s.id_token_alg)},
+                 {"require_dpop", s.require_dpop},
                  {"has_secret", c.has_secret},
                  {"created_at", c.created_at},
                  {"updated_at", c.updated_at}};
@@ -116,6 +117,7 @@ std::string client_text(const Client& c) {
   line("refresh_absolute_ttl", std::to_string(s.refresh_absolute_ttl));
   line("refresh_reuse_grace", std::to_string(s.refresh_reuse_grace));
   line("id_token_alg", std::string(alg_name(s.id_token_alg)));
+  line("require_dpop", s.require_dpop ? "yes" : "no");
   if (!s.jwks_json.empty()) line("jwks", "registered");
   if (!s.jwks_uri.empty()) line("jwks_uri", s.jwks_uri);
   line("created", utc(c.created_at));
@@ -241,6 +243,8 @@ void add_add_command(CLI::App* clients) {
   auto* jwks_uri = add->add_option("--jwks-uri", c.jwks_uri, "Where it publishes its private_key_jwt keys (https; tessera serve fetches and caches them, trusting the system CAs and --oauth-ca-file)")
                        ->type_name("URL");
   jwks->excludes(jwks_uri);
+  add->add_flag("--require-dpop", c.require_dpop,
+                "Every token request must carry a DPoP proof (RFC 9449): its tokens are always key-bound");
   add->add_flag("--json", o->json, R"(Print {"client_id": ..., "client_secret": ...})");
   add->footer(kExitFooter);
   add->callback([o] { run_add(*o); });

@@ -58,16 +58,16 @@ void run_rotate(ScheduleOptions& o) {
   const std::string keys_dir = keys_dir_of(o);
   std::vector<Algorithm> groups(std::begin(kKeyRingAlgorithms), std::end(kKeyRingAlgorithms));
   if (!o.alg.empty()) groups = {*group_named(o.alg)};
-  const auto now = SystemClock::instance().now();
-  auto rotated = server::rotate_keys(keys_dir, groups, o.cfg.keys, now);
+  auto rotated = server::rotate_keys(keys_dir, groups, o.cfg.keys, SystemClock::instance());
   if (!rotated) usage_error(rotated.error());
-  const auto activates = now + o.cfg.keys.effective_publish_ahead();
   json::array out;
   std::string text;
   for (const auto& r : *rotated) {
     out.push_back(json::object{{"alg", alg_name(r.group)}, {"kid", r.kid}, {"added", r.added}});
+    const auto activates = r.created_at + o.cfg.keys.effective_publish_ahead();
     text += r.added ? fmt::format("added {} {} (next; signs from {})\n", alg_name(r.group), r.kid, when(activates))
-                    : fmt::format("kept {} {} (already the next key)\n", alg_name(r.group), r.kid);
+                    : fmt::format("kept {} {} (already the next key; signs from {})\n", alg_name(r.group), r.kid,
+                                  when(activates));
   }
   write_stdout(o.json ? json::serialize(out) + "\n" : text);
 }

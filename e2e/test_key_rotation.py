@@ -3,7 +3,8 @@ small schedule (JWKS max-age 1 s, publish_ahead 3 s, tokens of at most 5 s, leew
 `tessera keys rotate` from another process. The running server publishes the new key within
 about a second (polled, bounded generously), serves Cache-Control max-age 1, signs with the new
 key from its activates_at on (never before: the token's iat says when it was signed), and drops
-the old key from the JWKS once retire_after (5 + 1 s) has passed since the switch. The state
+the old key from the JWKS once retire_after (5 + 1 s) has passed since the switch. A second
+instance on the same data directory publishes and switches the same way. The state
 rules themselves are unit-tested (tests/key_ring_test.cpp, tests/oauth_key_ring_test.cpp)."""
 import base64
 import json
@@ -31,16 +32,18 @@ class KeyRotation(E2ETest):
         remember_secret(c.get("client_secret"))
         cls.client = (c["client_id"], c["client_secret"])
         cls.srv = cls.env.server(*SCHEDULE)
+        # A second instance on the same data directory: it derives the same schedule from the files.
+        cls.srv2 = cls.env.server(*SCHEDULE)
 
-    def jwks(self):
-        r = self.srv.request("GET", "/.well-known/jwks.json")
+    def jwks(self, srv=None):
+        r = (srv or self.srv).request("GET", "/.well-known/jwks.json")
         self.assertEqual(r.status, 200)
         self.assertEqual(r.header("Cache-Control"), "public, max-age=1")
         return {k["kid"] for k in r.json()["keys"]}
 
-    def token(self):
+    def token(self, srv=None):
         basic = base64.b64encode(f"{self.client[0]}:{self.client[1]}".encode()).decode()
-        r = self.srv.request("POST", "/oauth2/token", form={"grant_type": "client_credentials"},
+        r = (srv or self.srv).request("POST", "/oauth2/token", form={"grant_type": "client_credentials"},
                              headers={"Authorization": "Basic " + basic})
         body = self.assertJSON(r, 200)
         remember_secret(body["access_token"])
@@ -74,7 +77,9 @@ class KeyRotation(E2ETest):
 
         # Published by the running server within about a second (kKeyNoticeDelay), beside the old one.
         self.wait_for("the new key in the JWKS", lambda: new_kid in self.jwks())
+        self.wait_for("the new key in the second instance's JWKS", lambda: new_kid in self.jwks(self.srv2))
         self.assertIn(old_kid, self.jwks())
+        self.assertEqual(self.jwks(), self.jwks(self.srv2))
 
         # Tokens switch to the new key, and none was signed with it before its activates_at.
         def signed_by_new():
@@ -86,11 +91,15 @@ class KeyRotation(E2ETest):
             return None
         first_iat = self.wait_for("a token signed with the new key", signed_by_new)
         self.assertGreaterEqual(first_iat, entry["activates_at"])
+        kid2, iat2 = self.token(self.srv2)  # the other instance switched at the same instant
+        self.assertEqual(kid2, new_kid)
+        self.assertGreaterEqual(iat2, entry["activates_at"])
 
         # The old key stays published for retire_after (max_token_ttl 5 + leeway 1) after the switch.
         self.wait_for("the old key gone from the JWKS", lambda: old_kid not in self.jwks())
         self.assertGreaterEqual(int(time.time()), entry["activates_at"] + 6)
         self.assertIn(new_kid, self.jwks())
+        self.wait_for("the old key gone from the second instance's JWKS", lambda: old_kid not in self.jwks(self.srv2))
         states = {k["kid"]: k["state"] for k in self.keys()}
         self.assertEqual(states[old_kid], "retired")
         self.assertEqual(states[new_kid], "primary")

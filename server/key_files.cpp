@@ -150,22 +150,32 @@ Result<std::vector<KeyFile>> load_key_files(const std::string& keys_dir) {
   return out;
 }
 
-Result<std::string> new_key_file_text(Algorithm group, std::int64_t created_at, std::optional<std::int64_t> activates_at) {
+// A new private key of the group, bound to its algorithm (an RSA key would otherwise allow every
+// RS and PS algorithm), Ed25519 named by its pid.
+static Result<Key> generate_group_key(Algorithm group) {
   const Group& g = group_of(group);
   auto key = Key::generate(g.spec);
   if (!key) return std::unexpected(key.error());
   auto jwk = key->to_jwk(true);
   if (!jwk) return std::unexpected(jwk.error());
-  // Bound to its algorithm (an RSA key would otherwise allow every RS and PS algorithm).
   (*jwk)["alg"] = alg_name(g.alg);
   auto bound = Key::from_jwk(*jwk);
   if (bound) bound = named(std::move(*bound));
-  if (!bound) return std::unexpected(bound.error());
-  auto out = bound->to_jwk(true);
+  return bound;
+}
+
+static Result<std::string> key_file_text(const Key& key, std::int64_t created_at, std::optional<std::int64_t> activates_at) {
+  auto out = key.to_jwk(true);
   if (!out) return std::unexpected(out.error());
   (*out)[kCreatedAt] = created_at;
   if (activates_at) (*out)[kActivatesAt] = *activates_at;
   return json::serialize(*out) + "\n";
+}
+
+Result<std::string> new_key_file_text(Algorithm group, std::int64_t created_at, std::optional<std::int64_t> activates_at) {
+  auto key = generate_group_key(group);
+  if (!key) return std::unexpected(key.error());
+  return key_file_text(*key, created_at, activates_at);
 }
 
 std::string rotated_key_file_name(Algorithm group, const std::string& kid) {
@@ -199,34 +209,34 @@ Result<KeyRing> key_ring_of(const std::vector<KeyFile>& files, const KeyRingPoli
 }
 
 Result<std::vector<Rotated>> rotate_keys(const std::string& keys_dir, const std::optional<std::vector<Algorithm>>& groups,
-                                         const KeyRingPolicy& policy, std::int64_t now) {
+                                         const KeyRingPolicy& policy, const Clock& clock) {
   auto lock = KeysLock::acquire(keys_dir);
   if (!lock) return std::unexpected(lock.error());
   auto files = load_key_files(keys_dir);
   if (!files) return std::unexpected(files.error());
   auto ring = key_ring_of(*files, policy);
   if (!ring) return std::unexpected(ring.error());
+  const auto now = clock.now();
   const std::vector<Algorithm> chosen = groups ? *groups : ring->rotation_due(now);
   std::vector<Rotated> out;
   for (const Algorithm a : chosen) {
-    std::optional<std::string> existing;
+    const KeyRingEntry* existing = nullptr;
     for (const auto& s : ring->status(now))
-      if (s.group == a && s.state == KeyState::next) existing = s.entry->key.kid();
+      if (s.group == a && s.state == KeyState::next) existing = s.entry;
     if (existing) {
-      out.push_back(Rotated{a, *existing, false});
+      out.push_back(Rotated{a, existing->key.kid(), false, existing->created_at});
       continue;
     }
-    auto text = new_key_file_text(a, now);
-    if (!text) return std::unexpected(text.error());
-    auto key = load_key_set(*text);
+    auto key = generate_group_key(a);
     if (!key) return std::unexpected(key.error());
-    auto named_key = named(key->keys().front());
-    if (!named_key) return std::unexpected(named_key.error());
-    const std::string path = keys_dir + "/" + rotated_key_file_name(a, named_key->kid());
+    const auto created_at = clock.now() + 1;  // after generating: see key_files.hpp
+    auto text = key_file_text(*key, created_at, std::nullopt);
+    if (!text) return std::unexpected(text.error());
+    const std::string path = keys_dir + "/" + rotated_key_file_name(a, key->kid());
     auto w = write_private_file(keys_dir, path, *text, Placement::create_only);
     std::fill(text->begin(), text->end(), '\0');
     if (!w) return std::unexpected(w.error());
-    out.push_back(Rotated{a, named_key->kid(), true});
+    out.push_back(Rotated{a, key->kid(), true, created_at});
   }
   return out;
 }

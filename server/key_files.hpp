@@ -1,7 +1,7 @@
 // The signing key files of a data directory's keys/ (docs/keys.md): every file *.jwk is one
 // private JWK bound to its algorithm (ES256, EdDSA with kid = its PASERK k4.pid, RS256),
 // carrying its schedule as extra members:
-//   "tessera_created_at":   when it was written (Unix seconds);
+//   "tessera_created_at":   when it was written (Unix seconds, rounded up: rotate_keys);
 //   "tessera_activates_at": (optional) when it starts signing; absent: created_at +
 //                           publish_ahead, computed by each reader (KeyRing), so every instance
 //                           sharing the directory derives the same schedule from its settings.
@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "tessera/clock.hpp"
 #include "tessera/error.hpp"
 #include "tessera/key_ring.hpp"
 #include "tessera/keys.hpp"
@@ -63,13 +64,17 @@ struct Rotated {
   Algorithm group;
   std::string kid;
   bool added = false;  // false: the group already had a next key (this is its kid)
+  std::int64_t created_at = 0;  // of the key added or kept
 };
 
 // Under the lock: reads keys/ and, for each group named (nullopt: each group whose rotation is
-// due by policy.rotation_interval), adds a next key created at now unless the group already
-// has one. Errors: those of KeysLock, load_key_files, KeyRing::create and writing.
+// due by policy.rotation_interval at clock.now()), adds a next key unless the group already has
+// one. A new key's created_at is clock.now() + 1, read after the key is generated: the clock
+// counts whole seconds down, so the key file exists (give or take the write itself) by
+// created_at, and its activates_at is at least publish_ahead after any server could see it.
+// Errors: those of KeysLock, load_key_files, KeyRing::create and writing.
 Result<std::vector<Rotated>> rotate_keys(const std::string& keys_dir, const std::optional<std::vector<Algorithm>>& groups,
-                                         const KeyRingPolicy& policy, std::int64_t now);
+                                         const KeyRingPolicy& policy, const Clock& clock);
 
 // Under the lock: removes the files of keys retired for longer than `margin` (never a group's
 // last key). Returns the names removed.

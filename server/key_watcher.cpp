@@ -45,7 +45,7 @@ std::string KeyWatcher::signature() const {
   return out;
 }
 
-Result<bool> KeyWatcher::reload(std::int64_t now) {
+Result<bool> KeyWatcher::reload() {
   const std::string sig = signature();
   if (sig == seen_ && ring_) return false;
   auto files = load_key_files(keys_dir_);
@@ -56,18 +56,18 @@ Result<bool> KeyWatcher::reload(std::int64_t now) {
   if (auto ok = oauth_.set_key_ring(shared); !ok) return std::unexpected(ok.error());
   seen_ = sig;
   ring_ = std::move(shared);
-  log_.log(LogLevel::info, "signing keys loaded", json::object{{"keys", describe(*ring_, now)}});
+  log_.log(LogLevel::info, "signing keys loaded", json::object{{"keys", describe(*ring_, clock_.now())}});
   return true;
 }
 
-Result<void> KeyWatcher::start(std::int64_t now) {
-  auto r = reload(now);
+Result<void> KeyWatcher::start() {
+  auto r = reload();
   if (!r) return std::unexpected(r.error());
   return {};
 }
 
-bool KeyWatcher::check(std::int64_t now) {
-  auto changed = reload(now);
+bool KeyWatcher::check() {
+  auto changed = reload();
   if (!changed) {
     // Keep signing with what was loaded; say once per change of the directory.
     const std::string sig = signature();
@@ -79,8 +79,9 @@ bool KeyWatcher::check(std::int64_t now) {
     return false;
   }
   if (!ring_) return false;
+  const auto now = clock_.now();
   if (!ring_->rotation_due(now).empty()) {
-    auto rotated = rotate_keys(keys_dir_, std::nullopt, policy_, now);
+    auto rotated = rotate_keys(keys_dir_, std::nullopt, policy_, clock_);
     if (!rotated) {
       log_.log(LogLevel::error, "signing key rotation failed",
                json::object{{"error", rotated.error().name()}, {"detail", rotated.error().message}});
@@ -89,7 +90,7 @@ bool KeyWatcher::check(std::int64_t now) {
         if (r.added)
           log_.log(LogLevel::info, "signing key added",
                    json::object{{"kid", r.kid}, {"alg", alg_name(r.group)}, {"reason", "key_rotation_interval"}});
-      if (auto again = reload(now); again && *again) *changed = true;
+      if (auto again = reload(); again && *again) *changed = true;
     }
   }
   bool prunable = false;

@@ -3,7 +3,7 @@
 // and HttpServer, runs the io_context on cfg.threads threads with a worker pool for blocking
 // calls, sweeps expired sessions and OAuth records every minute, re-checks the store epoch
 // every 5 s (epoch_guard.hpp; a ready epoch's created_at is the OAuth not-before), and drains on
-// SIGINT/SIGTERM. Signing keys follow keys/ every second (key_watcher.hpp).
+// SIGINT/SIGTERM. Signing keys follow keys/ on a thread of their own (key_watcher.hpp).
 #include "server/server.hpp"
 
 #include <algorithm>
@@ -17,6 +17,9 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <condition_variable>
+#include <mutex>
+#include <stop_token>
 #include <thread>
 #include <vector>
 
@@ -69,8 +72,6 @@ constexpr std::chrono::seconds kDrainFor{10};
 constexpr std::size_t kMetricsConnections = 16;
 // How often the store epoch is re-checked besides /readyz (one GET on Redis).
 constexpr std::chrono::seconds kEpochCheckEvery{5};
-// How often keys/ is looked at: a key added by `tessera keys rotate` is published this soon.
-constexpr std::chrono::seconds kKeyCheckEvery{kKeyNoticeDelay};
 // How late an info line of the request log may reach standard output (server/log.hpp).
 constexpr std::chrono::milliseconds kLogFlushEvery{50};
 
@@ -118,16 +119,6 @@ class BoundApp final : public Application {
     app->on_accept_error(error, suppressed);
   }
 };
-
-asio::awaitable<void> key_loop(asio::steady_timer& timer, const bool& stopping, asio::thread_pool& pool,
-                               KeyWatcher& watcher) {
-  while (!stopping) {
-    timer.expires_after(kKeyCheckEvery);
-    auto [ec] = co_await timer.async_wait(kTuple);
-    if (ec || stopping) co_return;
-    (void)co_await run_blocking(pool, [&watcher]() -> Result<bool> { return watcher.check(SystemClock::instance().now()); });
-  }
-}
 
 asio::awaitable<void> epoch_loop(asio::steady_timer& timer, const bool& stopping, asio::thread_pool& pool,
                                  EpochGuard& guard) {
@@ -260,8 +251,18 @@ int run(const ServerConfig& cfg) {
   AuthorizationServer& oauth = *services->oauth;
   // The signing keys on their schedule (docs/keys.md), kept in step with keys/ every second.
   KeyWatcher key_watcher((std::filesystem::path(cfg.data) / "keys").string(), cfg.keys, oauth, log);
-  if (auto ok = key_watcher.start(SystemClock::instance().now()); !ok)
-    return startup_failed(log, "signing keys", ok.error());
+  if (auto ok = key_watcher.start(); !ok) return startup_failed(log, "signing keys", ok.error());
+  // Its own thread: key generation (RSA) and file I/O never wait behind Argon2id on a pool, nor
+  // hold up an I/O lane. Declared after the AuthorizationServer, so it stops (and joins) first.
+  std::jthread key_thread([&key_watcher](std::stop_token stop) {
+    std::mutex m;
+    std::condition_variable_any cv;
+    std::unique_lock lock(m);
+    while (!stop.stop_requested()) {
+      cv.wait_for(lock, stop, kKeyCheckEvery, [] { return false; });
+      if (!stop.stop_requested()) key_watcher.check();
+    }
+  });
   // A store that lost its data and was confirmed afresh (tessera store confirm-reset) revokes
   // every stateless token issued before: its marker's created_at is their not-before.
   if (epoch) epoch->on_ready([&oauth](const EpochMarker& m) { oauth.set_not_before(m.created_at); });
@@ -298,12 +299,10 @@ int run(const ServerConfig& cfg) {
   asio::signal_set signals(control, SIGINT, SIGTERM);
   asio::steady_timer sweep_timer(control);
   asio::steady_timer epoch_timer(control);
-  asio::steady_timer key_timer(control);
   bool stopping = false;  // on the control strand only
 
   asio::co_spawn(control, sweep_loop(sweep_timer, stopping, password_pool, accounts.sessions(), *services->oauth_store, log),
                  asio::detached);
-  asio::co_spawn(control, key_loop(key_timer, stopping, password_pool, key_watcher), asio::detached);
   if (epoch) asio::co_spawn(control, epoch_loop(epoch_timer, stopping, password_pool, *epoch), asio::detached);
   asio::co_spawn(
       control,
@@ -315,7 +314,6 @@ int run(const ServerConfig& cfg) {
         stopping = true;
         sweep_timer.cancel();
         epoch_timer.cancel();
-        key_timer.cancel();
         feed.stop();  // event streams end, long-polls answer
         http.shutdown();
         metrics_http.shutdown();

@@ -520,7 +520,7 @@ check "client_id from the name" grep -Eqx 'photo-app-[A-Za-z0-9_-]{8}' <<<"$CID"
 check "client secret: 256 bits as base64url" grep -Eqx '[A-Za-z0-9_-]{43}' <<<"$SECRET"
 check "keys/oauth.key made (0600)" test "$(stat -c %a "$TMP/cdata/keys/oauth.key")" = 600
 expect_ok "clients add (public, human output)" "$T" clients add "Phone App" --public --redirect-uri \
-  com.example.app:/cb http://127.0.0.1/cb --token-format paseto --refresh-reuse-grace 10 "${C[@]}"
+  com.example.app:/cb http://127.0.0.1/cb --token-format paseto --refresh-reuse-grace 10 --require-dpop "${C[@]}"
 check "public client: a client_id line and no secret" grep -Eqx 'client_id: phone-app-[A-Za-z0-9_-]{8}' "$TMP/out"
 check "public client: one line" test "$(wc -l <"$TMP/out")" -eq 1
 PID=$(sed -n 's/^client_id: //p' "$TMP/out")
@@ -536,12 +536,14 @@ check "show: scopes" test "$(jget scopes)" = '["openid", "profile"]'
 check "show: default grants" test "$(jget grants)" = '["authorization_code", "refresh_token"]'
 check "show: default format" test "$(jget token_format)" = "jwt"
 check "show: has_secret" test "$(jget has_secret)" = "true"
+check "show: require_dpop off by default" test "$(jget require_dpop)" = "false"
 check "show never prints the secret" test "$(grep -c -- "$SECRET" "$TMP/out")" -eq 0
 expect_ok "clients show (public)" "$T" clients show "$PID" "${C[@]}"
 check "show: type public" grep -qx 'type: public' "$TMP/out"
 check "show: both redirect URIs" grep -qx 'redirect_uris: com.example.app:/cb http://127.0.0.1/cb' "$TMP/out"
 check "show: paseto" grep -qx 'token_format: paseto' "$TMP/out"
 check "show: grace" grep -qx 'refresh_reuse_grace: 10' "$TMP/out"
+check "show: --require-dpop" grep -qx 'require_dpop: yes' "$TMP/out"
 expect_ok "clients show (service)" "$T" clients show "$SID" --json "${C[@]}"
 check "show: client_credentials only" test "$(jget grants)" = '["client_credentials"]'
 check "show: resources" test "$(jget resources)" = '["https://api.example"]'
@@ -568,6 +570,9 @@ check "message names the setting" grep -q 'grants' "$TMP/err"
 expect_err "authorization_code without a redirect URI" 1 invalid_argument "$T" clients add X "${C[@]}"
 expect_err "unknown grant" 1 invalid_argument "$T" clients add X --redirect-uri https://x.example/cb --grant password "${C[@]}"
 expect_err "grace over 60" 1 invalid_argument "$T" clients add X --redirect-uri https://x.example/cb --refresh-reuse-grace 61 "${C[@]}"
+expect_err "access_ttl over the longest token lifetime" 1 invalid_argument "$T" clients add X \
+  --redirect-uri https://x.example/cb --access-ttl 86401 "${C[@]}"
+check "message names access_ttl" grep -q 'access_ttl' "$TMP/err"
 expect_err "redirect URI with a fragment" 1 invalid_argument "$T" clients add X --redirect-uri 'https://x.example/cb#f' "${C[@]}"
 expect_err "jwks_uri not https" 1 invalid_argument "$T" clients add X --redirect-uri https://x.example/cb --jwks-uri http://x.example/jwks "${C[@]}"
 # The CLI's own parsing: exit 2.
@@ -649,6 +654,29 @@ expect_err "serve unknown TOML key" 2 invalid_argument "$T" serve --config "$TMP
 check "unknown key named" grep -q listen_port "$TMP/err"
 printf 'threads = "4"\n' >"$TMP/bad.toml"
 expect_err "serve TOML wrong type" 2 invalid_argument "$T" serve --config "$TMP/bad.toml"
+
+# ---- the server's signing keys on a schedule (docs/keys.md) ------------------------------------
+K=(--data "$TMP/kdata")
+expect_ok "keys rotate --alg ES256" "$T" keys rotate --alg ES256 "${K[@]}"
+check "keys rotate says added" grep -q "^added ES256 " "$TMP/out"
+expect_ok "keys rotate again (json)" "$T" keys rotate --json "${K[@]}"
+check "ES256 kept, EdDSA and RS256 added" python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))
+assert [(x["alg"], x["added"]) for x in r] == [("ES256", False), ("EdDSA", True), ("RS256", True)], r
+assert r[1]["kid"].startswith("k4.pid.")' "$TMP/out"
+expect_ok "keys list --json" "$T" keys list --json "${K[@]}"
+check "keys list: one primary and one next per group" python3 -c 'import json,sys,collections; r=json.load(open(sys.argv[1]))
+c=collections.Counter((x["alg"], x["state"]) for x in r)
+assert all(c[(a, s)] == 1 for a in ("ES256", "EdDSA", "RS256") for s in ("primary", "next")) and len(r) == 6, c
+assert all(x["activates_at"] == x["created_at"] + 600 for x in r if x["state"] == "next"), r' "$TMP/out"
+expect_ok "keys list (text)" "$T" keys list "${K[@]}"
+check "keys list header" grep -q "^KID .*ALG .*STATE .*CREATED .*ACTIVATES .*RETIRES" "$TMP/out"
+check "key files private" test "$(stat -c %a "$TMP"/kdata/keys/es256-*.jwk)" = 600
+expect_err "keys rotate: unknown alg" 2 invalid_argument "$T" keys rotate --alg HS256 "${K[@]}"
+expect_err "keys rotate: publish_ahead below max-age + 1" 2 invalid_argument "$T" keys rotate --publish-ahead 300 "${K[@]}"
+printf 'jwks_max_age = 10\npublish_ahead = 11\n' >"$TMP/k.toml"
+expect_ok "keys list --config" "$T" keys list --json --config "$TMP/k.toml" "${K[@]}"
+check "keys list --config: publish_ahead from the file" python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))
+assert all(x["activates_at"] == x["created_at"] + 11 for x in r if x["created_at"] != x["activates_at"]), r' "$TMP/out"
 
 # ---- secrets are not printed where they should not be ---------------------------------------
 expect_ok "sign prints only the token" "$T" jwt sign --key "$HS" --claims '{}'

@@ -1,5 +1,6 @@
 // Shared by the DPoP tests: a settable clock, and valid proofs built with Key::generate and
-// jws_sign, which the tests then break one thing at a time.
+// jws_sign (dpop_proof, also for the AuthorizationServer's DPoP tests), which the tests then
+// break one thing at a time.
 #pragma once
 
 #include <atomic>
@@ -12,21 +13,25 @@
 #include "codec/json.hpp"
 #include "tessera/dpop.hpp"
 #include "tessera/jws.hpp"
+#include "settable_clock.hpp"
 
 namespace tessera::test {
 
 inline constexpr std::int64_t kDpopNow = 1'800'000'000;
 inline constexpr std::string_view kTokenUrl = "https://as.example/token";
 
-class SettableClock final : public Clock {
- public:
-  explicit SettableClock(std::int64_t t) : t_(t) {}
-  std::int64_t now() const override { return t_.load(); }
-  void set(std::int64_t t) { t_.store(t); }
-
- private:
-  std::atomic<std::int64_t> t_;
-};
+// A DPoP proof with claims c, signed by signer, with header jwk = the public JWK of jwk_key
+// (signer when null): what a client sends, or (with the wrong jwk_key or alg) a broken one.
+inline std::string dpop_proof(const boost::json::object& c, const Key& signer, const Key* jwk_key = nullptr,
+                              std::optional<Algorithm> alg = std::nullopt) {
+  JwsSignOptions o;
+  o.alg = alg;
+  o.include_kid = false;
+  o.typ = "dpop+jwt";
+  const Key& k = jwk_key ? *jwk_key : signer;
+  o.extra_header["jwk"] = (k.is_symmetric() ? k.to_jwk(true) : k.public_key()->to_jwk()).value();
+  return jws_sign(signer, codec::to_json(c), o).value();
+}
 
 class DpopTestBase : public ::testing::Test {
  protected:
@@ -44,13 +49,7 @@ class DpopTestBase : public ::testing::Test {
   // Signed by signer, with header jwk = the public JWK of jwk_key (signer when null).
   std::string proof(const boost::json::object& c, const Key& signer, const Key* jwk_key = nullptr,
                     std::optional<Algorithm> alg = std::nullopt) {
-    JwsSignOptions o;
-    o.alg = alg;
-    o.include_kid = false;
-    o.typ = "dpop+jwt";
-    const Key& k = jwk_key ? *jwk_key : signer;
-    o.extra_header["jwk"] = (k.is_symmetric() ? k.to_jwk(true) : k.public_key()->to_jwk()).value();
-    return jws_sign(signer, codec::to_json(c), o).value();
+    return dpop_proof(c, signer, jwk_key, alg);
   }
   std::string proof(const boost::json::object& c) { return proof(c, key); }
   std::string proof() { return proof(claims()); }

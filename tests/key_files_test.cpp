@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -29,6 +30,16 @@ namespace tessera::server {
 namespace {
 
 constexpr std::int64_t T0 = 1'700'000'000;
+
+class SettableClock final : public Clock {
+ public:
+  explicit SettableClock(std::int64_t t) : t_(t) {}
+  std::int64_t now() const override { return t_.load(); }
+  void set(std::int64_t t) { t_ = t; }
+
+ private:
+  std::atomic<std::int64_t> t_;
+};
 
 KeyRingPolicy policy() {
   KeyRingPolicy p;
@@ -129,7 +140,7 @@ TEST_F(KeyFilesTest, ABadTimestampOrAKeyOfAnotherGroupIsInvalidKey) {
 
 TEST_F(KeyFilesTest, RotateAddsANextKeyPerGroupPrivatelyAndKeepsAnExistingOne) {
   auto r = rotate_keys(keys_, std::vector<Algorithm>{Algorithm::ES256, Algorithm::EdDSA, Algorithm::RS256}, policy(),
-                       SystemClock::instance().now());
+                       SystemClock::instance());
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_EQ(r->size(), 3u);
   for (const auto& x : *r) {
@@ -139,7 +150,7 @@ TEST_F(KeyFilesTest, RotateAddsANextKeyPerGroupPrivatelyAndKeepsAnExistingOne) {
     EXPECT_EQ(st.st_mode & 0777, 0600u);
   }
   EXPECT_EQ(r->at(1).kid.rfind("k4.pid.", 0), 0u);  // Ed25519: named by its PASERK pid
-  auto again = rotate_keys(keys_, std::vector<Algorithm>{Algorithm::ES256}, policy(), SystemClock::instance().now());
+  auto again = rotate_keys(keys_, std::vector<Algorithm>{Algorithm::ES256}, policy(), SystemClock::instance());
   ASSERT_TRUE(again);
   EXPECT_FALSE(again->front().added);
   EXPECT_EQ(again->front().kid, r->front().kid);
@@ -151,7 +162,7 @@ TEST_F(KeyFilesTest, ConcurrentRotationsAddOneKey) {
   std::atomic<int> added{0}, failed{0};
   for (int i = 0; i < 8; ++i)
     threads.emplace_back([&] {
-      auto r = rotate_keys(keys_, std::vector<Algorithm>{Algorithm::ES256}, policy(), SystemClock::instance().now());
+      auto r = rotate_keys(keys_, std::vector<Algorithm>{Algorithm::ES256}, policy(), SystemClock::instance());
       if (!r) ++failed;
       else added += r->front().added ? 1 : 0;
     });
@@ -165,25 +176,30 @@ TEST_F(KeyFilesTest, AutomaticRotationAddsOnlyTheDueGroups) {
   KeyRingPolicy p = policy();
   p.rotation_interval = 100;
   const auto created = files().front().entry.created_at;  // first-start keys: active at once
-  auto early = rotate_keys(keys_, std::nullopt, p, created + 69);
+  SettableClock clock(created + 69);
+  auto early = rotate_keys(keys_, std::nullopt, p, clock);
   ASSERT_TRUE(early);
   EXPECT_TRUE(early->empty());
-  auto due = rotate_keys(keys_, std::nullopt, p, created + 70);
+  clock.set(created + 70);
+  auto due = rotate_keys(keys_, std::nullopt, p, clock);
   ASSERT_TRUE(due);
   EXPECT_EQ(due->size(), 3u);
-  auto after = rotate_keys(keys_, std::nullopt, p, created + 71);
+  for (const auto& f : files())  // written at created + 70: created_at is the next whole second
+    if (f.name.find('-') != std::string::npos) EXPECT_EQ(f.entry.created_at, created + 71) << f.name;
+  clock.set(created + 71);
+  auto after = rotate_keys(keys_, std::nullopt, p, clock);
   ASSERT_TRUE(after);
   EXPECT_TRUE(after->empty());  // the new keys are next: nothing due until their own turn
 }
 
 TEST_F(KeyFilesTest, RetiredKeyFilesArePrunedAfterTheMarginAndNotRegenerated) {
   const auto t = files().front().entry.created_at;
-  ASSERT_TRUE(rotate_keys(keys_, std::vector<Algorithm>{Algorithm::ES256}, policy(), t));
-  // The new key activates at t + 30; the old one retires at t + 30 + 100.
-  auto kept = prune_retired_keys(keys_, policy(), t + 130 + 49, 50);
+  ASSERT_TRUE(rotate_keys(keys_, std::vector<Algorithm>{Algorithm::ES256}, policy(), FixedClock(t)));
+  // The new key (created_at t + 1) activates at t + 31; the old one retires at t + 31 + 100.
+  auto kept = prune_retired_keys(keys_, policy(), t + 131 + 49, 50);
   ASSERT_TRUE(kept);
   EXPECT_TRUE(kept->empty());
-  auto pruned = prune_retired_keys(keys_, policy(), t + 130 + 50, 50);
+  auto pruned = prune_retired_keys(keys_, policy(), t + 131 + 50, 50);
   ASSERT_TRUE(pruned);
   EXPECT_EQ(*pruned, std::vector<std::string>{"es256.jwk"});
   EXPECT_EQ(count(Algorithm::ES256), 1u);
@@ -217,28 +233,30 @@ class KeyWatcherTest : public KeyFilesTest {
 
 TEST_F(KeyWatcherTest, ARunningWatcherPublishesAKeyAddedByAnotherProcessAtItsNextCheck) {
   KeyWatcher w(keys_, policy(), *server_, log_);
-  const auto now = SystemClock::instance().now();
-  ASSERT_TRUE(w.start(now));
+  ASSERT_TRUE(w.start());
   EXPECT_EQ(server_->jwks_max_age(), 10);
   EXPECT_EQ(published(), 3u);
-  EXPECT_FALSE(w.check(now));  // nothing changed
-  ASSERT_TRUE(rotate_keys(keys_, std::vector<Algorithm>{Algorithm::ES256}, policy(), now));
-  EXPECT_TRUE(w.check(now));
+  EXPECT_FALSE(w.check());  // nothing changed
+  ASSERT_TRUE(rotate_keys(keys_, std::vector<Algorithm>{Algorithm::ES256}, policy(), SystemClock::instance()));
+  EXPECT_TRUE(w.check());
   EXPECT_EQ(published(), 4u);
   // A broken file: the keys in use stay.
   write("es256-broken.jwk", "{");
-  EXPECT_FALSE(w.check(now));
+  EXPECT_FALSE(w.check());
   EXPECT_EQ(published(), 4u);
 }
 
 TEST_F(KeyWatcherTest, TheWatcherRotatesWhenDue) {
   KeyRingPolicy p = policy();
   p.rotation_interval = 100;
-  KeyWatcher w(keys_, p, *server_, log_);
   const auto created = files().front().entry.created_at;
-  ASSERT_TRUE(w.start(created));
-  EXPECT_FALSE(w.check(created + 69));
-  EXPECT_TRUE(w.check(created + 70));
+  SettableClock clock(created);
+  KeyWatcher w(keys_, p, *server_, log_, clock);
+  ASSERT_TRUE(w.start());
+  clock.set(created + 69);
+  EXPECT_FALSE(w.check());
+  clock.set(created + 70);
+  EXPECT_TRUE(w.check());
   EXPECT_EQ(published(), 6u);
 }
 

@@ -15,22 +15,12 @@
 
 #include "oauth/pkce.hpp"
 #include "oauth_keys.hpp"
+#include "settable_clock.hpp"
 #include "tessera/account_store.hpp"
 #include "tessera/authorization_server.hpp"
 #include "tessera/oauth_store.hpp"
 
 namespace tessera::test {
-
-class SettableClock final : public Clock {
- public:
-  explicit SettableClock(std::int64_t t) : t_(t) {}
-  std::int64_t now() const override { return t_.load(); }
-  void set(std::int64_t t) { t_ = t; }
-  void advance(std::int64_t s) { t_ += s; }
-
- private:
-  std::atomic<std::int64_t> t_;
-};
 
 // The value of name in a URI's query (percent-decoded); nullopt when absent.
 inline std::optional<std::string> query_value(std::string_view uri, std::string_view name) {

@@ -37,7 +37,7 @@ inline auto client_fields(const ClientRecord& c) {
 }
 inline auto code_fields(const CodeRecord& c) {
   return std::make_tuple(c.code_hash, c.client_id, c.user, c.redirect_uri, c.scope, c.audience, c.code_challenge,
-                         c.nonce, c.family_id, c.auth_time, c.created_at, c.expires_at, c.generation);
+                         c.nonce, c.family_id, c.auth_time, c.created_at, c.expires_at, c.generation, c.dpop_jkt);
 }
 inline auto access_list(const std::vector<IssuedAccess>& v) {
   std::vector<std::pair<std::string, std::int64_t>> out;
@@ -47,15 +47,16 @@ inline auto access_list(const std::vector<IssuedAccess>& v) {
 inline auto grant_fields(const GrantRecord& g) {
   return std::make_tuple(g.family_id, g.user, g.client_id, g.scope, g.audience, g.auth_time, g.created_at,
                          g.last_used_at, g.idle_expires_at, g.absolute_expires_at, g.generation, g.current_hash,
-                         g.previous_hash, g.rotated_at, g.revoked, access_list(g.access), g.client_info_json);
+                         g.previous_hash, g.rotated_at, g.revoked, access_list(g.access), g.client_info_json, g.jkt);
 }
 inline auto access_fields(const AccessRecord& a) {
   return std::make_tuple(a.token_hash, a.jti, a.family_id, a.client_id, a.user, a.scope, a.audience, a.auth_time,
-                         a.issued_at, a.expires_at, a.generation, a.revoked);
+                         a.issued_at, a.expires_at, a.generation, a.revoked, a.jkt);
 }
 
 // Records of the real shapes around a base time near the real clock (base()), each with fresh
-// random keys; for the suite and for backend-specific tests.
+// random keys (codes, grants and opaque access tokens DPoP-bound); for the suite and for
+// backend-specific tests.
 class OAuthRecords {
  public:
   std::int64_t base() const { return base_; }
@@ -88,6 +89,7 @@ class OAuthRecords {
     c.created_at = base_;
     c.expires_at = base_ + ttl;
     c.generation = 7;
+    c.dpop_jkt = hash();  // a DPoP key thumbprint has the same shape (RFC 7638, SHA-256)
     return c;
   }
   // A live family of user created at base + offset: idle window 600 s, absolute 3600 s, one
@@ -108,11 +110,12 @@ class OAuthRecords {
     g.current_hash = hash();
     g.access = {{unique("jti"), t + 300}};
     g.client_info_json = R"({"ip":"203.0.113.7","user_agent":"Mozilla/5.0 \"q\" caf\u00e9"})";
+    g.jkt = hash();
     return g;
   }
   AccessRecord access(std::string family = {}) const {
     return {hash(), unique("jti"), std::move(family), unique("client"), unique("user"), "read write",
-            "https://api.example", base_ - 2, base_, base_ + 300, 4, false};
+            "https://api.example", base_ - 2, base_, base_ + 300, 4, false, hash()};
   }
   // A rotation request for g at base + offset with grace 10 s and idle_ttl 600 s.
   RotateRequest rotation(const GrantRecord& g, std::string presented, std::int64_t offset = 1) const {

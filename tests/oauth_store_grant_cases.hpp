@@ -14,9 +14,10 @@ inline void grant_round_trip(T& t) {
   g.access.push_back({T::unique("jti"), t.base() + 400});
   t.must_create(g);
   EXPECT_EQ(grant_fields(t.must_get(g.family_id)), grant_fields(g));
-  auto bare = t.grant(g.user, 1);  // no access token, default client info
+  auto bare = t.grant(g.user, 1);  // no access token, default client info, not DPoP-bound
   bare.access.clear();
   bare.client_info_json = "{}";
+  bare.jkt.clear();
   t.must_create(bare);
   EXPECT_EQ(grant_fields(t.must_get(bare.family_id)), grant_fields(bare));
   EXPECT_FALSE(T::ok(t.store().get_grant(T::family_id())).has_value());
@@ -42,6 +43,7 @@ inline void create_grant_refused_after_tombstone(T& t) {
   auto tomb = t.must_get(g.family_id);
   EXPECT_TRUE(tomb.revoked);
   EXPECT_TRUE(tomb.user.empty());
+  EXPECT_TRUE(tomb.jkt.empty());
   EXPECT_EQ(tomb.absolute_expires_at, t.base() + 120);
   EXPECT_TRUE(t.listed(g.user, t.base()).empty());
   EXPECT_EQ(t.rotate(t.rotation(g, g.current_hash)).outcome, RotateOutcome::revoked);

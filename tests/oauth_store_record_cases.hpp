@@ -60,7 +60,14 @@ inline void code_is_taken_exactly_once(T& t) {
   ASSERT_TRUE(second.has_value());
   EXPECT_TRUE(second->used) << "a second exchange must be told the code was used";
   EXPECT_EQ(second->family_id, c.family_id);
+  EXPECT_EQ(second->dpop_jkt, c.dpop_jkt);
   EXPECT_FALSE(T::ok(t.store().take_code(T::hash(), t.base())).has_value());
+  auto unbound = t.code();  // no dpop_jkt on the authorization request
+  unbound.dpop_jkt.clear();
+  T::ok(t.store().create_code(unbound));
+  auto taken = T::ok(t.store().take_code(unbound.code_hash, t.base() + 1));
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_EQ(code_fields(*taken), code_fields(unbound));
 }
 
 inline void expired_code_is_nullopt(T& t) {
@@ -120,7 +127,8 @@ inline void access_put_get_revoke(T& t) {
   T::ok(t.store().put_access(a));
   T::invalid(t.store().put_access(a));
   EXPECT_EQ(access_fields(T::ok(t.store().get_access(a.token_hash)).value_or(AccessRecord{})), access_fields(a));
-  auto cc = t.access();  // client_credentials: no family
+  auto cc = t.access();  // client_credentials: no family; a bearer token (no cnf.jkt)
+  cc.jkt.clear();
   T::ok(t.store().put_access(cc));
   EXPECT_EQ(access_fields(T::ok(t.store().get_access(cc.token_hash)).value_or(AccessRecord{})), access_fields(cc));
   EXPECT_TRUE(T::ok(t.store().revoke_access(a.token_hash)));

@@ -237,7 +237,8 @@ class AuthorizationServer {
   // store_unavailable.
   // dpop: every DPoP header value received (RFC 9449 §5): a valid proof binds the tokens
   // (token_type DPoP, cnf.jkt); errors invalid_dpop_proof, use_dpop_nonce (the front end
-  // answers 400 with a DPoP-Nonce header: dpop_nonce()).
+  // answers 400 with a DPoP-Nonce header: dpop_nonce()). A code with dpop_jkt, or a public
+  // client's bound refresh token, without a proof of its key: invalid_grant (docs/dpop.md).
   Result<boost::json::object> token(const Params& form, const ClientAuth& auth, const ClientInfo& client,
                                     const std::vector<std::string_view>& dpop = {});
   // POST /oauth2/introspect (RFC 7662): the caller is a confidential client (invalid_client).

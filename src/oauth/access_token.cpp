@@ -19,6 +19,7 @@ void fill(B& b, const AccessClaims& c) {
   b.claim("scope", boost::json::value(c.scope));
   if (c.auth_time) b.claim("auth_time", boost::json::value(*c.auth_time));
   if (!c.sid.empty()) b.claim("sid", boost::json::value(c.sid));
+  if (!c.jkt.empty()) b.claim("cnf", boost::json::value(boost::json::object{{"jkt", c.jkt}}));
 }
 
 Result<AccessClaims> read(const Claims& claims) {
@@ -41,6 +42,12 @@ Result<AccessClaims> read(const Claims& claims) {
   if (!str("client_id", c.client_id) || !str("scope", c.scope))
     return fail(Errc::invalid_token, "access token without client_id or scope");
   if (o.contains("sid") && !str("sid", c.sid)) return fail(Errc::invalid_token, "sid not a string");
+  if (const auto* cnf = o.if_contains("cnf")) {
+    const auto* jkt = cnf->is_object() ? cnf->get_object().if_contains("jkt") : nullptr;
+    if (!jkt || !jkt->is_string() || jkt->get_string().empty())
+      return fail(Errc::invalid_token, "cnf without a jkt string");
+    c.jkt = std::string(jkt->get_string());
+  }
   if (const auto* at = o.if_contains("auth_time")) {
     if (!at->is_int64()) return fail(Errc::invalid_token, "auth_time not an integer");
     c.auth_time = at->get_int64();

@@ -2,7 +2,8 @@
 //
 // Access token claims (RFC 9068 §2.2): iss, sub, aud, client_id, iat, exp, jti, scope, and
 // auth_time (user tokens) and sid (the grant's family id, so that introspection and userinfo
-// can find the grant). Two encodings of the same claims:
+// can find the grant), and cnf {"jkt": ...} when the token is DPoP-bound (RFC 9449 §6.1). Two
+// encodings of the same claims:
 //  - JWT: header {"typ":"at+jwt","alg":"ES256","kid":...}, signed with the ES256 key;
 //  - PASETO v4.public: iat/exp as RFC 3339 strings, footer {"kid":"k4.pid..."}, signed with
 //    the Ed25519 key.
@@ -36,6 +37,7 @@ struct AccessClaims {
   std::int64_t issued_at = 0;
   std::int64_t expires_at = 0;
   std::optional<std::int64_t> auth_time;  // user tokens
+  std::string jkt;                        // cnf.jkt: the DPoP key it is bound to; empty: a bearer token
 };
 
 Result<std::string> sign_jwt_access(const ServerKeys& keys, const AccessClaims& c);

@@ -90,6 +90,11 @@ Result<AuthorizeRequest> read_authorize_request(const Params& q, AuthorizeTarget
   }
   if (const auto state = param(q, "state")) r.state = std::string(*state);
   if (const auto nonce = param(q, "nonce")) r.nonce = std::string(*nonce);
+  if (const auto jkt = param(q, "dpop_jkt")) {
+    // A SHA-256 JWK thumbprint has the shape of an S256 challenge: 43 base64url characters.
+    if (!valid_code_challenge(*jkt)) return fail(Errc::invalid_request, "dpop_jkt is not a JWK SHA-256 thumbprint");
+    r.dpop_jkt = std::string(*jkt);
+  }
   return r;
 }
 

@@ -11,7 +11,8 @@
 // code_challenge_method "S256" — a missing method means "plain" (RFC 7636 §4.3) and is refused
 // like "plain" (invalid_request); scope within the client's scopes (invalid_scope; absent: the
 // client's scopes); resource, if given, one of the client's audiences (invalid_target); prompt
-// "none" alone; max_age a decimal number of seconds (invalid_request).
+// "none" alone; max_age a decimal number of seconds (invalid_request); dpop_jkt, if given, a
+// JWK SHA-256 thumbprint: 43 base64url characters (invalid_request; RFC 9449 §10).
 // Re-authentication (OIDC Core §3.1.2.1): prompt=login asks for a login at most
 // kFreshLoginSeconds old (the one the login page just made), max_age=N for one at most N
 // seconds old; login_age_limit is the smaller of the two.
@@ -42,6 +43,7 @@ struct AuthorizeRequest {
   std::string nonce;           // empty: none
   std::string code_challenge;
   std::string audience;        // the resource requested, else the client's first audience, else empty
+  std::string dpop_jkt;        // RFC 9449 §10: the code may only be exchanged with this key; empty: none
   bool prompt_none = false;
   bool prompt_consent = false;
   std::optional<std::int64_t> login_age_limit;  // seconds; nullopt: any live session will do

@@ -114,6 +114,7 @@ std::string encode_settings(const ClientSettings& s) {
   o["id_token_alg"] = alg_name(s.id_token_alg);
   o["jwks"] = s.jwks_json;
   o["jwks_uri"] = s.jwks_uri;
+  o["require_dpop"] = s.require_dpop;
   return json::serialize(o);
 }
 
@@ -139,6 +140,10 @@ struct Reader {
     const auto* v = at(k);
     if (v && v->is_bool()) out = v->get_bool();
     else ok = false;
+  }
+  // A member added after clients were first stored: absent keeps the default.
+  void optional_boolean(std::string_view k, bool& out) {
+    if (o.contains(k)) boolean(k, out);
   }
   void integer(std::string_view k, std::int64_t& out) {
     const auto* v = at(k);
@@ -187,6 +192,7 @@ Result<ClientSettings> decode_settings(std::string_view text, std::string_view n
   r.str("id_token_alg", alg);
   r.str("jwks", s.jwks_json);
   r.str("jwks_uri", s.jwks_uri);
+  r.optional_boolean("require_dpop", s.require_dpop);  // absent in clients stored before DPoP
   if (!r.ok || r.used != parsed->size()) return fail(Errc::store_unavailable, "client settings: bad or unknown member");
   const auto f = parse_token_format(format);
   const auto a = parse_algorithm(alg);

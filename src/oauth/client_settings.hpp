@@ -13,7 +13,8 @@
 //  - jwks_json a key set of public asymmetric keys, jwks_uri an https URI; not both; only
 //    for confidential clients (private_key_jwt).
 // decode_settings is strict: an unknown member, a missing one or a wrong type is
-// store_unavailable (a stored record that does not parse is a broken store, never a default).
+// store_unavailable (a stored record that does not parse is a broken store, never a default);
+// the one exception is require_dpop, absent in clients stored before DPoP (false).
 // Thread safety: pure functions.
 #pragma once
 

@@ -20,7 +20,7 @@ std::string endpoint(std::string_view issuer, std::string_view path) {
   return out;
 }
 
-boost::json::object server_metadata(std::string_view issuer) {
+boost::json::object server_metadata(std::string_view issuer, const std::vector<Algorithm>& dpop_algs) {
   boost::json::object m;
   const auto auth_methods = list({"client_secret_basic", "client_secret_post", "private_key_jwt", "none"});
   const auto confidential_methods = list({"client_secret_basic", "client_secret_post", "private_key_jwt"});
@@ -49,6 +49,11 @@ boost::json::object server_metadata(std::string_view issuer) {
                                 "preferred_username"});
   m["prompt_values_supported"] = list({"none", "login", "consent", "select_account"});
   m["authorization_response_iss_parameter_supported"] = true;
+  if (!dpop_algs.empty()) {
+    boost::json::array algs;
+    for (const auto alg : dpop_algs) algs.emplace_back(alg_name(alg));
+    m["dpop_signing_alg_values_supported"] = std::move(algs);
+  }
   return m;
 }
 

@@ -6,7 +6,11 @@
 #include <string>
 #include <string_view>
 
+#include <vector>
+
 #include <boost/json/object.hpp>
+
+#include "tessera/keys.hpp"
 
 namespace tessera::oauth {
 
@@ -19,6 +23,8 @@ inline constexpr std::string_view kJwksPath = "/.well-known/jwks.json";
 
 // issuer + path.
 std::string endpoint(std::string_view issuer, std::string_view path);
-boost::json::object server_metadata(std::string_view issuer);
+// dpop_algs: the DPoP proof algorithms accepted (dpop_signing_alg_values_supported, RFC 9449
+// §5.1); empty: DPoP is off and the member is left out.
+boost::json::object server_metadata(std::string_view issuer, const std::vector<Algorithm>& dpop_algs = {});
 
 }  // namespace tessera::oauth

@@ -53,13 +53,30 @@ Result<AuthorizationServer> AuthorizationServer::create(OAuthStore& store, UserS
     return fail(Errc::invalid_argument, "assertion_max_lifetime: 1..3600 seconds");
   if (options.client_cache_ttl < 0 || options.client_cache_ttl > 60)
     return fail(Errc::invalid_argument, "client_cache_ttl: 0..60 seconds");
+  if (options.max_token_ttl <= 0) return fail(Errc::invalid_argument, "max_token_ttl: at least 1 second");
+  if (options.dpop_nonces && !options.dpop_replay)
+    return fail(Errc::invalid_argument, "dpop_nonces: needs dpop_replay (DPoP is off without a replay cache)");
   const Clock& c = clock ? *clock : SystemClock::instance();
   auto keys = SigningKeys::fixed(signing_keys, options.issuer, c);
   if (!keys) return std::unexpected(keys.error());
   auto hasher = oauth::SecretHasher::create(server_key);
   if (!hasher) return std::unexpected(hasher.error());
-  return AuthorizationServer(std::make_unique<Impl>(store, users, std::move(*keys), std::move(*hasher),
-                                                    std::move(options), c, std::move(observer)));
+  // One DPoP verifier for the token endpoint and /userinfo, with the default algorithms and
+  // windows (dpop.hpp); nonces required whenever they are configured.
+  std::optional<DpopVerifier> dpop;
+  if (options.dpop_replay) {
+    DpopOptions o;
+    o.clock = &c;
+    o.nonces = options.dpop_nonces;
+    o.require_nonce = options.dpop_nonces != nullptr;
+    auto v = DpopVerifier::create(std::move(o), options.dpop_replay);
+    if (!v) return std::unexpected(v.error());
+    dpop.emplace(std::move(*v));
+  }
+  auto impl = std::make_unique<Impl>(store, users, std::move(*keys), std::move(*hasher), std::move(options), c,
+                                     std::move(observer));
+  impl->dpop = std::move(dpop);
+  return AuthorizationServer(std::move(impl));
 }
 
 AuthorizationServer::AuthorizationServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -68,7 +85,10 @@ AuthorizationServer::~AuthorizationServer() = default;
 
 const OAuthOptions& AuthorizationServer::options() const noexcept { return impl_->options; }
 void AuthorizationServer::set_not_before(std::int64_t t) { impl_->not_before.store(t); }
-boost::json::object AuthorizationServer::metadata() const { return oauth::server_metadata(impl_->options.issuer); }
+boost::json::object AuthorizationServer::metadata() const {
+  const auto& dpop = impl_->dpop;
+  return oauth::server_metadata(impl_->options.issuer, dpop ? dpop->options().algorithms : std::vector<Algorithm>{});
+}
 std::string AuthorizationServer::jwks_json() const { return impl_->keys_now()->keys.jwks_json(); }
 std::int64_t AuthorizationServer::jwks_max_age() const { return impl_->signing.max_age(); }
 
@@ -84,6 +104,9 @@ Result<void> AuthorizationServer::set_key_ring(std::shared_ptr<const KeyRing> ri
 
 Result<NewClient> AuthorizationServer::add_client(const ClientSettings& settings) {
   if (auto ok = oauth::check_settings(settings); !ok) return std::unexpected(ok.error());
+  if (settings.access_ttl > impl_->options.max_token_ttl)
+    return fail(Errc::invalid_argument, "access_ttl: at most the server's max_token_ttl (" +
+                                            std::to_string(impl_->options.max_token_ttl) + " s)");
   NewClient out;
   out.client.settings = settings;
   ClientRecord rec;

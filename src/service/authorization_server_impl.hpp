@@ -5,6 +5,8 @@
 //   oauth_client_auth.cpp     client authentication at the token, introspection, revocation endpoints
 //   oauth_token.cpp           the token endpoint (three grants) and token issuance
 //   oauth_inspect.cpp         whether a token is active (introspection, userinfo) and revocation
+//   oauth_dpop.cpp            DPoP (RFC 9449): the proofs at the token endpoint and /userinfo,
+//                             and the key a code or refresh family is bound to
 //   client_cache.cpp          the client records the endpoints reuse for a bounded time
 // Thread safety: immutable after create() except not_before (atomic), the signing keys and the
 // client cache (thread-safe); the store and user store are thread-safe.
@@ -16,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "oauth/access_token.hpp"
 #include "oauth/client_assertion.hpp"
@@ -64,6 +67,9 @@ struct AuthorizationServer::Impl {
   // options.key_set_fetcher.
   std::unique_ptr<oauth::RemoteKeySets> remote_keys =
       options.key_set_fetcher ? std::make_unique<oauth::RemoteKeySets>(*options.key_set_fetcher, clock) : nullptr;
+  // Checks DPoP proofs (token endpoint, /userinfo); nullopt when options.dpop_replay is null
+  // (DPoP off: every proof is refused).
+  std::optional<DpopVerifier> dpop;
   std::atomic<std::int64_t> not_before{0};
   ClientCache client_cache;
 
@@ -92,10 +98,23 @@ struct AuthorizationServer::Impl {
   // A jti event for each access token of g not expired at t, then the grant event.
   Result<void> announce_family(const GrantRecord& g, std::int64_t t) const;
 
-  // The token endpoint's grants (oauth_token.cpp).
-  Result<boost::json::object> code_grant(const Params& form, const LoadedClient& client, const ClientInfo& info);
-  Result<boost::json::object> refresh_grant(const Params& form, const LoadedClient& client);
-  Result<boost::json::object> client_credentials_grant(const Params& form, const LoadedClient& client);
+  // The token endpoint's grants (oauth_token.cpp). proof: the request's verified DPoP proof,
+  // if any (the tokens are bound to its key).
+  Result<boost::json::object> code_grant(const Params& form, const LoadedClient& client, const ClientInfo& info,
+                                         const DpopProof* proof);
+  Result<boost::json::object> refresh_grant(const Params& form, const LoadedClient& client, const DpopProof* proof);
+  Result<boost::json::object> client_credentials_grant(const Params& form, const LoadedClient& client,
+                                                       const DpopProof* proof);
+
+  // DPoP (oauth_dpop.cpp). The token request's proof: nullopt without DPoP headers (then
+  // invalid_dpop_proof if the client has require_dpop); invalid_dpop_proof when DPoP is off
+  // or the proof is bad, use_dpop_nonce.
+  Result<std::optional<DpopProof>> token_proof(const LoadedClient& client, const std::vector<std::string_view>& dpop);
+  // invalid_grant unless the proof's key is the one the code (dpop_jkt) or refresh family is
+  // bound to (`bound_jkt`; empty: not bound, anything goes).
+  static Result<void> check_bound(std::string_view bound_jkt, const DpopProof* proof, std::string_view what);
+  // /userinfo: the token's binding against the scheme and proof it came with (RFC 9449 §7).
+  Result<void> check_presented(const PresentedToken& presented, const ActiveToken& token);
 
   // nullopt when the token is not active (oauth_inspect.cpp). caller: the authenticated client
   // of the request, if any (its record need not be read again when it is the token's client).

@@ -97,7 +97,7 @@ Result<AuthorizeResult> AuthorizationServer::authorize(const Params& query, cons
   }
 
   // 5. The code: single-use, at most code_ttl seconds, bound to client, redirect URI, PKCE
-  // challenge and the user's generation; its grant's family id is chosen now, so that a
+  // challenge, the user's generation and the dpop_jkt (RFC 9449 §10) if any; its grant's family id is chosen now, so that a
   // second exchange can revoke what the first issued.
   const auto now = im.now();
   const auto code = oauth::random_token(32);
@@ -115,6 +115,7 @@ Result<AuthorizeResult> AuthorizationServer::authorize(const Params& query, cons
   rec.created_at = now;
   rec.expires_at = now + im.options.code_ttl;
   rec.generation = user->generation;
+  rec.dpop_jkt = req->dpop_jkt;
   if (auto ok = im.store.create_code(rec); !ok) return std::unexpected(ok.error());
   std::vector<std::pair<std::string, std::string>> p{{"code", code}};
   if (!req->state.empty()) p.emplace_back("state", req->state);

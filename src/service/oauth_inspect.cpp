@@ -7,7 +7,8 @@
 // is revoked; an opaque token is revoked in its record, and nothing ever denies its jti, so
 // its denylist entry is not looked up), issued at or after not_before, its grant (sid /
 // family) present and not revoked, the user present, enabled and at the grant's generation,
-// and its client still registered.
+// and its client still registered. A DPoP-bound token (cnf.jkt) is active only with a proof of
+// its key at /userinfo (oauth_dpop.cpp); introspection reports its cnf.
 #include <algorithm>
 
 #include <boost/json.hpp>
@@ -52,6 +53,7 @@ Result<std::optional<ActiveToken>> AuthorizationServer::Impl::inspect(std::strin
     c.sid = (*g)->family_id;
     c.issued_at = (*g)->rotated_at;
     c.expires_at = (*g)->idle_expires_at;
+    c.jkt = (*g)->jkt;
     out.username = (*g)->user;
     if (auto ok = check_user((*g)->user, (*g)->generation); !ok) {
       if (ok.error().code == Errc::invalid_grant) return inactive();
@@ -71,6 +73,7 @@ Result<std::optional<ActiveToken>> AuthorizationServer::Impl::inspect(std::strin
     c.sid = (*a)->family_id;
     c.issued_at = (*a)->issued_at;
     c.expires_at = (*a)->expires_at;
+    c.jkt = (*a)->jkt;
     family = (*a)->family_id;
   }
   if (!out.refresh) {
@@ -141,7 +144,9 @@ Result<boost::json::object> AuthorizationServer::introspect(const Params& form, 
     o["exp"] = c.expires_at;
     o["iat"] = c.issued_at;
     if (!c.jti.empty()) o["jti"] = c.jti;
-    o["token_type"] = a.refresh ? "refresh_token" : "Bearer";
+    // RFC 9449 §6.2: a bound token's key, and its type.
+    if (!c.jkt.empty()) o["cnf"] = boost::json::object{{"jkt", c.jkt}};
+    o["token_type"] = a.refresh ? "refresh_token" : c.jkt.empty() ? "Bearer" : "DPoP";
   }
   im.emit(OAuthEvent{OAuthEvent::Kind::introspection, {}, {}, caller->id(),
                      visible ? (*found)->claims.jti : std::string(), visible ? (*found)->claims.sid : std::string(),
@@ -193,6 +198,7 @@ Result<boost::json::object> AuthorizationServer::userinfo(const PresentedToken& 
   if (!found) return std::unexpected(found.error());
   if (!*found || (*found)->refresh || (*found)->username.empty())
     return fail(Errc::invalid_token, "the access token is not active");
+  if (auto ok = impl_->check_presented(presented, **found); !ok) return std::unexpected(ok.error());
   auto scopes = oauth::parse_scope((*found)->claims.scope);
   if (!scopes || !oauth::has_scope(*scopes, "openid")) return fail(Errc::insufficient_scope, "openid scope needed");
   boost::json::object o;

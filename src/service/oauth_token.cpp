@@ -1,6 +1,7 @@
 // The token endpoint (AuthorizationServer::token): the authorization_code, refresh_token and
 // client_credentials grants (RFC 6749 §4.1.3, §6, §4.4; RFC 9700 §4.14; RFC 8707) and the
-// issuance of access, refresh and ID tokens.
+// issuance of access, refresh and ID tokens, DPoP-bound when the request carried a proof
+// (RFC 9449 §5; the proof rules: oauth_dpop.cpp).
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -26,6 +27,7 @@ struct Subject {
   std::string audience;       // empty: the issuer
   std::optional<std::int64_t> auth_time;
   std::uint64_t generation = 0;
+  std::string jkt;            // the DPoP key the access token is bound to; empty: a bearer token
 };
 
 struct IssuedToken {
@@ -53,7 +55,7 @@ Result<std::string> requested_audience(const Params& form, const ClientSettings&
 
 Result<boost::json::object> AuthorizationServer::token(const Params& form, const ClientAuth& auth,
                                                       const ClientInfo& info,
-                                                      const std::vector<std::string_view>& /*dpop: issue 12*/) {
+                                                      const std::vector<std::string_view>& dpop) {
   if (auto ok = oauth::check_no_repeats(form); !ok) return std::unexpected(ok.error());
   const auto grant_type = oauth::param(form, "grant_type");
   if (!grant_type) return fail(Errc::invalid_request, "grant_type missing");
@@ -65,9 +67,14 @@ Result<boost::json::object> AuthorizationServer::token(const Params& form, const
   const LoadedClient& c = **client;
   if (!oauth::has_grant(c.settings, *grant_type))
     return fail(Errc::unauthorized_client, "the client may not use " + std::string(*grant_type));
-  if (*grant_type == "authorization_code") return impl_->code_grant(form, c, info);
-  if (*grant_type == "refresh_token") return impl_->refresh_grant(form, c);
-  return impl_->client_credentials_grant(form, c);
+  // The proof is checked once the client is known (junk from unauthenticated callers never
+  // reaches the replay cache) and before the grant is looked at (a nonce retry costs no code).
+  auto proof = impl_->token_proof(c, dpop);
+  if (!proof) return std::unexpected(proof.error());
+  const DpopProof* p = *proof ? &**proof : nullptr;
+  if (*grant_type == "authorization_code") return impl_->code_grant(form, c, info, p);
+  if (*grant_type == "refresh_token") return impl_->refresh_grant(form, c, p);
+  return impl_->client_credentials_grant(form, c, p);
 }
 
 namespace {
@@ -86,6 +93,7 @@ oauth::AccessClaims access_claims(const AuthorizationServer::Impl& im, const Loa
   cl.issued_at = now;
   cl.expires_at = now + c.settings.access_ttl;
   cl.auth_time = s.auth_time;
+  cl.jkt = s.jkt;
   return cl;
 }
 
@@ -120,6 +128,7 @@ Result<IssuedToken> make_access(const AuthorizationServer::Impl& im, const Loade
       a.issued_at = cl.issued_at;
       a.expires_at = cl.expires_at;
       a.generation = s.generation;
+      a.jkt = cl.jkt;
       if (auto ok = im.store.put_access(a); !ok) return std::unexpected(ok.error());
       break;
     }
@@ -141,7 +150,7 @@ Result<boost::json::object> answer(const AuthorizationServer::Impl& im, const Lo
                                    std::string_view grant_type, std::int64_t now) {
   boost::json::object o;
   o["access_token"] = access.token;
-  o["token_type"] = "Bearer";
+  o["token_type"] = access.claims.jkt.empty() ? "Bearer" : "DPoP";  // RFC 9449 §5
   o["expires_in"] = c.settings.access_ttl;
   o["scope"] = s.scope;
   if (!refresh.empty()) o["refresh_token"] = refresh;
@@ -162,7 +171,7 @@ Result<boost::json::object> answer(const AuthorizationServer::Impl& im, const Lo
 }  // namespace
 
 Result<boost::json::object> AuthorizationServer::Impl::code_grant(const Params& form, const LoadedClient& c,
-                                                                  const ClientInfo& info) {
+                                                                  const ClientInfo& info, const DpopProof* proof) {
   auto code = need(form, "code");
   if (!code) return std::unexpected(code.error());
   auto redirect_uri = need(form, "redirect_uri");
@@ -183,9 +192,11 @@ Result<boost::json::object> AuthorizationServer::Impl::code_grant(const Params& 
   if (rec.client_id != c.id()) return fail(Errc::invalid_grant, "code issued to another client");
   if (rec.redirect_uri != *redirect_uri) return fail(Errc::invalid_grant, "redirect_uri differs from the authorization request's");
   if (!oauth::pkce_matches(*code_verifier, rec.code_challenge)) return fail(Errc::invalid_grant, "code_verifier does not match");
+  if (auto ok = check_bound(rec.dpop_jkt, proof, "the code (dpop_jkt)"); !ok) return std::unexpected(ok.error());
   if (auto ok = check_user(rec.user, rec.generation); !ok) return std::unexpected(ok.error());
 
-  Subject s{rec.user, rec.family_id, rec.scope, rec.audience, rec.auth_time, rec.generation};
+  Subject s{rec.user, rec.family_id, rec.scope, rec.audience, rec.auth_time, rec.generation,
+            proof ? proof->jkt : std::string()};
   const auto claims = access_claims(*this, c, s, t);
   // The grant always exists (introspection and revocation find tokens through it); it holds a
   // usable refresh token only when the client has the refresh_token grant.
@@ -208,6 +219,9 @@ Result<boost::json::object> AuthorizationServer::Impl::code_grant(const Params& 
   ci["ip"] = info.ip;
   ci["user_agent"] = info.user_agent;
   g.client_info_json = boost::json::serialize(ci);
+  // A public client's refresh token is bound to the proof's key; a confidential client's is
+  // already sender-constrained by its client authentication (RFC 9449 §5).
+  if (proof && c.settings.public_client) g.jkt = proof->jkt;
   // The access token first (an opaque one is stored): once the grant exists, nothing can
   // fail before the answer. Should the grant not be created, the token belongs to no live
   // grant and is inactive.
@@ -219,7 +233,8 @@ Result<boost::json::object> AuthorizationServer::Impl::code_grant(const Params& 
   return answer(*this, c, s, *access, refresh, rec.nonce, "authorization_code", t);
 }
 
-Result<boost::json::object> AuthorizationServer::Impl::refresh_grant(const Params& form, const LoadedClient& c) {
+Result<boost::json::object> AuthorizationServer::Impl::refresh_grant(const Params& form, const LoadedClient& c,
+                                                                     const DpopProof* proof) {
   auto presented = need(form, "refresh_token");
   if (!presented) return std::unexpected(presented.error());
   const auto family = oauth::refresh_family(*presented);
@@ -230,6 +245,8 @@ Result<boost::json::object> AuthorizationServer::Impl::refresh_grant(const Param
   const GrantRecord& g = **grant;
   // Another client's token is refused without touching the family.
   if (g.client_id != c.id()) return fail(Errc::invalid_grant, "refresh token of another client");
+  // Checked before the rotation: a refresh without the family's key changes nothing.
+  if (auto ok = check_bound(g.jkt, proof, "the refresh token"); !ok) return std::unexpected(ok.error());
   if (auto ok = check_user(g.user, g.generation); !ok) return std::unexpected(ok.error());
   auto granted = oauth::parse_scope(g.scope);
   if (!granted) return fail(Errc::store_unavailable, "stored grant scope does not parse");
@@ -248,7 +265,7 @@ Result<boost::json::object> AuthorizationServer::Impl::refresh_grant(const Param
   }
 
   const auto t = now();
-  Subject s{g.user, g.family_id, scope, audience, g.auth_time, g.generation};
+  Subject s{g.user, g.family_id, scope, audience, g.auth_time, g.generation, proof ? proof->jkt : std::string()};
   // Made before the rotation (an opaque token is stored), so that a rotation is never
   // followed by a failure; after any outcome but rotated/grace the token is handed to no one
   // and belongs to a dead or revoked family.
@@ -290,7 +307,8 @@ Result<boost::json::object> AuthorizationServer::Impl::refresh_grant(const Param
 }
 
 Result<boost::json::object> AuthorizationServer::Impl::client_credentials_grant(const Params& form,
-                                                                                const LoadedClient& c) {
+                                                                                const LoadedClient& c,
+                                                                                const DpopProof* proof) {
   if (c.settings.public_client) return fail(Errc::unauthorized_client, "public clients cannot use client_credentials");
   oauth::ScopeSet allowed;
   for (const auto& sc : oauth::scope_set(c.settings.scopes))
@@ -305,7 +323,7 @@ Result<boost::json::object> AuthorizationServer::Impl::client_credentials_grant(
   auto audience = requested_audience(form, c.settings);
   if (!audience) return std::unexpected(audience.error());
   const auto t = now();
-  Subject s{c.id(), {}, oauth::join_scope(scopes), *audience, std::nullopt, 0};
+  Subject s{c.id(), {}, oauth::join_scope(scopes), *audience, std::nullopt, 0, proof ? proof->jkt : std::string()};
   auto access = make_access(*this, c, s, access_claims(*this, c, s, t));
   if (!access) return std::unexpected(access.error());
   return answer(*this, c, s, *access, {}, {}, "client_credentials", t);

@@ -33,19 +33,25 @@ std::unexpected<Error> corrupt(std::string_view what) {
 // The fields of an HMGET reply, read strictly; any bad field sets ok to false.
 class Row {
  public:
-  Row(const redisReply& r, std::size_t n) : r_(r) {
+  // The last `optional` fields may be nil in a record that exists (fields added later).
+  Row(const redisReply& r, std::size_t n, std::size_t optional = 0) : r_(r) {
     if (r.type != REDIS_REPLY_ARRAY || r.elements != n) {
       ok = false;
       return;
     }
-    std::size_t nils = 0;
+    std::size_t nils = 0, required_nils = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      if (redis::is_nil(*r.element[i])) ++nils;
-      else if (r.element[i]->type != REDIS_REPLY_STRING) ok = false;
+      if (redis::is_nil(*r.element[i])) {
+        ++nils;
+        if (i + optional < n) ++required_nils;
+      } else if (r.element[i]->type != REDIS_REPLY_STRING) {
+        ok = false;
+      }
     }
     absent = nils == n;
-    if (nils != 0 && nils != n) ok = false;  // a partial record
+    if (!absent && required_nils != 0) ok = false;  // a partial record
   }
+  // "" for a nil (optional) field.
   std::string text(std::size_t i) const { return std::string(redis::text(*r_.element[i])); }
   std::int64_t integer(std::size_t i) {
     auto v = redis::parse_int(redis::text(*r_.element[i]));
@@ -72,8 +78,9 @@ class Row {
 
 // The record `make(row)` builds, or nullopt / corrupt as the row says.
 template <class R, class Make>
-Result<std::optional<R>> parse(const redisReply& reply, std::size_t n, std::string_view what, Make make) {
-  Row row(reply, n);
+Result<std::optional<R>> parse(const redisReply& reply, std::size_t n, std::string_view what, Make make,
+                               std::size_t optional = 0) {
+  Row row(reply, n, optional);
   if (row.ok && row.absent) return std::optional<R>{};
   if (!row.ok) return corrupt(what);
   auto rec = make(row);
@@ -104,7 +111,7 @@ std::vector<std::string> client_pairs(const ClientRecord& c) {
 std::vector<std::string> code_pairs(const CodeRecord& c) {
   return pairs(kCodeFields, {c.code_hash, c.client_id, c.user, c.redirect_uri, c.scope, c.audience, c.code_challenge,
                              c.nonce, c.family_id, num(c.auth_time), num(c.created_at), num(c.expires_at),
-                             num(c.generation), flag(false)});
+                             num(c.generation), flag(false), c.dpop_jkt});
 }
 std::vector<std::string> consent_pairs(const ConsentRecord& c) {
   return pairs(kConsentFields, {c.user, c.client_id, c.scope, num(c.granted_at)});
@@ -114,12 +121,12 @@ std::vector<std::string> grant_pairs(const GrantRecord& g) {
                               num(g.created_at), num(g.last_used_at), num(g.idle_expires_at),
                               num(g.absolute_expires_at), num(g.generation), g.current_hash, g.previous_hash,
                               num(g.rotated_at), flag(g.revoked), oauth::encode_access(g.access),
-                              g.client_info_json});
+                              g.client_info_json, g.jkt});
 }
 std::vector<std::string> access_pairs(const AccessRecord& a) {
   return pairs(kAccessFields, {a.token_hash, a.jti, a.family_id, a.client_id, a.user, a.scope, a.audience,
                                num(a.auth_time), num(a.issued_at), num(a.expires_at), num(a.generation),
-                               flag(a.revoked)});
+                               flag(a.revoked), a.jkt});
 }
 
 Result<std::optional<ClientRecord>> parse_client(const redisReply& r) {
@@ -132,8 +139,8 @@ Result<std::optional<CodeRecord>> parse_code(const redisReply& r) {
   return parse<CodeRecord>(r, kCodeFields.size(), "code", [](Row& f) -> Result<CodeRecord> {
     return CodeRecord{f.text(0),    f.text(1),     f.text(2),     f.text(3),  f.text(4),
                       f.text(5),    f.text(6),     f.text(7),     f.text(8),  f.integer(9),
-                      f.integer(10), f.integer(11), f.u64(12),    f.flag(13)};
-  });
+                      f.integer(10), f.integer(11), f.u64(12),    f.flag(13), f.text(14)};
+  }, 1);
 }
 
 Result<std::optional<ConsentRecord>> parse_consent(const redisReply& r) {
@@ -149,15 +156,16 @@ Result<std::optional<GrantRecord>> parse_grant(const redisReply& r) {
     return GrantRecord{f.text(0),     f.text(1),     f.text(2),     f.text(3),     f.text(4),
                        f.integer(5),  f.integer(6),  f.integer(7),  f.integer(8),  f.integer(9),
                        f.u64(10),     f.text(11),    f.text(12),    f.integer(13), f.flag(14),
-                       std::move(*access), f.text(16)};
-  });
+                       std::move(*access), f.text(16), f.text(17)};
+  }, 1);
 }
 
 Result<std::optional<AccessRecord>> parse_access(const redisReply& r) {
   return parse<AccessRecord>(r, kAccessFields.size(), "access token", [](Row& f) -> Result<AccessRecord> {
     return AccessRecord{f.text(0), f.text(1), f.text(2),    f.text(3),    f.text(4),     f.text(5),
-                        f.text(6), f.integer(7), f.integer(8), f.integer(9), f.u64(10), f.flag(11)};
-  });
+                        f.text(6), f.integer(7), f.integer(8), f.integer(9), f.u64(10), f.flag(11),
+                        f.text(12)};
+  }, 1);
 }
 
 }  // namespace tessera::store::redis_oauth

@@ -20,17 +20,20 @@ namespace tessera::store::redis_oauth {
 
 inline constexpr std::array<std::string_view, 6> kClientFields = {"client_id",     "name",       "secret_hash",
                                                                   "settings_json", "created_at", "updated_at"};
-inline constexpr std::array<std::string_view, 14> kCodeFields = {
+// The last field of the code, grant and access lists came with DPoP (RFC 9449): a record
+// written before it lacks that field, which then reads as "" (unbound).
+inline constexpr std::array<std::string_view, 15> kCodeFields = {
     "code_hash", "client_id", "user",      "redirect_uri", "scope",      "audience",   "code_challenge",
-    "nonce",     "family_id", "auth_time", "created_at",   "expires_at", "gen",        "used"};
+    "nonce",     "family_id", "auth_time", "created_at",   "expires_at", "gen",        "used",
+    "dpop_jkt"};
 inline constexpr std::array<std::string_view, 4> kConsentFields = {"user", "client_id", "scope", "granted_at"};
-inline constexpr std::array<std::string_view, 17> kGrantFields = {
+inline constexpr std::array<std::string_view, 18> kGrantFields = {
     "family_id",  "user",    "client_id", "scope",           "audience",           "auth_time",
     "created_at", "last_used_at", "idle_expires_at", "absolute_expires_at", "gen", "current",
-    "previous",   "rotated_at", "revoked",   "access",          "client_info"};
-inline constexpr std::array<std::string_view, 12> kAccessFields = {
+    "previous",   "rotated_at", "revoked",   "access",          "client_info",        "jkt"};
+inline constexpr std::array<std::string_view, 13> kAccessFields = {
     "token_hash", "jti",       "family_id", "client_id",  "user", "scope",
-    "audience",   "auth_time", "issued_at", "expires_at", "gen",  "revoked"};
+    "audience",   "auth_time", "issued_at", "expires_at", "gen",  "revoked", "jkt"};
 
 // "local NAME = {'a', 'b', ...}\n": a field list as a Lua table, prepended to a script.
 template <std::size_t N>

@@ -1,4 +1,4 @@
-// The SQL of the SQLite OAuthStore over the oauth_* tables (migration 6), prepared once per
+// The SQL of the SQLite OAuthStore over the oauth_* tables (migrations 6, 7), prepared once per
 // connection (sqlite_oauth_sql.hpp).
 #include "store/sqlite_oauth_sql.hpp"
 
@@ -9,13 +9,13 @@ namespace {
 
 #define TESSERA_CODE_COLUMNS                                                                              \
   "code_hash, client_id, user, redirect_uri, scope, audience, code_challenge, nonce, family_id, auth_time, " \
-  "created_at, expires_at, generation, used"
+  "created_at, expires_at, generation, used, dpop_jkt"
 #define TESSERA_GRANT_COLUMNS                                                                           \
   "family_id, user, client_id, scope, audience, auth_time, created_at, last_used_at, idle_expires_at, "   \
   "absolute_expires_at, generation, current_hash, previous_hash, rotated_at, revoked, access_json, "      \
-  "client_info_json"
+  "client_info_json, jkt"
 #define TESSERA_ACCESS_COLUMNS \
-  "token_hash, jti, family_id, client_id, user, scope, audience, auth_time, issued_at, expires_at, generation, revoked"
+  "token_hash, jti, family_id, client_id, user, scope, audience, auth_time, issued_at, expires_at, generation, revoked, jkt"
 
 #define TESSERA_CLIENT_COLUMNS "client_id, name, secret_hash, settings_json, created_at, updated_at"
 constexpr const char* kClientInsertSql = "INSERT INTO oauth_clients (" TESSERA_CLIENT_COLUMNS
@@ -27,11 +27,11 @@ constexpr const char* kClientGetSql = "SELECT " TESSERA_CLIENT_COLUMNS " FROM oa
 constexpr const char* kClientListSql = "SELECT " TESSERA_CLIENT_COLUMNS " FROM oauth_clients ORDER BY client_id";
 constexpr const char* kCodeInsertSql =
     "INSERT INTO oauth_codes (" TESSERA_CODE_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-    " ?13, 0) ON CONFLICT (code_hash) DO NOTHING";
+    " ?13, 0, ?14) ON CONFLICT (code_hash) DO NOTHING";
 constexpr const char* kCodeGetSql = "SELECT " TESSERA_CODE_COLUMNS " FROM oauth_codes WHERE code_hash = ?1";
 constexpr const char* kGrantInsertSql =
     "INSERT INTO oauth_grants (" TESSERA_GRANT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-    " ?12, ?13, ?14, ?15, ?16, ?17) ON CONFLICT (family_id) DO NOTHING";
+    " ?12, ?13, ?14, ?15, ?16, ?17, ?18) ON CONFLICT (family_id) DO NOTHING";
 constexpr const char* kGrantGetSql = "SELECT " TESSERA_GRANT_COLUMNS " FROM oauth_grants WHERE family_id = ?1";
 // What rotate_refresh, remember_access and revoke_grant change.
 constexpr const char* kGrantUpdateSql =
@@ -41,8 +41,8 @@ constexpr const char* kGrantListSql =
     "SELECT " TESSERA_GRANT_COLUMNS " FROM oauth_grants WHERE user = ?1 AND revoked = 0 AND idle_expires_at > ?2"
     " AND absolute_expires_at > ?2 ORDER BY created_at, family_id";
 constexpr const char* kAccessInsertSql =
-    "INSERT INTO oauth_access (" TESSERA_ACCESS_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0)"
-    " ON CONFLICT (token_hash) DO NOTHING";
+    "INSERT INTO oauth_access (" TESSERA_ACCESS_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0,"
+    " ?12) ON CONFLICT (token_hash) DO NOTHING";
 constexpr const char* kAccessGetSql = "SELECT " TESSERA_ACCESS_COLUMNS " FROM oauth_access WHERE token_hash = ?1";
 #undef TESSERA_CLIENT_COLUMNS
 #undef TESSERA_CODE_COLUMNS

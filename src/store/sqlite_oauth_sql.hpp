@@ -1,5 +1,5 @@
 // Internal: the SQL of the SQLite OAuthStore (sqlite_oauth_store.cpp) over the oauth_* tables
-// (migration 6, docs/sqlite.md), its prepared statements, and rows read back into records.
+// (migrations 6 and 7, docs/sqlite.md), its prepared statements, and rows read back into records.
 // Thread safety: as sqlite_schema.hpp (a connection's statements, used by one thread at a time).
 #pragma once
 
@@ -40,7 +40,7 @@ inline ClientRecord client_of(const Call& q) {
 inline CodeRecord code_of(const Call& q) {
   return {q.column_text(0), q.column_text(1), q.column_text(2), q.column_text(3), q.column_text(4),
           q.column_text(5), q.column_text(6), q.column_text(7), q.column_text(8), q.column_int(9),
-          q.column_int(10), q.column_int(11), u64(q.column_int(12)), q.column_int(13) != 0};
+          q.column_int(10), q.column_int(11), u64(q.column_int(12)), q.column_int(13) != 0, q.column_text(14)};
 }
 inline Result<GrantRecord> grant_of(const Call& q) {
   auto access = oauth::decode_access(q.column_text(15));
@@ -49,12 +49,12 @@ inline Result<GrantRecord> grant_of(const Call& q) {
                      q.column_text(4),  q.column_int(5),   q.column_int(6),   q.column_int(7),
                      q.column_int(8),   q.column_int(9),   u64(q.column_int(10)), q.column_text(11),
                      q.column_text(12), q.column_int(13),  q.column_int(14) != 0, std::move(*access),
-                     q.column_text(16)};
+                     q.column_text(16), q.column_text(17)};
 }
 inline AccessRecord access_of(const Call& q) {
   return {q.column_text(0), q.column_text(1), q.column_text(2), q.column_text(3), q.column_text(4),
           q.column_text(5), q.column_text(6), q.column_int(7),  q.column_int(8),  q.column_int(9),
-          u64(q.column_int(10)), q.column_int(11) != 0};
+          u64(q.column_int(10)), q.column_int(11) != 0, q.column_text(12)};
 }
 
 // The row a one-row SELECT found (the first), read by `of`; nullopt for none.

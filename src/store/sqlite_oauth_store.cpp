@@ -1,4 +1,4 @@
-// The SQLite OAuthStore ("sqlite:PATH"): the oauth_* tables (migration 6) in the same file as
+// The SQLite OAuthStore ("sqlite:PATH"): the oauth_* tables (migrations 6, 7) in the same file as
 // the session and user stores, on connections of its own (sqlite::open_database: WAL,
 // synchronous=FULL, busy_timeout 5 s), so it may be opened before or after them. SQL and row
 // readers: sqlite_oauth_sql.hpp.
@@ -85,6 +85,7 @@ class SqliteOAuthStore final : public OAuthStore {
     q.text(1, c.code_hash).text(2, c.client_id).text(3, c.user).text(4, c.redirect_uri).text(5, c.scope);
     q.text(6, c.audience).text(7, c.code_challenge).text(8, c.nonce).text(9, c.family_id).integer(10, c.auth_time);
     q.integer(11, c.created_at).integer(12, c.expires_at).integer(13, static_cast<std::int64_t>(c.generation));
+    q.text(14, c.dpop_jkt);
     auto n = q.run();
     if (!n) return std::unexpected(std::move(n.error()));
     if (*n == 0) return fail(Errc::invalid_argument, "oauth store: code hash already present");
@@ -209,7 +210,8 @@ class SqliteOAuthStore final : public OAuthStore {
     Call q(db_.get(), st_.access_insert, "oauth: put_access");
     q.text(1, a.token_hash).text(2, a.jti).text(3, a.family_id).text(4, a.client_id).text(5, a.user);
     q.text(6, a.scope).text(7, a.audience).integer(8, a.auth_time).integer(9, a.issued_at);
-    auto n = q.integer(10, a.expires_at).integer(11, static_cast<std::int64_t>(a.generation)).run();
+    q.integer(10, a.expires_at).integer(11, static_cast<std::int64_t>(a.generation)).text(12, a.jkt);
+    auto n = q.run();
     if (!n) return std::unexpected(std::move(n.error()));
     if (*n == 0) return fail(Errc::invalid_argument, "oauth store: access token hash already present");
     return {};
@@ -305,7 +307,7 @@ class SqliteOAuthStore final : public OAuthStore {
     q.integer(6, g.auth_time).integer(7, g.created_at).integer(8, g.last_used_at).integer(9, g.idle_expires_at);
     q.integer(10, g.absolute_expires_at).integer(11, static_cast<std::int64_t>(g.generation));
     q.text(12, g.current_hash).text(13, g.previous_hash).integer(14, g.rotated_at).integer(15, g.revoked ? 1 : 0);
-    return changed(q.text(16, access).text(17, g.client_info_json).run());
+    return changed(q.text(16, access).text(17, g.client_info_json).text(18, g.jkt).run());
   }
 
   Result<void> update_grant(const GrantRecord& g) REQUIRES(mu_) {

@@ -152,6 +152,13 @@ constexpr std::array kMigrations{
       ) STRICT;
       CREATE INDEX oauth_denied_jti_by_expiry ON oauth_denied_jti (expires_at);
     )sql"},
+    // v7: DPoP (RFC 9449): a code's dpop_jkt (§10), the key thumbprint a public client's
+    // refresh family is bound to, an opaque access token's cnf.jkt. '' is none.
+    Migration{7, R"sql(
+      ALTER TABLE oauth_codes ADD COLUMN dpop_jkt TEXT NOT NULL DEFAULT '';
+      ALTER TABLE oauth_grants ADD COLUMN jkt TEXT NOT NULL DEFAULT '';
+      ALTER TABLE oauth_access ADD COLUMN jkt TEXT NOT NULL DEFAULT '';
+    )sql"},
     // The revocation feed's log (revocation_sqlite.cpp): seq is the cursor (AUTOINCREMENT: never
     // reused, so sqlite_sequence holds the last one ever written even when every row is trimmed),
     // at in Unix milliseconds for the retention, json the event.
