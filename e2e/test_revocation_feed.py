@@ -238,3 +238,9 @@ class RevocationFeed(E2ETest):
         rest = stream.read()  # the stream ends (EOF), it is not cut by a kill
         self.assertNotIn(b"event: resync", rest)
         conn.close()
+
+    def test_the_cli_announces_too(self):
+        cursor = self.cursor_now(self.b)
+        u, _ = self.env.add_user()
+        self.env.cli("users", "disable", u)
+        self.events_after(self.b, cursor, {"type": "subject", "sub": u})

@@ -154,8 +154,8 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     Connection& c_;
   };
 
-  asio::awaitable<void> stream_body(Response& res, const Streamer& streamer) {
-    res.version(11);
+  asio::awaitable<void> stream_body(Response& res, unsigned version, const Streamer& streamer) {
+    res.version(version);
     res.keep_alive(false);
     res.body().clear();
     http::response_serializer<http::string_body> sr{res};
@@ -299,7 +299,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       Response res = co_await server_.app().handle(in);
       if (closed_) co_return;
       if (in.stream && res.result() == http::status::ok) {
-        co_await stream_body(res, in.stream);
+        co_await stream_body(res, version, in.stream);
         co_return;
       }
       const bool keep = keep_alive && !server_.stopping();

@@ -7,15 +7,14 @@
 
 namespace tessera::server {
 
-std::int64_t feed_retention() {
-  const OAuthOptions defaults;
-  return defaults.max_token_ttl + defaults.leeway;
-}
+std::int64_t feed_retention(std::int64_t max_token_ttl) { return max_token_ttl + OAuthOptions{}.leeway; }
 
 Result<Services> open_services(const ServerConfig& cfg, std::shared_ptr<const DeviceCookies> device_cookies) {
   auto store = open_account_store(cfg.store_uri());
   if (!store) return std::unexpected(std::move(store.error()));
-  auto revocations = open_revocation_log(cfg.store_uri(), feed_retention());
+  // The server signs with OAuthOptions' default max_token_ttl (a configured one, where the
+  // configuration has it, goes here and into open_oauth's options alike).
+  auto revocations = open_revocation_log(cfg.store_uri(), feed_retention(OAuthOptions{}.max_token_ttl));
   if (!revocations) return std::unexpected(std::move(revocations.error()));
   Services s;
   s.revocations = std::move(*revocations);

@@ -23,7 +23,7 @@
 namespace tessera::server {
 
 struct Services {
-  // The revocation feed's log on cfg.store_uri() (retention: feed_retention()); both services
+  // The revocation feed's log on cfg.store_uri() (retention: feed_retention); both services
   // announce on it, so the CLI's credential changes reach the feed too.
   std::unique_ptr<RevocationLog> revocations;
   std::unique_ptr<AccountStore> store;        // the users and sessions of cfg.store_uri()
@@ -41,9 +41,9 @@ struct Services {
 // bad store URI, store_unavailable for a SQLite file that cannot be opened), of
 // SessionManager::create (invalid_argument: bad session options) and of AuthService::create
 // (the unknown-user dummy hash cannot be made with the Argon2 parameters).
-// How long the revocation log keeps events: the longest token lifetime plus the leeway
-// (OAuthOptions' max_token_ttl and leeway); later, what they revoke has expired anyway.
-std::int64_t feed_retention();
+// How long the revocation log keeps events: the longest token lifetime the server signs
+// (OAuthOptions::max_token_ttl) plus the leeway; later, what they revoke has expired anyway.
+std::int64_t feed_retention(std::int64_t max_token_ttl);
 
 Result<Services> open_services(const ServerConfig& cfg, std::shared_ptr<const DeviceCookies> device_cookies = nullptr);
 

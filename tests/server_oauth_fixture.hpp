@@ -1,7 +1,7 @@
 // Tests: the App of `tessera serve` with a real AuthorizationServer on memory stores, as
 // server_oauth_test.cpp and server_oauth_authorize_test.cpp drive it in process: three clients
 // (a first-party app, a third-party one, a client_credentials service), users alice and bob,
-// a fixed clock, a log file to read back, helpers for forms, Basic credentials, logins, codes and
+// a fixed clock, a log file to read back, a memory revocation log and its feed, helpers for forms, Basic credentials, logins, codes and
 // token requests.
 #pragma once
 
@@ -32,6 +32,8 @@
 #include "server/keys_dir.hpp"
 #include "server/oauth_observer.hpp"
 #include "server/oauth_request.hpp"
+#include "server/revocation_feed.hpp"
+#include "store/revocation_logs.hpp"
 #include "store/stores.hpp"
 #include "tessera/authorization_server.hpp"
 #include "server_test_keys.hpp"
@@ -121,9 +123,10 @@ class Fixture : public ::testing::Test {
   }
   ~Fixture() override { std::filesystem::remove(log_path_); }
 
-  static AuthOptions fast() {
+  static AuthOptions fast(RevocationLog* revocations = nullptr) {
     AuthOptions ao;
     ao.password = PasswordParams{1, 8u * 1024u * 1024u};
+    ao.revocations = revocations;
     return ao;
   }
   static std::string secret_of(const NewClient& c) {
@@ -212,9 +215,12 @@ class Fixture : public ::testing::Test {
   }
 
   FixedClock clock_{kNow};
+  // The revocation feed's log (both services announce on it) and its fan-out, whose pump only
+  // the feed's tests start (server_revocation_feed_test.cpp).
+  std::unique_ptr<RevocationLog> revocations_ = store::make_memory_revocation_log(3600);
   std::unique_ptr<AccountStore> accounts_ = store::combine(store::make_memory_halves());
   SessionManager sessions_ = SessionManager::create(accounts_->sessions(), SessionOptions{}, &clock_).value();
-  AuthService auth_ = AuthService::create(sessions_, *accounts_, fast(), &clock_).value();
+  AuthService auth_ = AuthService::create(sessions_, *accounts_, fast(revocations_.get()), &clock_).value();
   std::unique_ptr<OAuthStore> oauth_store_ = open_oauth_store("memory:").value();
   std::string log_path_ = [] {
     char path[] = "/tmp/tessera-oauth-log-XXXXXX";
@@ -224,11 +230,14 @@ class Fixture : public ::testing::Test {
   }();
   int log_fd_ = ::open(log_path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   Logger log_{LogLevel::debug, log_fd_};
+  RevocationFeed feed_{*revocations_, log_};
   Metrics metrics_{route_patterns()};
   RecordingFetcher jwks_fetcher_;
   AuthorizationServer oauth_ =
       AuthorizationServer::create(*oauth_store_, accounts_->users(), keys().signing_keys, keys().oauth_key,
-                                  OAuthOptions{.issuer = std::string(kIssuer), .key_set_fetcher = &jwks_fetcher_},
+                                  OAuthOptions{.issuer = std::string(kIssuer),
+                                               .key_set_fetcher = &jwks_fetcher_,
+                                               .revocations = revocations_.get()},
                                   &clock_, oauth_observer(log_, metrics_))
           .value();
   NewClient app_, third_, svc_;
@@ -240,7 +249,8 @@ class Fixture : public ::testing::Test {
                              .log = log_,
                              .metrics = metrics_,
                              .clock = clock_,
-                             .password_pool = password_pool_}};
+                             .password_pool = password_pool_,
+                             .feed = &feed_}};
 };
 
 }  // namespace tessera::server::oauth_test

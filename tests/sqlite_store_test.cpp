@@ -186,8 +186,8 @@ TEST(SqliteStore, MigratesEmptyFileAndReopenIsIdempotent) {
                        "'sqlite_%' ORDER BY name)"),
               "login_throttle,login_throttle_by_expiry,oauth_access,oauth_access_by_expiry,oauth_clients,oauth_codes,"
               "oauth_codes_by_expiry,oauth_consents,oauth_denied_jti,oauth_denied_jti_by_expiry,oauth_grants,"
-              "oauth_grants_by_expiry,oauth_grants_by_user,sessions,sessions_by_expiry,sessions_by_user,store_epoch,"
-              "users");
+              "oauth_grants_by_expiry,oauth_grants_by_user,revocation_events,revocation_events_by_at,sessions,"
+              "sessions_by_expiry,sessions_by_user,store_epoch,users");
   }
   for (int i = 0; i < 2; ++i) {
     auto s = open_store(path);

@@ -137,7 +137,7 @@ TEST(SqliteUserStore, SharesTheSessionFileInEitherOrder) {
     EXPECT_EQ(sql_text(path, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE type = "
                              "'table' ORDER BY name)"),
               "login_throttle,oauth_access,oauth_clients,oauth_codes,oauth_consents,oauth_denied_jti,oauth_grants,"
-              "sessions,store_epoch,users");
+              "revocation_events,sessions,sqlite_sequence,store_epoch,users");
     auto u2 = must(store::make_sqlite_user_store(path), "users reopened");
     auto s2 = must(store::make_sqlite_store(path), "sessions reopened");
     ASSERT_TRUE(u2 && s2);

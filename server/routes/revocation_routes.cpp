@@ -114,8 +114,10 @@ std::string sse_events(const RevocationRead& r) {
 // The Server-Sent Events stream, after the first read (already answered with `ready` or
 // `resync`): events as the feed gets them, a comment every kSseHeartbeat, until the peer goes
 // or the feed stops (shutdown).
-asio::awaitable<void> stream(const AppContext& ctx, BodyWriter& w, const RevocationRead& first, std::uint64_t seen) {
-  std::string head = first.resync ? std::string() : sse_control("ready", first.cursor);
+// start: where the stream begins (the since placed, or the end when since was empty).
+asio::awaitable<void> stream(const AppContext& ctx, BodyWriter& w, const std::string& start, const RevocationRead& first,
+                             std::uint64_t seen) {
+  std::string head = first.resync ? std::string() : sse_control("ready", start);
   head += sse_events(first);
   if (!co_await w.write(head)) co_return;
   std::string cursor = first.cursor;
@@ -158,8 +160,9 @@ asio::awaitable<Response> revocations(const AppContext& ctx, Exchange& x) {
     res.set(http::field::content_type, "text/event-stream");
     res.set(http::field::cache_control, "no-store");
     res.set("X-Accel-Buffering", "no");  // a proxy in front must not hold events back
-    x.in.stream = [&ctx, first = std::move(*r), seen](BodyWriter& w) -> asio::awaitable<void> {
-      co_await stream(ctx, w, first, seen);
+    std::string start = req->since.empty() ? r->cursor : req->since;
+    x.in.stream = [&ctx, start = std::move(start), first = std::move(*r), seen](BodyWriter& w) -> asio::awaitable<void> {
+      co_await stream(ctx, w, start, first, seen);
     };
     co_return res;
   }
