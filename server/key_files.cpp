@@ -105,6 +105,28 @@ Result<std::optional<KeyFile>> load_one(const std::string& keys_dir, const std::
   return std::optional<KeyFile>(std::move(out));
 }
 
+// A new private key of the group, bound to its algorithm (an RSA key would otherwise allow every
+// RS and PS algorithm), Ed25519 named by its pid.
+Result<Key> generate_group_key(Algorithm group) {
+  const Group& g = group_of(group);
+  auto key = Key::generate(g.spec);
+  if (!key) return std::unexpected(key.error());
+  auto jwk = key->to_jwk(true);
+  if (!jwk) return std::unexpected(jwk.error());
+  (*jwk)["alg"] = alg_name(g.alg);
+  auto bound = Key::from_jwk(*jwk);
+  if (bound) bound = named(std::move(*bound));
+  return bound;
+}
+
+Result<std::string> key_file_text(const Key& key, std::int64_t created_at, std::optional<std::int64_t> activates_at) {
+  auto out = key.to_jwk(true);
+  if (!out) return std::unexpected(out.error());
+  (*out)[kCreatedAt] = created_at;
+  if (activates_at) (*out)[kActivatesAt] = *activates_at;
+  return json::serialize(*out) + "\n";
+}
+
 std::size_t order(const std::string& name) {
   for (std::size_t i = 0; i < std::size(kGroups); ++i)
     if (name == kGroups[i].first_file) return i;
@@ -148,28 +170,6 @@ Result<std::vector<KeyFile>> load_key_files(const std::string& keys_dir) {
     if (*f) out.push_back(std::move(**f));
   }
   return out;
-}
-
-// A new private key of the group, bound to its algorithm (an RSA key would otherwise allow every
-// RS and PS algorithm), Ed25519 named by its pid.
-static Result<Key> generate_group_key(Algorithm group) {
-  const Group& g = group_of(group);
-  auto key = Key::generate(g.spec);
-  if (!key) return std::unexpected(key.error());
-  auto jwk = key->to_jwk(true);
-  if (!jwk) return std::unexpected(jwk.error());
-  (*jwk)["alg"] = alg_name(g.alg);
-  auto bound = Key::from_jwk(*jwk);
-  if (bound) bound = named(std::move(*bound));
-  return bound;
-}
-
-static Result<std::string> key_file_text(const Key& key, std::int64_t created_at, std::optional<std::int64_t> activates_at) {
-  auto out = key.to_jwk(true);
-  if (!out) return std::unexpected(out.error());
-  (*out)[kCreatedAt] = created_at;
-  if (activates_at) (*out)[kActivatesAt] = *activates_at;
-  return json::serialize(*out) + "\n";
 }
 
 Result<std::string> new_key_file_text(Algorithm group, std::int64_t created_at, std::optional<std::int64_t> activates_at) {

@@ -83,9 +83,13 @@ bool KeyWatcher::check() {
   if (!ring_->rotation_due(now).empty()) {
     auto rotated = rotate_keys(keys_dir_, std::nullopt, policy_, clock_);
     if (!rotated) {
-      log_.log(LogLevel::error, "signing key rotation failed",
-               json::object{{"error", rotated.error().name()}, {"detail", rotated.error().message}});
+      // Once per failure streak: the check runs four times a second.
+      if (!rotate_failing_)
+        log_.log(LogLevel::error, "signing key rotation failed",
+                 json::object{{"error", rotated.error().name()}, {"detail", rotated.error().message}});
+      rotate_failing_ = true;
     } else {
+      rotate_failing_ = false;
       for (const auto& r : *rotated)
         if (r.added)
           log_.log(LogLevel::info, "signing key added",
@@ -98,10 +102,11 @@ bool KeyWatcher::check() {
     prunable = prunable || (s.state == KeyState::retired && now >= *s.retires_at + policy_.retire_after());
   if (prunable) {
     auto removed = prune_retired_keys(keys_dir_, policy_, now, policy_.retire_after());
-    if (!removed)
+    if (!removed && !prune_failing_)
       log_.log(LogLevel::warn, "retired key files not removed",
                json::object{{"error", removed.error().name()}, {"detail", removed.error().message}});
-    else
+    prune_failing_ = !removed;
+    if (removed)
       for (const auto& name : *removed) log_.log(LogLevel::info, "retired key file removed", json::object{{"file", name}});
   }
   return *changed;

@@ -51,6 +51,8 @@ class KeyWatcher {
   const Clock& clock_;
   std::string seen_;                   // signature() of what the current ring was loaded from
   std::shared_ptr<const KeyRing> ring_;
+  bool rotate_failing_ = false;  // logged once per streak of failures
+  bool prune_failing_ = false;
 };
 
 }  // namespace tessera::server

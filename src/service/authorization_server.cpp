@@ -51,32 +51,18 @@ Result<AuthorizationServer> AuthorizationServer::create(OAuthStore& store, UserS
   if (options.leeway < 0 || options.leeway > 300) return fail(Errc::invalid_argument, "leeway: 0..300 seconds");
   if (options.assertion_max_lifetime < 1 || options.assertion_max_lifetime > 3600)
     return fail(Errc::invalid_argument, "assertion_max_lifetime: 1..3600 seconds");
+  if (options.max_token_ttl <= 0) return fail(Errc::invalid_argument, "max_token_ttl: at least 1 second");
+  if (auto ok = dpop_verifier(options, clock ? *clock : SystemClock::instance()); !ok)
+    return std::unexpected(ok.error());
   if (options.client_cache_ttl < 0 || options.client_cache_ttl > 60)
     return fail(Errc::invalid_argument, "client_cache_ttl: 0..60 seconds");
-  if (options.max_token_ttl <= 0) return fail(Errc::invalid_argument, "max_token_ttl: at least 1 second");
-  if (options.dpop_nonces && !options.dpop_replay)
-    return fail(Errc::invalid_argument, "dpop_nonces: needs dpop_replay (DPoP is off without a replay cache)");
   const Clock& c = clock ? *clock : SystemClock::instance();
   auto keys = SigningKeys::fixed(signing_keys, options.issuer, c);
   if (!keys) return std::unexpected(keys.error());
   auto hasher = oauth::SecretHasher::create(server_key);
   if (!hasher) return std::unexpected(hasher.error());
-  // One DPoP verifier for the token endpoint and /userinfo, with the default algorithms and
-  // windows (dpop.hpp); nonces required whenever they are configured.
-  std::optional<DpopVerifier> dpop;
-  if (options.dpop_replay) {
-    DpopOptions o;
-    o.clock = &c;
-    o.nonces = options.dpop_nonces;
-    o.require_nonce = options.dpop_nonces != nullptr;
-    auto v = DpopVerifier::create(std::move(o), options.dpop_replay);
-    if (!v) return std::unexpected(v.error());
-    dpop.emplace(std::move(*v));
-  }
-  auto impl = std::make_unique<Impl>(store, users, std::move(*keys), std::move(*hasher), std::move(options), c,
-                                     std::move(observer));
-  impl->dpop = std::move(dpop);
-  return AuthorizationServer(std::move(impl));
+  return AuthorizationServer(std::make_unique<Impl>(store, users, std::move(*keys), std::move(*hasher),
+                                                    std::move(options), c, std::move(observer)));
 }
 
 AuthorizationServer::AuthorizationServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -49,6 +49,11 @@ struct ActiveToken {
   std::string username;        // empty for client_credentials tokens
 };
 
+// The DPoP verifier of the options (oauth_dpop.cpp): nullopt without options.dpop_replay;
+// nonces required whenever options.dpop_nonces is set. invalid_argument for options it
+// cannot build from.
+Result<std::optional<DpopVerifier>> dpop_verifier(const OAuthOptions& options, const Clock& clock);
+
 struct AuthorizationServer::Impl {
   Impl(OAuthStore& s, UserStore& u, std::shared_ptr<const KeysNow> k, oauth::SecretHasher h, OAuthOptions o,
        const Clock& c, OAuthObserver obs)
@@ -67,11 +72,11 @@ struct AuthorizationServer::Impl {
   // options.key_set_fetcher.
   std::unique_ptr<oauth::RemoteKeySets> remote_keys =
       options.key_set_fetcher ? std::make_unique<oauth::RemoteKeySets>(*options.key_set_fetcher, clock) : nullptr;
-  // Checks DPoP proofs (token endpoint, /userinfo); nullopt when options.dpop_replay is null
-  // (DPoP off: every proof is refused).
-  std::optional<DpopVerifier> dpop;
   std::atomic<std::int64_t> not_before{0};
   ClientCache client_cache;
+  // Checks DPoP proofs (token endpoint, /userinfo); nullopt when options.dpop_replay is null
+  // (DPoP off: every proof is refused). create() checked that it builds.
+  std::optional<DpopVerifier> dpop = dpop_verifier(options, clock).value_or(std::nullopt);
 
   std::int64_t now() const { return clock.now(); }
   std::shared_ptr<const KeysNow> keys_now() const { return signing.now(); }

@@ -26,6 +26,23 @@ bool iequals(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+// One verifier for the token endpoint and /userinfo, with the default algorithms and windows
+// (dpop.hpp).
+Result<std::optional<DpopVerifier>> dpop_verifier(const OAuthOptions& options, const Clock& clock) {
+  if (!options.dpop_replay) {
+    if (options.dpop_nonces)
+      return fail(Errc::invalid_argument, "dpop_nonces: needs dpop_replay (DPoP is off without a replay cache)");
+    return std::optional<DpopVerifier>();
+  }
+  DpopOptions o;
+  o.clock = &clock;
+  o.nonces = options.dpop_nonces;
+  o.require_nonce = options.dpop_nonces != nullptr;
+  auto v = DpopVerifier::create(std::move(o), options.dpop_replay);
+  if (!v) return std::unexpected(v.error());
+  return std::optional<DpopVerifier>(std::move(*v));
+}
+
 Result<std::optional<DpopProof>> AuthorizationServer::Impl::token_proof(const LoadedClient& c,
                                                                        const std::vector<std::string_view>& headers) {
   if (headers.empty()) {
