@@ -185,7 +185,7 @@ TEST(SqliteOauthStore, ReadsDoNotQueueBehindAWrite) {
 TEST(SqliteOauthStore, UpgradesTheSchemaBeforeIt) {
   const auto path = fresh_db("upgrade");
   const auto migrations = store::sqlite::migrations();
-  ASSERT_GE(migrations.back().version, 6);  // later migrations (9: the revocation log) run too
+  ASSERT_GE(migrations.back().version, 6);  // later migrations (7: DPoP, 9: the revocation log) run too
   {
     std::string sql = "PRAGMA application_id = " + std::to_string(store::sqlite::kApplicationId) + ";";
     for (const auto& m : migrations)

@@ -207,6 +207,29 @@ TEST_F(RevocationFeedRoute, AnEventSourceResumesFromLastEventId) {
   EXPECT_NE(w.text.find("data: {\"type\":\"subject\",\"sub\":\"alice\""), std::string::npos) << w.text;
 }
 
+TEST_F(RevocationFeedRoute, AStreamCatchesUpOnABacklogLongerThanABatch) {
+  const std::string c0 = cursor_now();
+  const std::size_t n = RevocationFeed::kBatch + 500;
+  for (std::size_t i = 0; i < n; ++i)
+    ASSERT_TRUE(revocations_->append({.type = RevocationEvent::Type::jti, .jti = "j" + std::to_string(i), .exp = 1}));
+  Incoming in = feed_request("since=" + c0);
+  in.msg.set(http::field::accept, "text/event-stream");
+  asio::io_context ioc;
+  auto head = asio::co_spawn(ioc, app_server_.handle(in), asio::use_future);
+  ioc.run();
+  ASSERT_EQ(head.get().result(), http::status::ok);
+  RecordingWriter w("\"j" + std::to_string(n - 1) + "\"");
+  const auto t0 = std::chrono::steady_clock::now();
+  ioc.restart();
+  auto done = asio::co_spawn(ioc, in.stream(w), asio::use_future);
+  ioc.run();
+  done.get();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, kSseHeartbeat / 2) << "the second batch must not wait for a change";
+  std::size_t messages = 0;
+  for (std::size_t at = 0; (at = w.text.find("\nid: ", at)) != std::string::npos; ++at) ++messages;
+  EXPECT_EQ(messages, n + 1);  // ready, then every event
+}
+
 // ---- the feed's buffer, without its thread ----------------------------------------------------
 
 TEST(RevocationFeedBuffer, PlacesCursorsItHasSeenAndNoOthers) {

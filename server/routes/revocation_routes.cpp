@@ -121,13 +121,15 @@ asio::awaitable<void> stream(const AppContext& ctx, BodyWriter& w, const std::st
   head += sse_events(first);
   if (!co_await w.write(head)) co_return;
   std::string cursor = first.cursor;
+  bool backlog = first.events.size() == RevocationFeed::kBatch;  // a full batch: more may follow at once
   auto heartbeat = steady::now() + kSseHeartbeat;
   while (w.open() && !ctx.feed->stopped()) {
-    co_await ctx.feed->wait_change(seen, heartbeat - steady::now());
+    if (!backlog) co_await ctx.feed->wait_change(seen, heartbeat - steady::now());
     if (ctx.feed->stopped() || !w.open()) break;
     seen = ctx.feed->version();
     auto r = co_await next(ctx, cursor);
     if (!r) break;  // the log is unreachable: the subscriber reconnects with its Last-Event-ID
+    backlog = r->events.size() == RevocationFeed::kBatch;
     if (r->resync || !r->events.empty()) {
       cursor = r->cursor;
       const std::string text = sse_events(*r);
