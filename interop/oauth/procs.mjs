@@ -134,10 +134,10 @@ export class Tessera {
   }
 
   // Listens on 127.0.0.1:0 (no port race): the port, and the default issuer, are the bound
-  // ones, read from the "listening on" line.
-  async start() {
+  // ones, read from the "listening on" line. `extra`: more `tessera serve` flags.
+  async start(extra = []) {
     const argv = [this.bin, 'serve', '--listen', '127.0.0.1:0', '--metrics-listen', 'off',
-      ...this.storeArgs(), ...ARGON2];
+      ...this.storeArgs(), ...ARGON2, ...extra];
     this.child = spawnTracked(argv);
     this.stdout = collect(this.child.stdout);
     this.stderr = collect(this.child.stderr);
