@@ -184,8 +184,11 @@ TEST_F(KeyFilesTest, AutomaticRotationAddsOnlyTheDueGroups) {
   auto due = rotate_keys(keys_, std::nullopt, p, clock);
   ASSERT_TRUE(due);
   EXPECT_EQ(due->size(), 3u);
-  for (const auto& f : files())  // written at created + 70: created_at is the next whole second
-    if (f.name.find('-') != std::string::npos) EXPECT_EQ(f.entry.created_at, created + 71) << f.name;
+  for (const auto& f : files()) {  // written at created + 70: created_at is the next whole second
+    if (f.name.find('-') != std::string::npos) {
+      EXPECT_EQ(f.entry.created_at, created + 71) << f.name;
+    }
+  }
   clock.set(created + 71);
   auto after = rotate_keys(keys_, std::nullopt, p, clock);
   ASSERT_TRUE(after);

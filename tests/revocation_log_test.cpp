@@ -270,7 +270,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, RevocationLogConformance,
                                            std::pair<const char*, Backing>{"sqlite", sqlite_backing},
                                            std::pair<const char*, Backing>{"redis", redis_backing},
                                            std::pair<const char*, Backing>{"redis_cluster", cluster_backing}),
-                         [](const auto& info) { return std::string(info.param.first); });
+                         [](const auto& p) { return std::string(p.param.first); });
 
 TEST(RevocationEvent, JsonShapes) {
   EXPECT_EQ(to_json(jti_event("abc")), R"({"type":"jti","jti":"abc","exp":1900000000})");

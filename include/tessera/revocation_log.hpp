@@ -48,11 +48,11 @@ namespace tessera {
 struct RevocationEvent {
   enum class Type { jti, subject, grant };
   Type type = Type::jti;
-  std::string jti;              // jti
+  std::string jti = {};         // jti
   std::int64_t exp = 0;         // jti: the token's expiry (Unix seconds)
-  std::string sub;              // subject, grant: the username, as in the tokens' sub
+  std::string sub = {};         // subject, grant: the username, as in the tokens' sub
   std::int64_t not_before = 0;  // subject: Unix seconds
-  std::string grant;            // grant: the family id
+  std::string grant = {};       // grant: the family id
   friend bool operator==(const RevocationEvent&, const RevocationEvent&) = default;
 };
 
