@@ -14,7 +14,7 @@ import * as jose from 'jose';
 import * as oauth from 'oauth4webapi';
 
 import { authorize, login } from './oauth/browser.mjs';
-import { redisInstalled, startRedis, Tessera } from './oauth/procs.mjs';
+import { forEachStore, Tessera } from './oauth/procs.mjs';
 import { describe, expect, expectEqual, expectOAuthError, Report } from './oauth/report.mjs';
 
 const REDIRECT = 'http://127.0.0.1:53682/cb';  // never listened on: the code is read from the 302
@@ -171,23 +171,7 @@ async function runStore(bin, storeName, storeUri, report) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const report = new Report();
-  for (const store of opts.stores) {
-    if (store === 'sqlite') {
-      await runStore(opts.tessera, 'sqlite', 'sqlite', report);
-    } else if (!redisInstalled()) {
-      report.skip('redis', 'all checks', 'redis-server is not installed');
-    } else {
-      let redis;
-      try {
-        redis = await startRedis();
-      } catch (e) {
-        report.fail('redis', 'start redis-server', describe(e));
-        continue;
-      }
-      await runStore(opts.tessera, 'redis', redis.uri, report);
-      redis.stop();
-    }
-  }
+  await forEachStore(opts.stores, report, (name, uri) => runStore(opts.tessera, name, uri, report));
   process.exitCode = report.summary() ? 0 : 1;
 }
 

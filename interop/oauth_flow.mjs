@@ -12,7 +12,7 @@ import * as client from 'openid-client';
 
 import { codeFlows } from './oauth/flows_code.mjs';
 import { clientCredentials, discoveryChecks } from './oauth/flows_service.mjs';
-import { redisInstalled, startRedis, Tessera } from './oauth/procs.mjs';
+import { forEachStore, Tessera } from './oauth/procs.mjs';
 import { describe, Report } from './oauth/report.mjs';
 import { Verifier } from './oauth/tokens.mjs';
 
@@ -106,23 +106,7 @@ async function runStore(bin, storeName, storeUri, report) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const report = new Report();
-  for (const store of opts.stores) {
-    if (store === 'sqlite') {
-      await runStore(opts.tessera, 'sqlite', 'sqlite', report);
-    } else if (!redisInstalled()) {
-      report.skip('redis', 'all checks', 'redis-server is not installed; apt-get install redis-server (scripts/setup.sh does)');
-    } else {
-      let redis;
-      try {
-        redis = await startRedis();
-      } catch (e) {
-        report.fail('redis', 'start redis-server', describe(e));
-        continue;
-      }
-      await runStore(opts.tessera, 'redis', redis.uri, report);
-      redis.stop();
-    }
-  }
+  await forEachStore(opts.stores, report, (name, uri) => runStore(opts.tessera, name, uri, report));
   process.exitCode = report.summary() ? 0 : 1;
 }
 

@@ -8,6 +8,8 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { describe } from './report.mjs';
+
 // Fast password hashing for the test's own user (the server's defaults cost ~100 ms a login).
 export const ARGON2 = ['--argon2-ops', '1', '--argon2-mem-kib', '8192'];
 
@@ -169,5 +171,31 @@ export class Tessera {
     const t = setTimeout(() => this.child.kill('SIGKILL'), 10000);
     await gone;
     clearTimeout(t);
+  }
+}
+
+// Runs run(storeName, storeSetting) on each of opts.stores: 'sqlite' as is, 'redis' on a
+// redis-server started here on loopback (stopped after; skipped with a message when it is not
+// installed). Failures to start go to report.
+export async function forEachStore(stores, report, run) {
+  for (const store of stores) {
+    if (store === 'sqlite') {
+      await run('sqlite', 'sqlite');
+    } else if (!redisInstalled()) {
+      report.skip('redis', 'all checks', 'redis-server is not installed; apt-get install redis-server (scripts/setup.sh does)');
+    } else {
+      let redis;
+      try {
+        redis = await startRedis();
+      } catch (e) {
+        report.fail('redis', 'start redis-server', describe(e));
+        continue;
+      }
+      try {
+        await run('redis', redis.uri);
+      } finally {
+        redis.stop();
+      }
+    }
   }
 }
