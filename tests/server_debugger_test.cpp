@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <regex>
+#include <stdexcept>
 #include <string>
 
 #include <boost/asio/co_spawn.hpp>
@@ -19,6 +20,7 @@
 #include "server/app.hpp"
 #include "server/app_context.hpp"
 #include "server/debugger_page.hpp"
+#include "server/pages.hpp"
 #include "server/web_assets.hpp"
 #include "server_test_keys.hpp"
 #include "store/stores.hpp"
@@ -145,6 +147,11 @@ TEST(DebuggerPage, JwksUrlIsTheIssuersOriginAndUnsafeIssuersConnectNowhere) {
   EXPECT_EQ(jwks_url_for("not a url"), std::nullopt);
   EXPECT_EQ(jwks_url_for("http://a;b'c/"), std::nullopt);  // would end the CSP source early
   EXPECT_TRUE(contains(debugger_csp(std::nullopt), "connect-src 'none';"));
+}
+
+TEST(DebuggerPage, RenderTemplateRefusesAnUnknownName) {
+  EXPECT_THROW((void)render_template("no-such-page", {}), std::logic_error);
+  EXPECT_TRUE(contains(render_template("debugger", {}), "Token debugger"));
 }
 
 }  // namespace
