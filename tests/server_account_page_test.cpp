@@ -175,6 +175,25 @@ TEST(PageHeaders, APageCanAddDirectivesToThePolicy) {
   EXPECT_EQ(r["X-Frame-Options"], "DENY");
 }
 
+TEST(PageMarkup, EveryVisibleInputHasALabelAndEveryPageAHeading) {
+  mstch::array devices{mstch::map{{"id", std::string("d1")}, {"kind", std::string("Browser")}, {"app", false},
+                                  {"current", true}}};
+  const mstch::map context{{"user", std::string("alice")}, {"devices", devices}, {"csrf_token", std::string("t")}};
+  for (Page p : {Page::login, Page::consent, Page::error, Page::account}) {
+    const std::string html = render_page(p, context);
+    EXPECT_TRUE(contains(html, "<h1>")) << page_name(p);
+    EXPECT_TRUE(contains(html, "<html lang=\"en\">")) << page_name(p);
+    for (auto at = html.find("<input"); at != std::string::npos; at = html.find("<input", at + 1)) {
+      const std::string tag = html.substr(at, html.find('>', at) - at);
+      if (contains(tag, "type=\"hidden\"") || contains(tag, " hidden")) continue;
+      const auto id_at = tag.find("id=\"");
+      ASSERT_NE(id_at, std::string::npos) << page_name(p) << ": " << tag;
+      const std::string id = tag.substr(id_at + 4, tag.find('"', id_at + 4) - id_at - 4);
+      EXPECT_TRUE(contains(html, "<label for=\"" + id + "\">")) << page_name(p) << ": " << id;
+    }
+  }
+}
+
 // ---- the CSRF rule on every form ------------------------------------------------------------
 
 TEST_F(AccountPage, EveryFormRefusesAMissingOrWrongTokenAndACrossSiteRequest) {
