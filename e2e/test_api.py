@@ -497,7 +497,9 @@ class Endpoints(E2ETest):
                 self.assertIn(labels["route"], {"/login", "/session", "/logout", "/sessions", "/sessions/{id}",
                                                 "/sessions/revoke-others", "/logout-everywhere", "/password",
                                                 "/.well-known/jwks.json", "/healthz", "/readyz",
-                                                "/static/style.css", "other"},
+                                                "/static/style.css", "/", "/account", "/account/devices/revoke",
+                                                "/account/sign-out-others", "/account/sign-out-everywhere",
+                                                "/account/password", "other"},
                               (n, labels))
 
 
