@@ -118,6 +118,32 @@ class Endpoints(E2ETest):
         # An off-site return_to is not carried into the form.
         self.assertNotIn("evil.example", self.assertPage(self.req("GET", "/login?return_to=//evil.example"), 200))
 
+    def test_account_page_over_http(self):
+        # / and /account by session; the page's headers; a form with the page's CSRF token signs
+        # out everywhere, one from another site does not.
+        r = self.req("GET", "/")
+        self.assertEqual(r.status, 303, r)
+        self.assertEqual(r.header("Location"), "/login?return_to=%2Faccount")
+        s = self.new_login()
+        r = self.req("GET", "/", cookie=s.cookie)
+        self.assertEqual((r.status, r.header("Location")), (303, "/account"), r)
+        r = self.req("GET", "/account", cookie=s.cookie)
+        html = self.assertPage(r, 200)
+        self.assertEqual(r.header("Cache-Control"), "no-store")
+        csp = r.header("Content-Security-Policy")
+        self.assertIn("frame-ancestors 'none'", csp)
+        self.assertNotIn("unsafe-inline", csp)
+        self.assertIn("tessera-e2e&#x2F;1", html)  # this session's user agent
+        token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        same = {"Sec-Fetch-Site": "same-origin", "Origin": "null"}
+        r = self.req("POST", "/account/sign-out-everywhere", cookie=s.cookie, form={"csrf_token": token},
+                     headers={"Sec-Fetch-Site": "cross-site"})
+        self.assertEqual(r.status, 403, r)
+        self.assertEqual(self.req("GET", "/session", cookie=s.cookie).status, 200)
+        r = self.req("POST", "/account/sign-out-everywhere", cookie=s.cookie, form={"csrf_token": token}, headers=same)
+        self.assertEqual((r.status, r.header("Location")), (303, "/login?return_to=%2Faccount"), r)
+        self.assertEqual(self.req("GET", "/session", cookie=s.cookie).status, 401)
+
     def test_login_unicode_password(self):
         u, p = self.env.add_user(password=UNICODE_PASSWORD)
         self.check_login_response(self.req("POST", "/login", json_body={"username": u, "password": p}), u)
@@ -376,7 +402,7 @@ class Endpoints(E2ETest):
         self.assertEqual(r.status, 401, r)
 
     def test_unknown_route(self):
-        for method, path in (("GET", "/nope"), ("POST", "/nope"), ("GET", "/"), ("GET", "/login/extra"),
+        for method, path in (("GET", "/nope"), ("POST", "/nope"), ("GET", "/account/extra"), ("GET", "/login/extra"),
                              ("GET", "/sessions/a/b"), ("GET", "/.well-known/other")):
             with self.subTest(method=method, path=path):
                 r = self.req(method, path)
@@ -471,7 +497,9 @@ class Endpoints(E2ETest):
                 self.assertIn(labels["route"], {"/login", "/session", "/logout", "/sessions", "/sessions/{id}",
                                                 "/sessions/revoke-others", "/logout-everywhere", "/password",
                                                 "/.well-known/jwks.json", "/healthz", "/readyz",
-                                                "/static/style.css", "other"},
+                                                "/static/style.css", "/", "/account", "/account/devices/revoke",
+                                                "/account/sign-out-others", "/account/sign-out-everywhere",
+                                                "/account/password", "other"},
                               (n, labels))
 
 

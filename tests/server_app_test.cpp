@@ -103,7 +103,9 @@ TEST_F(AppTest, RoutePatternsAreTheRoutersAndTheMetricsLabels) {
                                              "/healthz",   "/readyz", "/.well-known/openid-configuration",
                                              "/.well-known/oauth-authorization-server", "/oauth2/authorize",
                                              "/oauth2/token", "/oauth2/introspect", "/oauth2/revoke",
-                                             "/oauth2/revocations", "/userinfo", "/static/style.css"};
+                                             "/oauth2/revocations", "/userinfo", "/static/style.css",
+                                             "/", "/account", "/account/devices/revoke", "/account/sign-out-others",
+                                             "/account/sign-out-everywhere", "/account/password"};
   EXPECT_EQ(route_patterns(), expected);
   EXPECT_EQ(app_.router().patterns(), expected);
 }
