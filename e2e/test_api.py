@@ -499,7 +499,7 @@ class Endpoints(E2ETest):
                                                 "/.well-known/jwks.json", "/healthz", "/readyz",
                                                 "/static/style.css", "/", "/account", "/account/devices/revoke",
                                                 "/account/sign-out-others", "/account/sign-out-everywhere",
-                                                "/account/password", "other"},
+                                                "/account/password", "/debugger", "/static/debugger/{file}", "other"},
                               (n, labels))
 
 

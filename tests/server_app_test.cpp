@@ -104,6 +104,7 @@ TEST_F(AppTest, RoutePatternsAreTheRoutersAndTheMetricsLabels) {
                                              "/.well-known/oauth-authorization-server", "/oauth2/authorize",
                                              "/oauth2/token", "/oauth2/introspect", "/oauth2/revoke",
                                              "/oauth2/revocations", "/userinfo", "/static/style.css",
+                                             "/debugger", "/static/debugger/{file}",
                                              "/", "/account", "/account/devices/revoke", "/account/sign-out-others",
                                              "/account/sign-out-everywhere", "/account/password"};
   EXPECT_EQ(route_patterns(), expected);
