@@ -11,6 +11,7 @@
 #include "server/pages.hpp"
 #include "server/request.hpp"
 #include "server/response.hpp"
+#include "server/routes/debugger_routes.hpp"
 #include "server/routes/oauth_routes.hpp"
 #include "server/routes/page_routes.hpp"
 #include "server/routes/session_routes.hpp"
@@ -23,7 +24,8 @@ namespace json = boost::json;
 std::vector<std::string> route_patterns() {
   std::vector<std::string> out;
   // One label per pattern (GET and POST /login share one), in the Router's order.
-  for (auto table : {session_route_table(), system_route_table(), oauth_route_table(), page_route_table()})
+  for (auto table : {session_route_table(), system_route_table(), oauth_route_table(), page_route_table(),
+                     debugger_route_table()})
     for (const RouteEntry& row : table)
       if (std::find(out.begin(), out.end(), row.pattern) == out.end()) out.emplace_back(row.pattern);
   return out;
@@ -34,6 +36,7 @@ App::App(AppContext ctx) : ctx_(std::move(ctx)) {
   add_system_routes(router_, ctx_);
   add_oauth_routes(router_, ctx_);
   add_page_routes(router_, ctx_);
+  add_debugger_routes(router_, ctx_);
 }
 
 void App::on_connection(int delta) noexcept {

@@ -55,8 +55,10 @@ std::string_view page_name(Page page) noexcept {
   return "error";
 }
 
-std::string render_page(Page page, const mstch::map& context) {
-  const std::string path = std::string(kTemplateDir) + std::string(page_name(page)) + std::string(kTemplateExt);
+std::string render_page(Page page, const mstch::map& context) { return render_template(page_name(page), context); }
+
+std::string render_template(std::string_view name, const mstch::map& context) {
+  const std::string path = std::string(kTemplateDir) + std::string(name) + std::string(kTemplateExt);
   const auto tmpl = web_asset(path);
   // Every Page has its template (PagesTest.EveryPageHasATemplate): a missing one is a build error.
   if (!tmpl) throw std::logic_error("no template " + path);
@@ -72,13 +74,17 @@ std::string page_csp(Page page) {
 }
 
 Response page_response(http::status status, Page page, const mstch::map& context) {
+  return html_response(status, render_page(page, context), page_csp(page));
+}
+
+Response html_response(http::status status, std::string html, std::string_view csp) {
   Response res{status, 11};
   res.set(http::field::content_type, "text/html; charset=utf-8");
-  res.set("Content-Security-Policy", page_csp(page));
+  res.set("Content-Security-Policy", csp);
   res.set("X-Frame-Options", "DENY");
   res.set("Referrer-Policy", "no-referrer");
   res.set(http::field::cache_control, "no-store");
-  res.body() = render_page(page, context);
+  res.body() = std::move(html);
   return res;
 }
 

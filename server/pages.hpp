@@ -31,6 +31,10 @@ std::string_view page_name(Page page) noexcept;
 
 // The page's HTML.
 std::string render_page(Page page, const mstch::map& context);
+// Any template of web/templates/ by name ("debugger"), with the partials and style_href, for
+// pages that are no Page (they set their own CSP: server/debugger_page.hpp). logic_error when
+// there is no such template (a build error: every caller names one that exists, a test checks).
+std::string render_template(std::string_view name, const mstch::map& context);
 
 // The Content-Security-Policy of a page: nothing but the stylesheet and same-origin images, no
 // framing, no <base>; the login page adds form-action 'self' (its form posts to /login). The
@@ -41,6 +45,8 @@ std::string page_csp(Page page);
 // A page as the response: text/html; charset=utf-8, page_csp, X-Frame-Options DENY,
 // Referrer-Policy no-referrer, Cache-Control no-store.
 Response page_response(http::status status, Page page, const mstch::map& context);
+// The same headers around any HTML with the given CSP.
+Response html_response(http::status status, std::string html, std::string_view csp);
 
 // The embedded stylesheet, as GET /static/style.css serves it: text/css; charset=utf-8, cached
 // for a year (its URL in the pages changes with its content).
