@@ -6,6 +6,7 @@ import { launchChromium, startAttacker, startTessera } from './harness.mjs';
 import * as session from './checks/session.mjs';
 import * as csrf from './checks/csrf.mjs';
 import * as oauth from './checks/oauth.mjs';
+import * as debuggerChecks from './checks/debugger.mjs';
 
 const args = process.argv.slice(2);
 const bin = args[args.indexOf('--tessera') + 1];
@@ -32,6 +33,7 @@ const scenarios = [
   ['logout then back', () => session.logoutThenBack(ctx, consentPage())],
   ['revoke device', () => session.revokeDevice(ctx, session.revokeJson(tessera.origin))],
   ['idle timeout', () => session.idleTimeout(ctx)],
+  ['debugger', () => debuggerChecks.debuggerPage(ctx)],
 ];
 
 // The consent page shows the username: the private page of the back-button check.
