@@ -13,6 +13,7 @@
 #include "server/response.hpp"
 #include "server/routes/debugger_routes.hpp"
 #include "server/routes/oauth_routes.hpp"
+#include "server/routes/account_routes.hpp"
 #include "server/routes/page_routes.hpp"
 #include "server/routes/session_routes.hpp"
 #include "server/routes/system_routes.hpp"
@@ -25,7 +26,7 @@ std::vector<std::string> route_patterns() {
   std::vector<std::string> out;
   // One label per pattern (GET and POST /login share one), in the Router's order.
   for (auto table : {session_route_table(), system_route_table(), oauth_route_table(), page_route_table(),
-                     debugger_route_table()})
+                     debugger_route_table(), account_route_table()})
     for (const RouteEntry& row : table)
       if (std::find(out.begin(), out.end(), row.pattern) == out.end()) out.emplace_back(row.pattern);
   return out;
@@ -37,6 +38,7 @@ App::App(AppContext ctx) : ctx_(std::move(ctx)) {
   add_oauth_routes(router_, ctx_);
   add_page_routes(router_, ctx_);
   add_debugger_routes(router_, ctx_);
+  add_account_routes(router_, ctx_);
 }
 
 void App::on_connection(int delta) noexcept {

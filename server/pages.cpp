@@ -13,9 +13,6 @@ namespace {
 constexpr std::string_view kTemplateDir = "templates/";
 constexpr std::string_view kTemplateExt = ".mustache";
 constexpr std::string_view kStylesheetAsset = "static/style.css";
-// Policy parts every page shares; the login page adds form-action.
-constexpr std::string_view kPageCsp =
-    "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 // The partials: every template named "_something", by that name.
 const std::map<std::string, std::string>& partials() {
@@ -51,6 +48,7 @@ std::string_view page_name(Page page) noexcept {
     case Page::login: return "login";
     case Page::consent: return "consent";
     case Page::error: return "error";
+    case Page::account: return "account";
   }
   return "error";
 }
@@ -69,8 +67,16 @@ std::string render_template(std::string_view name, const mstch::map& context) {
 
 std::string page_csp(Page page) {
   std::string csp(kPageCsp);
-  if (page == Page::login) csp += "; form-action 'self'";
+  if (page == Page::login || page == Page::account) csp += "; form-action 'self'";
   return csp;
+}
+
+void set_page_headers(Response& res, std::string_view csp) {
+  res.set(http::field::content_type, "text/html; charset=utf-8");
+  res.set("Content-Security-Policy", csp);
+  res.set("X-Frame-Options", "DENY");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set(http::field::cache_control, "no-store");
 }
 
 Response page_response(http::status status, Page page, const mstch::map& context) {
@@ -79,11 +85,7 @@ Response page_response(http::status status, Page page, const mstch::map& context
 
 Response html_response(http::status status, std::string html, std::string_view csp) {
   Response res{status, 11};
-  res.set(http::field::content_type, "text/html; charset=utf-8");
-  res.set("Content-Security-Policy", csp);
-  res.set("X-Frame-Options", "DENY");
-  res.set("Referrer-Policy", "no-referrer");
-  res.set(http::field::cache_control, "no-store");
+  set_page_headers(res, csp);
   res.body() = std::move(html);
   return res;
 }

@@ -11,6 +11,13 @@
 //            {name, value}: the original authorize parameters, sent back as hidden inputs),
 //            csrf_token; the form POSTs to /oauth2/authorize with decision=approve|deny
 //   error    error (the code), message
+//   account  user, csrf_token, message (an alert), notice (a confirmation), devices (list of
+//            {id, kind ("Browser"|"App"), client_name, ip, user_agent, created, last_used,
+//            current}); its forms POST to /account/... (server/routes/account_routes.hpp)
+//
+// Every page's headers come from one place (set_page_headers): the CSP below, no framing, no
+// referrer, Cache-Control no-store (every page may show personal data, and the back button
+// after logout must not show it again).
 //
 // Thread safety: render_page and page_response are thread-safe (the templates are constant).
 #pragma once
@@ -24,7 +31,7 @@
 
 namespace tessera::server {
 
-enum class Page { login, consent, error };
+enum class Page { login, consent, error, account };
 
 // The template's file name without extension ("login", ...).
 std::string_view page_name(Page page) noexcept;
@@ -36,14 +43,24 @@ std::string render_page(Page page, const mstch::map& context);
 // there is no such template (a build error: every caller names one that exists, a test checks).
 std::string render_template(std::string_view name, const mstch::map& context);
 
-// The Content-Security-Policy of a page: nothing but the stylesheet and same-origin images, no
-// framing, no <base>; the login page adds form-action 'self' (its form posts to /login). The
-// consent page must not: Chromium applies form-action to the redirect that follows the consent
-// POST, and that redirect goes to the client.
+// The Content-Security-Policy every page starts from: nothing but same-origin stylesheets and
+// images, no inline script or style, no framing, no <base>.
+inline constexpr std::string_view kPageCsp =
+    "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+// The Content-Security-Policy of a page: kPageCsp; the login and account pages add
+// form-action 'self' (their forms post to this server and redirect within it). The consent page
+// must not: Chromium applies form-action to the redirect that follows the consent POST, and
+// that redirect goes to the client.
 std::string page_csp(Page page);
 
-// A page as the response: text/html; charset=utf-8, page_csp, X-Frame-Options DENY,
+// The headers of every HTML page, templated or static (the debugger, the BFF's sample app):
+// text/html; charset=utf-8, Content-Security-Policy csp (page_csp, or kPageCsp plus a page's
+// own directives, e.g. "; script-src 'self'; connect-src 'self'"), X-Frame-Options DENY,
 // Referrer-Policy no-referrer, Cache-Control no-store.
+void set_page_headers(Response& res, std::string_view csp);
+
+// A page as the response: set_page_headers with page_csp(page), the rendered template.
 Response page_response(http::status status, Page page, const mstch::map& context);
 // The same headers around any HTML with the given CSP.
 Response html_response(http::status status, std::string html, std::string_view csp);

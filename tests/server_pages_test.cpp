@@ -101,7 +101,7 @@ class PagesTest : public ::testing::Test {
 // ---- templates ------------------------------------------------------------------------------
 
 TEST(Pages, EveryPageHasATemplateAndNoneOutputsUnescaped) {
-  for (Page p : {Page::login, Page::consent, Page::error})
+  for (Page p : {Page::login, Page::consent, Page::error, Page::account})
     EXPECT_TRUE(web_asset("templates/" + std::string(page_name(p)) + ".mustache").has_value()) << page_name(p);
   std::size_t templates = 0;
   for (const WebAsset& a : web_assets()) {
@@ -118,12 +118,15 @@ TEST(Pages, EveryPageHasATemplateAndNoneOutputsUnescaped) {
 
 TEST(Pages, ValuesAreHtmlEscaped) {
   const std::string evil = R"(<script>alert("x")</script>' onmouseover='x)";
-  for (Page p : {Page::login, Page::consent, Page::error}) {
+  for (Page p : {Page::login, Page::consent, Page::error, Page::account}) {
     mstch::array scopes{mstch::map{{"name", evil}, {"description", evil}}};
     mstch::array fields{mstch::map{{"name", evil}, {"value", evil}}};
+    mstch::array devices{mstch::map{{"id", evil}, {"kind", evil}, {"app", true}, {"client_name", evil}, {"ip", evil},
+                                    {"user_agent", evil}, {"created", evil}, {"last_used", evil}, {"current", true}}};
     const std::string html = render_page(p, mstch::map{{"return_to", evil}, {"username", evil}, {"message", evil},
                                                        {"client_name", evil}, {"user", evil}, {"scopes", scopes},
-                                                       {"fields", fields}, {"csrf_token", evil}, {"error", evil}});
+                                                       {"fields", fields}, {"csrf_token", evil}, {"error", evil},
+                                                       {"notice", evil}, {"devices", devices}});
     EXPECT_FALSE(contains(html, "<script")) << page_name(p);
     EXPECT_FALSE(contains(html, "' onmouseover")) << page_name(p);
     EXPECT_TRUE(contains(html, "&lt;script&gt;alert(&quot;x&quot;)&lt;")) << html;
@@ -156,8 +159,8 @@ TEST(Pages, ErrorPageShowsCodeAndMessage) {
   EXPECT_TRUE(contains(html, "redirect_uri is not registered"));
 }
 
-TEST(Pages, CspAllowsFormActionOnlyOnTheLoginPage) {
-  for (Page p : {Page::login, Page::consent, Page::error}) {
+TEST(Pages, CspAllowsFormActionOnlyOnTheLoginAndAccountPages) {
+  for (Page p : {Page::login, Page::consent, Page::error, Page::account}) {
     const std::string csp = page_csp(p);
     EXPECT_TRUE(contains(csp, "default-src 'none'")) << csp;
     EXPECT_TRUE(contains(csp, "style-src 'self'"));
@@ -165,7 +168,7 @@ TEST(Pages, CspAllowsFormActionOnlyOnTheLoginPage) {
     EXPECT_TRUE(contains(csp, "frame-ancestors 'none'"));
     EXPECT_TRUE(contains(csp, "base-uri 'none'"));
     EXPECT_FALSE(contains(csp, "script-src"));
-    EXPECT_EQ(contains(csp, "form-action 'self'"), p == Page::login) << page_name(p);
+    EXPECT_EQ(contains(csp, "form-action 'self'"), p == Page::login || p == Page::account) << page_name(p);
   }
   const Response res = page_response(http::status::ok, Page::consent, mstch::map{});
   EXPECT_EQ(res[http::field::content_type], "text/html; charset=utf-8");

@@ -11,6 +11,7 @@
 #include "server/request.hpp"
 #include "server/response.hpp"
 #include "server/routes/authenticate.hpp"
+#include "server/routes/devices.hpp"
 #include "server/routes/login_call.hpp"
 #include "server/routes/page_routes.hpp"
 
@@ -27,29 +28,19 @@ json::object session_json(const SessionRecord& r) {
                       {"absolute_expires_at", r.absolute_expires_at}};
 }
 
-// A family id (GrantRecord::family_id: 128 random bits as base64url); a session's id hash is 43.
-constexpr std::size_t kGrantIdLength = 22;
-
-// An app grant in the device list, beside the browser sessions.
-json::object grant_json(const GrantInfo& g) {
-  json::object o{{"id", g.family_id},
-                 {"kind", "app"},
-                 {"client_id", g.client_id},
-                 {"client_name", g.client_name},
-                 {"scope", g.scope},
-                 {"created_at", g.created_at},
-                 {"last_seen_at", g.last_used_at},
-                 {"ip", ""},
-                 {"user_agent", ""},
-                 {"current", false}};
-  // What the code exchange's client said about itself ({"ip", "user_agent"}), when it parses.
-  boost::system::error_code ec;
-  const json::value info = json::parse(g.client_info_json, ec);
-  if (!ec && info.is_object()) {
-    for (const char* k : {"ip", "user_agent"}) {
-      const auto* v = info.as_object().if_contains(k);
-      if (v && v->is_string()) o[k] = v->as_string();
-    }
+// A device in GET /sessions.
+json::object device_json(const Device& d) {
+  json::object o{{"id", d.id},
+                 {"kind", d.app ? "app" : "browser"},
+                 {"created_at", d.created_at},
+                 {"last_seen_at", d.last_seen_at},
+                 {"ip", d.ip},
+                 {"user_agent", d.user_agent},
+                 {"current", d.current}};
+  if (d.app) {
+    o["client_id"] = d.client_id;
+    o["client_name"] = d.client_name;
+    o["scope"] = d.scope;
   }
   return o;
 }
@@ -107,24 +98,11 @@ asio::awaitable<Response> logout(const AppContext& ctx, Exchange& x) {
 asio::awaitable<Response> list_sessions(const AppContext& ctx, Exchange& x) {
   auto a = co_await authenticate(ctx, x, false);
   if (!a) co_return std::move(a.error());
-  const std::string user = a->session.record.user;
-  auto r = co_await run_store(ctx, [&ctx, &user] { return ctx.auth.sessions(user); });
-  if (!r) co_return error_response(ctx, x, r.error());
-  auto g = co_await run_store(ctx, [&ctx, &user] { return ctx.oauth.grants(user); });
-  if (!g) co_return error_response(ctx, x, g.error());
+  auto devices = co_await list_devices(ctx, a->session.record.user, a->session.record.id_hash);
+  if (!devices) co_return error_response(ctx, x, devices.error());
   json::array list;
-  list.reserve(r->size() + g->size());
-  for (const auto& s : *r) {
-    const auto& rec = s.record;
-    list.push_back(json::object{{"id", rec.id_hash},
-                                {"kind", "browser"},
-                                {"created_at", rec.created_at},
-                                {"last_seen_at", rec.last_seen_at},
-                                {"ip", rec.client.ip},
-                                {"user_agent", rec.client.user_agent},
-                                {"current", rec.id_hash == a->session.record.id_hash}});
-  }
-  for (const auto& grant : *g) list.push_back(grant_json(grant));
+  list.reserve(devices->size());
+  for (const Device& d : *devices) list.push_back(device_json(d));
   co_return json_response(http::status::ok, json::object{{"sessions", std::move(list)}});
 }
 
@@ -133,11 +111,7 @@ asio::awaitable<Response> revoke_session(const AppContext& ctx, Exchange& x) {
   if (!a) co_return std::move(a.error());
   const std::string user = a->session.record.user;
   const std::string& target = x.params.at(0);
-  // An app grant (a refresh-token family id) or a browser session (an id hash): their lengths differ.
-  const bool grant = target.size() == kGrantIdLength;
-  auto r = co_await run_store(ctx, [&ctx, &user, &target, grant] {
-    return grant ? ctx.oauth.revoke_grant(user, target) : ctx.auth.revoke_session(user, target);
-  });
+  auto r = co_await revoke_device(ctx, user, target);
   if (!r) {
     // Someone else's session or grant, or none at all: one answer, 404.
     if (r.error().code == Errc::session_not_found)
@@ -145,7 +119,6 @@ asio::awaitable<Response> revoke_session(const AppContext& ctx, Exchange& x) {
                                public_error("session_not_found").message);
     co_return error_response(ctx, x, r.error());
   }
-  if (!grant) ctx.metrics.add(Counter::sessions_revoked);
   Response res{http::status::no_content, 11};
   if (target == a->session.record.id_hash) res.set(http::field::set_cookie, session_deletion_cookie());
   co_return res;
