@@ -7,6 +7,7 @@ import * as session from './checks/session.mjs';
 import * as csrf from './checks/csrf.mjs';
 import * as oauth from './checks/oauth.mjs';
 import * as debuggerChecks from './checks/debugger.mjs';
+import * as account from './checks/account.mjs';
 
 const args = process.argv.slice(2);
 const bin = args[args.indexOf('--tessera') + 1];
@@ -28,10 +29,13 @@ const ctx = { report, browser, tessera, attacker, bin };
 const scenarios = [
   ['login and cookie', () => session.loginAndCookie(ctx)],
   ['login csrf', () => csrf.loginCsrf(ctx)],
-  ['cross-origin posts', () => csrf.stateChangingPosts(ctx, csrf.baseTargets(oauth.thirdPartyClient(tessera, attacker)))],
+  ['cross-origin posts', () => csrf.stateChangingPosts(ctx, [...csrf.baseTargets(oauth.thirdPartyClient(tessera, attacker)), ...account.accountTargets()])],
   ['consent', () => oauth.consentFlow(ctx, oauth.thirdPartyClient(tessera, attacker))],
   ['logout then back', () => session.logoutThenBack(ctx, consentPage())],
+  ['logout then back (account)', () => session.logoutThenBack(ctx, account.accountPrivatePage)],
   ['revoke device', () => session.revokeDevice(ctx, session.revokeJson(tessera.origin))],
+  ['revoke device (account)', () => session.revokeDevice(ctx, account.revokeOnPage(tessera.origin))],
+  ['account forms', () => account.accountForms(ctx)],
   ['idle timeout', () => session.idleTimeout(ctx)],
   ['debugger', () => debuggerChecks.debuggerPage(ctx)],
 ];

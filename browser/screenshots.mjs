@@ -35,7 +35,6 @@ const PAGES = [
   },
   { name: 'consent', signedIn: true, path: (w) => { const u = new URL(w.client.authorizeUrl('shot')); return u.pathname + u.search; } },
   { name: 'error', path: () => '/oauth2/authorize?response_type=code&client_id=unknown-client' },
-  { name: 'home', signedIn: true, path: () => '/' },
   { name: 'account', signedIn: true, path: () => '/account' },
   { name: 'bff-app', signedIn: false, path: () => '/bff/app' },
   { name: 'debugger', path: () => '/debugger' },

@@ -33,7 +33,7 @@ export async function loginCsrf({ report, browser, tessera, attacker }) {
   }
 }
 
-// targets: [{name, action (path), fields, unchanged(page, before) -> throws}]. A victim signs
+// targets: [{name, action (path), fields or fieldsFor(world), unchanged(world) -> throws}]. A victim signs
 // in once; each target is posted from the attacker page, then checked.
 export async function stateChangingPosts({ report, browser, tessera, attacker }, targets) {
   const context = await browser.newContext();
@@ -48,7 +48,8 @@ export async function stateChangingPosts({ report, browser, tessera, attacker },
     for (const t of targets) {
       try {
         await report.check(S, `${t.name} from another origin: 403, nothing changed`, async () => {
-          const resp = await attackerPost(page, attacker, `${tessera.origin}${t.action}`, t.fields);
+          const fields = t.fieldsFor ? await t.fieldsFor(world) : t.fields;
+          const resp = await attackerPost(page, attacker, `${tessera.origin}${t.action}`, fields);
           expect(resp.status() === 403, `answered ${resp.status()}: ${(await resp.text()).slice(0, 200)}`);
           await stillSignedIn(world);
           if (t.unchanged) await t.unchanged(world);
