@@ -15,6 +15,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-16 libclang-rt-16-dev
   python3 python3-jwt python3-jwcrypto
+  chromium fonts-liberation
 )
 
 missing=()
@@ -75,6 +76,13 @@ fi
 if [ -f interop/package-lock.json ]; then
   if [ ! -d interop/node_modules ] || ! (cd interop && npm ls --offline >/dev/null 2>&1); then
     (cd interop && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+# The browser tests' driver, playwright-core (browser/package-lock.json); it drives Debian's
+# chromium above and downloads no browser of its own.
+if [ -f browser/package-lock.json ]; then
+  if [ ! -d browser/node_modules ] || ! (cd browser && npm ls --offline >/dev/null 2>&1); then
+    (cd browser && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
 echo "setup: ok"

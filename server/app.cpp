@@ -26,8 +26,7 @@ std::vector<std::string> route_patterns() {
   std::vector<std::string> out;
   // One label per pattern (GET and POST /login share one), in the Router's order.
   for (auto table : {session_route_table(), system_route_table(), oauth_route_table(), page_route_table(),
-                     debugger_route_table(),
-                     account_route_table()})
+                     debugger_route_table(), account_route_table()})
     for (const RouteEntry& row : table)
       if (std::find(out.begin(), out.end(), row.pattern) == out.end()) out.emplace_back(row.pattern);
   return out;
