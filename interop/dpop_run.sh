@@ -10,34 +10,11 @@
 # errors.
 set -euo pipefail
 
-if [ "$#" -lt 1 ]; then
-  echo "usage: $0 PATH_TO_TESSERA_BINARY [--store sqlite|redis]..." >&2
-  exit 2
-fi
-if [ ! -x "$1" ]; then
-  echo "error: $1 is not an executable" >&2
-  exit 2
-fi
-TESSERA="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-shift
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-
-if ! command -v node >/dev/null 2>&1; then
-  echo "error: node is not installed (scripts/setup.sh installs it)" >&2
-  exit 2
-fi
-for pkg in oauth4webapi jose; do
-  if [ ! -d "$HERE/node_modules/$pkg" ]; then
-    echo "error: npm package $pkg is not installed; run 'npm ci' in $HERE (or scripts/setup.sh)" >&2
-    exit 2
-  fi
-done
-# An unknown subcommand followed by --help may still print the top-level help and exit 0, so
-# look for an option only `clients add` has.
-add_help="$("$TESSERA" clients add --help 2>&1 || true)"
-if ! grep -q -- '--redirect-uri' <<<"$add_help"; then
-  echo "error: '$TESSERA clients add --help' shows no --redirect-uri; this tessera build has no OAuth clients" >&2
-  exit 2
-fi
+. "$HERE/run_common.sh"
+interop_binary "PATH_TO_TESSERA_BINARY [--store sqlite|redis]..." "$@"
+shift
+interop_needs "$HERE" oauth4webapi jose
+interop_has_option "clients add" "--redirect-uri"
 
 exec node "$HERE/dpop_flow.mjs" --tessera "$TESSERA" "$@"

@@ -13,31 +13,11 @@
 # usage/setup errors. KEEP=1 keeps the scratch directories.
 set -euo pipefail
 
-if [ "$#" -lt 1 ]; then
-  echo "usage: $0 PATH_TO_TESSERA_BINARY [--scenario cli|interval|tight|control]..." >&2
-  exit 2
-fi
-if [ ! -x "$1" ]; then
-  echo "error: $1 is not an executable" >&2
-  exit 2
-fi
-TESSERA="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
-shift
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-
-if ! command -v node >/dev/null 2>&1; then
-  echo "error: node is not installed (scripts/setup.sh installs it)" >&2
-  exit 2
-fi
-for pkg in jose paseto @stablelib/blake2b; do
-  if [ ! -d "$HERE/node_modules/$pkg" ]; then
-    echo "error: npm package $pkg is not installed; run 'npm ci' in $HERE (or scripts/setup.sh)" >&2
-    exit 2
-  fi
-done
-if ! grep -q -- '--publish-ahead' <<<"$("$TESSERA" serve --help 2>&1 || true)"; then
-  echo "error: '$TESSERA serve --help' shows no --publish-ahead; this tessera build has no key rotation" >&2
-  exit 2
-fi
+. "$HERE/run_common.sh"
+interop_binary "PATH_TO_TESSERA_BINARY [--scenario cli|interval|tight|control]..." "$@"
+shift
+interop_needs "$HERE" jose paseto @stablelib/blake2b
+interop_has_option "serve" "--publish-ahead"
 
 exec node "$HERE/key_rotation.mjs" --tessera "$TESSERA" "$@"
