@@ -249,7 +249,8 @@ int run(const ServerConfig& cfg) {
       !ok)
     return startup_failed(log, "oauth", ok.error());
   AuthorizationServer& oauth = *services->oauth;
-  // The signing keys on their schedule (docs/keys.md), kept in step with keys/ every second.
+  // The signing keys on their schedule (docs/keys.md), kept in step with keys/ (checked every
+  // kKeyCheckEvery, 250 ms).
   KeyWatcher key_watcher((std::filesystem::path(cfg.data) / "keys").string(), cfg.keys, oauth, log);
   if (auto ok = key_watcher.start(); !ok) return startup_failed(log, "signing keys", ok.error());
   // Its own thread: key generation (RSA) and file I/O never wait behind Argon2id on a pool, nor
