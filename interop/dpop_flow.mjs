@@ -14,33 +14,12 @@ import * as jose from 'jose';
 import * as oauth from 'oauth4webapi';
 
 import { authorize, login } from './oauth/browser.mjs';
-import { forEachStore, Tessera } from './oauth/procs.mjs';
+import { forEachStore, parseStoreArgs, Tessera } from './oauth/procs.mjs';
 import { describe, expect, expectEqual, expectOAuthError, Report } from './oauth/report.mjs';
 
 const REDIRECT = 'http://127.0.0.1:53682/cb';  // never listened on: the code is read from the 302
 const SCOPE = 'openid profile offline_access';
 const INSECURE = { [oauth.allowInsecureRequests]: true };
-
-function usage(msg) {
-  process.stderr.write(`error: ${msg}\nusage: node dpop_flow.mjs --tessera BIN [--store sqlite|redis]...\n`);
-  process.exit(2);
-}
-
-function parseArgs(argv) {
-  const o = { stores: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if ((a === '--tessera' || a === '--store') && i + 1 < argv.length) {
-      const v = argv[++i];
-      if (a === '--tessera') o.tessera = v;
-      else if (v === 'sqlite' || v === 'redis') o.stores.push(v);
-      else usage(`unknown store ${v}`);
-    } else usage(`unexpected argument ${a}`);
-  }
-  if (!o.tessera) usage('--tessera BIN is required');
-  if (o.stores.length === 0) o.stores = ['sqlite', 'redis'];
-  return o;
-}
 
 // oauth4webapi's documented nonce handling: a request whose answer is use_dpop_nonce (400 at the
 // token endpoint, 401 with a DPoP challenge at /userinfo) is sent once more; the DPoP handle has
@@ -169,7 +148,7 @@ async function runStore(bin, storeName, storeUri, report) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseStoreArgs(process.argv.slice(2), 'dpop_flow.mjs');
   const report = new Report();
   await forEachStore(opts.stores, report, (name, uri) => runStore(opts.tessera, name, uri, report));
   process.exitCode = report.summary() ? 0 : 1;

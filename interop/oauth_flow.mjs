@@ -12,7 +12,7 @@ import * as client from 'openid-client';
 
 import { codeFlows } from './oauth/flows_code.mjs';
 import { clientCredentials, discoveryChecks } from './oauth/flows_service.mjs';
-import { forEachStore, Tessera } from './oauth/procs.mjs';
+import { forEachStore, parseStoreArgs, Tessera } from './oauth/procs.mjs';
 import { describe, Report } from './oauth/report.mjs';
 import { Verifier } from './oauth/tokens.mjs';
 
@@ -23,27 +23,6 @@ const FORMATS = [  // one public first-party app per access-token format, each w
   { format: 'paseto', idTokenAlg: 'EdDSA' },
   { format: 'opaque', idTokenAlg: 'RS256' },
 ];
-
-function usage(msg) {
-  process.stderr.write(`error: ${msg}\nusage: node oauth_flow.mjs --tessera BIN [--store sqlite|redis]...\n`);
-  process.exit(2);
-}
-
-function parseArgs(argv) {
-  const o = { stores: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if ((a === '--tessera' || a === '--store') && i + 1 < argv.length) {
-      const v = argv[++i];
-      if (a === '--tessera') o.tessera = v;
-      else if (v === 'sqlite' || v === 'redis') o.stores.push(v);
-      else usage(`unknown store ${v}`);
-    } else usage(`unexpected argument ${a}`);
-  }
-  if (!o.tessera) usage('--tessera BIN is required');
-  if (o.stores.length === 0) o.stores = ['sqlite', 'redis'];
-  return o;
-}
 
 // The clients of one run, created with `tessera clients add ... --json` on the server's store.
 function addClients(t) {
@@ -104,7 +83,7 @@ async function runStore(bin, storeName, storeUri, report) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseStoreArgs(process.argv.slice(2), 'oauth_flow.mjs');
   const report = new Report();
   await forEachStore(opts.stores, report, (name, uri) => runStore(opts.tessera, name, uri, report));
   process.exitCode = report.summary() ? 0 : 1;

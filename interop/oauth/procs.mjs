@@ -199,3 +199,25 @@ export async function forEachStore(stores, report, run) {
     }
   }
 }
+
+// The command line of an interop flow: --tessera BIN (required) and --store sqlite|redis
+// (repeatable; none: both). A bad one exits 2 with the usage of script.
+export function parseStoreArgs(argv, script) {
+  const usage = (msg) => {
+    process.stderr.write(`error: ${msg}\nusage: node ${script} --tessera BIN [--store sqlite|redis]...\n`);
+    process.exit(2);
+  };
+  const o = { stores: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if ((a === '--tessera' || a === '--store') && i + 1 < argv.length) {
+      const v = argv[++i];
+      if (a === '--tessera') o.tessera = v;
+      else if (v === 'sqlite' || v === 'redis') o.stores.push(v);
+      else usage(`unknown store ${v}`);
+    } else usage(`unexpected argument ${a}`);
+  }
+  if (!o.tessera) usage('--tessera BIN is required');
+  if (o.stores.length === 0) o.stores = ['sqlite', 'redis'];
+  return o;
+}

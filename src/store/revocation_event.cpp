@@ -128,6 +128,14 @@ Result<void> check_limit(std::size_t limit) {
   return {};
 }
 
+Result<std::optional<std::int64_t>> seq_read_args(std::string_view since, std::size_t limit) {
+  if (auto ok = check_limit(limit); !ok) return std::unexpected(std::move(ok.error()));
+  if (since.empty()) return std::optional<std::int64_t>{};
+  auto s = parse_seq_cursor(since);
+  if (!s) return fail(Errc::invalid_argument, "revocation log: not a cursor of this log");
+  return s;
+}
+
 std::int64_t now_millis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();

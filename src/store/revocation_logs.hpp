@@ -22,6 +22,9 @@ std::optional<std::int64_t> parse_seq_cursor(std::string_view cursor) noexcept;
 // invalid_argument for a retention below 1 s or a limit of 0.
 Result<void> check_retention(std::int64_t retention);
 Result<void> check_limit(std::size_t limit);
+// A read's arguments on a sequence-number log: the limit checked, and since as a sequence
+// number (nullopt for an empty since: the current end); invalid_argument otherwise.
+Result<std::optional<std::int64_t>> seq_read_args(std::string_view since, std::size_t limit);
 // Unix milliseconds by the system clock.
 std::int64_t now_millis();
 

@@ -51,12 +51,9 @@ class SqliteRevocationLog final : public RevocationLog {
   }
 
   Result<RevocationRead> read(std::string_view since, std::size_t limit) override {
-    if (auto ok = check_limit(limit); !ok) return std::unexpected(std::move(ok.error()));
-    std::optional<std::int64_t> s;
-    if (!since.empty()) {
-      s = parse_seq_cursor(since);
-      if (!s) return fail(Errc::invalid_argument, "revocation log: not a cursor of this log");
-    }
+    auto args = seq_read_args(since, limit);
+    if (!args) return std::unexpected(std::move(args.error()));
+    const std::optional<std::int64_t> s = *args;
     MutexLock lock(mu_);
     RevocationRead out;
     if (s) {
