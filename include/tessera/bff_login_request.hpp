@@ -5,8 +5,12 @@
 // Thread safety: free functions, thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "tessera/error.hpp"
+#include "tessera/paseto.hpp"
 
 namespace tessera::bff {
 
@@ -21,6 +25,16 @@ struct LoginRequest {
 LoginRequest new_login_request();
 // The S256 code challenge of a verifier.
 std::string s256_challenge(std::string_view code_verifier);
+// The record between /bff/login and /bff/callback travels in an HttpOnly cookie, sealed:
+// PASETO v4.local under the server key (implicit assertion "tessera-bff-login"), so the browser
+// can neither read the verifier and nonce nor change them; the seal carries its own expiry.
+inline constexpr std::int64_t kLoginRequestTtlSeconds = 600;
+Result<std::string> seal_login_request(const LoginRequest& request, const paseto::LocalKey& key, std::int64_t now,
+                                       std::int64_t ttl = kLoginRequestTtlSeconds);
+// bad_signature (wrong key, tampered), token_expired (older than its ttl), malformed (not a
+// sealed login record), wrong_key_type (not a v4.local token).
+Result<LoginRequest> open_login_request(std::string_view sealed, const paseto::LocalKey& key, std::int64_t now);
+
 // Whether the state the callback carries is the record's (constant time; an empty one never is).
 bool state_matches(const LoginRequest& request, std::string_view returned_state);
 
