@@ -1,0 +1,118 @@
+// The BFF's HTTP client (server/bff/http_client.hpp) against an in-process plain-HTTP server on
+// loopback: the request as sent (method, path, headers, body, Host), the response as received
+// (any status, headers, body), bad URLs, the body limit and the deadline.
+#include "server/bff/http_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+namespace tessera::server::bff {
+namespace {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+// Serves one connection: records the request, answers `reply` (or nothing when silent, until
+// the client gives up and closes).
+struct OneShotServer {
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
+  http::request<http::string_body> seen;
+  std::thread thread;
+
+  explicit OneShotServer(http::response<http::string_body> reply, bool silent = false) {
+    thread = std::thread([this, reply = std::move(reply), silent]() mutable {
+      tcp::socket s(ioc);
+      acceptor.accept(s);
+      boost::beast::flat_buffer buf;
+      boost::system::error_code ec;
+      http::read(s, buf, seen, ec);
+      if (silent) {
+        char byte;
+        s.read_some(asio::buffer(&byte, 1), ec);  // until the client closes
+        return;
+      }
+      reply.prepare_payload();
+      http::write(s, reply, ec);
+    });
+  }
+  ~OneShotServer() { thread.join(); }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + path;
+  }
+};
+
+std::unique_ptr<HttpClient> client(std::chrono::milliseconds timeout = std::chrono::milliseconds(5000),
+                                   std::size_t max_body = 1024) {
+  auto c = HttpClient::create({.ca_file = {}, .timeout = timeout, .max_body_bytes = max_body});
+  EXPECT_TRUE(c) << c.error().message;
+  return std::move(*c);
+}
+
+TEST(BffHttpClient, SendsTheRequestAndReturnsAnyStatus) {
+  http::response<http::string_body> reply(http::status::unauthorized, 11);
+  reply.set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+  reply.body() = "{\"error\":\"invalid_token\"}";
+  OneShotServer srv(reply);
+  auto r = client()->send({.method = "POST", .url = srv.url("/api/notes?x=1"),
+                           .headers = {{"Authorization", "Bearer at"}, {"Content-Type", "application/json"}},
+                           .body = "{\"a\":1}"});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->status, 401u);
+  EXPECT_EQ(r->body, "{\"error\":\"invalid_token\"}");
+  bool www = false;
+  for (const auto& [n, v] : r->headers) www = www || (n == "WWW-Authenticate" && v == "Bearer error=\"invalid_token\"");
+  EXPECT_TRUE(www);
+  EXPECT_EQ(srv.seen.method(), http::verb::post);
+  EXPECT_EQ(srv.seen.target(), "/api/notes?x=1");
+  EXPECT_EQ(srv.seen[http::field::authorization], "Bearer at");
+  EXPECT_EQ(srv.seen[http::field::host], "127.0.0.1:" + std::to_string(srv.acceptor.local_endpoint().port()));
+  EXPECT_EQ(srv.seen.body(), "{\"a\":1}");
+}
+
+TEST(BffHttpClient, BodyOverTheLimitIsAnError) {
+  http::response<http::string_body> reply(http::status::ok, 11);
+  reply.body() = std::string(2000, 'x');
+  OneShotServer srv(reply);
+  auto r = client(std::chrono::milliseconds(5000), 1024)->send({.method = "GET", .url = srv.url("/big")});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::io_error);
+  EXPECT_FALSE(HttpClient::is_timeout(r.error()));
+}
+
+TEST(BffHttpClient, ASilentServerIsATimeout) {
+  OneShotServer srv(http::response<http::string_body>{}, /*silent=*/true);
+  auto r = client(std::chrono::milliseconds(300))->send({.method = "GET", .url = srv.url("/slow")});
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(HttpClient::is_timeout(r.error())) << r.error().message;
+}
+
+TEST(BffHttpClient, BadUrlsAndMethods) {
+  auto c = client();
+  for (const char* bad : {"ftp://a.example/", "not a url", "http://u:p@a.example/", "/relative"}) {
+    auto r = c->send({.method = "GET", .url = bad});
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code, Errc::invalid_argument) << bad;
+  }
+  auto m = c->send({.method = "BREW", .url = "http://127.0.0.1:1/"});
+  ASSERT_FALSE(m);
+  EXPECT_EQ(m.error().code, Errc::invalid_argument);
+  // Nothing listens on port 1: a connect error, not a timeout.
+  auto refused = c->send({.method = "GET", .url = "http://127.0.0.1:1/"});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::io_error);
+  EXPECT_FALSE(HttpClient::is_timeout(refused.error()));
+}
+
+}  // namespace
+}  // namespace tessera::server::bff
