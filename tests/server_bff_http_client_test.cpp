@@ -48,7 +48,7 @@ TEST(BffHttpClient, BodyOverTheLimitIsAnError) {
   http::response<http::string_body> reply(http::status::ok, 11);
   reply.body() = std::string(2000, 'x');
   OneShotServer srv(reply);
-  auto r = client(std::chrono::milliseconds(5000), 1024)->send({.method = "GET", .url = srv.url("/big")});
+  auto r = client(std::chrono::milliseconds(5000), 1024)->send({.method = "GET", .url = srv.url("/big"), .headers = {}, .body = {}});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::io_error);
   EXPECT_FALSE(HttpClient::is_timeout(r.error()));
@@ -56,7 +56,7 @@ TEST(BffHttpClient, BodyOverTheLimitIsAnError) {
 
 TEST(BffHttpClient, ASilentServerIsATimeout) {
   OneShotServer srv(http::response<http::string_body>{}, /*silent=*/true);
-  auto r = client(std::chrono::milliseconds(300))->send({.method = "GET", .url = srv.url("/slow")});
+  auto r = client(std::chrono::milliseconds(300))->send({.method = "GET", .url = srv.url("/slow"), .headers = {}, .body = {}});
   ASSERT_FALSE(r);
   EXPECT_TRUE(HttpClient::is_timeout(r.error())) << r.error().message;
 }
@@ -64,15 +64,15 @@ TEST(BffHttpClient, ASilentServerIsATimeout) {
 TEST(BffHttpClient, BadUrlsAndMethods) {
   auto c = client();
   for (const char* bad : {"ftp://a.example/", "not a url", "http://u:p@a.example/", "/relative"}) {
-    auto r = c->send({.method = "GET", .url = bad});
+    auto r = c->send({.method = "GET", .url = bad, .headers = {}, .body = {}});
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().code, Errc::invalid_argument) << bad;
   }
-  auto m = c->send({.method = "BREW", .url = "http://127.0.0.1:1/"});
+  auto m = c->send({.method = "BREW", .url = "http://127.0.0.1:1/", .headers = {}, .body = {}});
   ASSERT_FALSE(m);
   EXPECT_EQ(m.error().code, Errc::invalid_argument);
   // Nothing listens on port 1: a connect error, not a timeout.
-  auto refused = c->send({.method = "GET", .url = "http://127.0.0.1:1/"});
+  auto refused = c->send({.method = "GET", .url = "http://127.0.0.1:1/", .headers = {}, .body = {}});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, Errc::io_error);
   EXPECT_FALSE(HttpClient::is_timeout(refused.error()));

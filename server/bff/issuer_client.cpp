@@ -87,7 +87,7 @@ IssuerClient::IssuerClient(HttpClient& http, std::string issuer, std::string cli
 
 Result<IssuerEndpoints> IssuerClient::discover() const {
   auto r = http_.send({.method = "GET", .url = issuer_ + "/.well-known/openid-configuration",
-                       .headers = {{"Accept", "application/json"}}});
+                       .headers = {{"Accept", "application/json"}}, .body = {}});
   if (!r) return std::unexpected(r.error());
   if (r->status != 200) return fail(Errc::io_error, "issuer metadata: status " + std::to_string(r->status));
   auto v = parse(r->body);
@@ -162,7 +162,7 @@ Result<void> IssuerClient::revoke(const IssuerEndpoints& ep, std::string_view re
 }
 
 Result<std::string> IssuerClient::jwks(const IssuerEndpoints& ep) const {
-  auto r = http_.send({.method = "GET", .url = ep.jwks_uri, .headers = {{"Accept", "application/jwk-set+json, application/json"}}});
+  auto r = http_.send({.method = "GET", .url = ep.jwks_uri, .headers = {{"Accept", "application/jwk-set+json, application/json"}}, .body = {}});
   if (!r) return std::unexpected(r.error());
   if (r->status != 200) return fail(Errc::io_error, "issuer JWKS: status " + std::to_string(r->status));
   return std::move(r->body);
