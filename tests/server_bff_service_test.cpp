@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "bff_fake_issuer.hpp"
+#include "loopback_http_server.hpp"
 #include "server/oauth_request.hpp"
 #include "settable_clock.hpp"
 #include "tessera/bff_proxy_rules.hpp"
@@ -56,15 +57,15 @@ class BffServiceTest : public ::testing::Test {
   paseto::LocalKey key = *paseto::LocalKey::generate(paseto::Version::v4);
   ClientInfo client{"203.0.113.9", "test-browser", ""};
 
-  std::unique_ptr<Process> process() {
+  std::unique_ptr<Process> process(std::string upstream_url = {}, std::chrono::milliseconds timeout = std::chrono::milliseconds(3000)) {
     auto p = std::make_unique<Process>();
-    p->http = std::move(*HttpClient::create({.ca_file = {}, .timeout = std::chrono::milliseconds(3000), .max_body_bytes = 1 << 20}));
+    p->http = std::move(*HttpClient::create({.ca_file = {}, .timeout = timeout, .max_body_bytes = 1 << 20}));
     p->issuer = std::make_unique<IssuerClient>(*p->http, issuer.issuer(), FakeIssuer::kClient, "s3cret");
     p->sessions = std::make_unique<SessionManager>(std::move(*SessionManager::create(*store, {}, &clock)));
     p->bff_sessions = std::make_unique<BffSessions>(*p->sessions, *store, *tessera::bff::TokenVault::create(key), 5, clock);
     p->service = std::make_unique<BffService>(
         BffSettings{issuer.issuer(), FakeIssuer::kClient, "https://app.example/bff/callback",
-                    {{"notes", upstream.url("/v1")}}},
+                    {{"notes", upstream_url.empty() ? upstream.url("/v1") : upstream_url}}},
         *p->issuer, *p->http, *p->bff_sessions, key, clock);
     return p;
   }
@@ -292,6 +293,18 @@ TEST_F(BffServiceTest, LogoutRevokesTheRefreshTokenAndEndsTheSession) {
   EXPECT_FALSE(issuer.live("RT-1-secret-refresh"));
   EXPECT_FALSE(p->service->user(done.session_id));
   EXPECT_FALSE(p->service->proxy(done.session_id, call()));
+}
+
+// A silent upstream is a timeout (the route answers 504), and the session lives on.
+TEST_F(BffServiceTest, UpstreamTimeoutIsTold) {
+  test::OneShotServer silent(FakeHttpServer::Response{}, true);
+  auto p = process(silent.url(""), std::chrono::milliseconds(1000));
+  auto done = sign_in(*p);
+  auto r = p->service->proxy(done.session_id, call());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::io_error);
+  EXPECT_TRUE(HttpClient::is_timeout(r.error()));
+  EXPECT_TRUE(p->service->user(done.session_id));
 }
 
 TEST_F(BffServiceTest, AnotherSessionsCookieOrAPlainSessionIsNoBffSession) {
