@@ -58,7 +58,7 @@ bool session_gone(Errc c) {
 
 // The answer to a BFF call's error: 401 login_required (cookie cleared) when the session is
 // gone or its grant failed; 504/502 when the issuer or an upstream timed out or could not be
-// reached; the error table's answer otherwise.
+// reached (or the issuer's metadata names another issuer); the error table's answer otherwise.
 Response bff_error(const AppContext& ctx, Exchange& x, const Error& e) {
   if (session_gone(e.code)) {
     note_error(ctx, x, e);
@@ -66,7 +66,7 @@ Response bff_error(const AppContext& ctx, Exchange& x, const Error& e) {
     res.set(http::field::set_cookie, clear_bff_cookie(kBffSessionCookie));
     return res;
   }
-  if (e.code == Errc::io_error) {
+  if (e.code == Errc::io_error || e.code == Errc::invalid_issuer) {  // invalid_issuer: the metadata names another
     note_error(ctx, x, e);
     return error_response(x, HttpClient::is_timeout(e) ? "gateway_timeout" : "bad_gateway");
   }
