@@ -42,6 +42,9 @@
 namespace tessera::server {
 
 class RevocationFeed;  // server/revocation_feed.hpp
+namespace bff {
+class BffService;  // server/bff/bff_service.hpp
+}
 
 // Runs fn (a blocking call returning a Result: store access, password hashing) on the pool;
 // the awaiting coroutine resumes on its own executor (the connection's lane or strand), so no I/O
@@ -109,6 +112,10 @@ struct AppContext {
   // The revocation feed's fan-out (server/revocation_feed.hpp); null: GET /oauth2/revocations
   // answers 503.
   RevocationFeed* feed = nullptr;
+  // The BFF (docs/bff.md) and the pool its blocking calls (issuer, upstreams, store) run on;
+  // null: --bff-client is not set and the /bff/* routes are not registered.
+  bff::BffService* bff = nullptr;
+  asio::thread_pool* bff_pool = nullptr;
 };
 
 // Runs a store call on ctx.pool, or inline when there is none (exceptions become internal).

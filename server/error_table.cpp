@@ -53,6 +53,10 @@ constexpr std::array kTable = {
     PublicError{status::service_unavailable, "store_epoch_mismatch",
                 "the store lost its data or was replaced; an operator must restore it or confirm it"},
     PublicError{status::service_unavailable, "overloaded", "too many connections; try again later"},
+    // The BFF (docs/bff.md): the issuer or an upstream API could not be reached, or did not
+    // answer within --bff-timeout.
+    PublicError{status::bad_gateway, "bad_gateway", "the issuer or the upstream API could not be reached"},
+    PublicError{status::gateway_timeout, "gateway_timeout", "the issuer or the upstream API did not answer in time"},
 };
 constexpr PublicError kInternal{status::internal_server_error, "internal", "internal error"};
 

@@ -1,5 +1,5 @@
 // The data directory (keys_dir.hpp): creates DIR (0700), DIR/keys (0700), a first signing key
-// of each group that has none (key_files.hpp), and device-cookie.key and oauth.key (0600) when
+// of each group that has none (key_files.hpp), and device-cookie.key, oauth.key and bff.key (0600) when
 // missing, then loads them.
 // A key is written like every private file (private_file.hpp), linked to its final name:
 // link() never replaces an existing file, so two instances starting at once agree on one key.
@@ -31,6 +31,7 @@ constexpr std::size_t kMaxKeyFileBytes = 64 * 1024;
 // The secret key files: one line of base64url of kDeviceKeyBytes random bytes each.
 constexpr const char* kDeviceKeyFile = "device-cookie.key";
 constexpr const char* kOauthKeyFile = "oauth.key";
+constexpr const char* kBffKeyFile = "bff.key";
 
 std::string errno_text(int err) { return std::strerror(err); }
 
@@ -118,6 +119,11 @@ Result<DataDir> open_data_dir(const std::string& path) {
   auto oauth_key = open_secret_key(keys_dir, kOauthKeyFile, out.created);
   if (!oauth_key) return std::unexpected(oauth_key.error());
   out.oauth_key = std::move(*oauth_key);
+  // Added later than the others: making it in an existing directory is not a first start.
+  bool bff_created = false;
+  auto bff_key = open_secret_key(keys_dir, kBffKeyFile, bff_created);
+  if (!bff_key) return std::unexpected(bff_key.error());
+  out.bff_key = std::move(*bff_key);
   return out;
 }
 

@@ -108,6 +108,17 @@ void Metrics::dpop_request(std::string_view endpoint, std::string_view result) n
       .fetch_add(1, std::memory_order_relaxed);
 }
 
+void Metrics::bff_request(std::string_view route, std::string_view result) noexcept {
+  bff_requests_[label_index(kBffRouteLabels, route) * kBffResultLabels.size() + label_index(kBffResultLabels, result)]
+      .fetch_add(1, std::memory_order_relaxed);
+}
+
+std::uint64_t Metrics::bff_requests(std::string_view route, std::string_view result) const noexcept {
+  return bff_requests_[label_index(kBffRouteLabels, route) * kBffResultLabels.size() +
+                       label_index(kBffResultLabels, result)]
+      .load(std::memory_order_relaxed);
+}
+
 std::uint64_t Metrics::dpop_requests(std::string_view endpoint, std::string_view result) const noexcept {
   return dpop_requests_[label_index(kDpopEndpointLabels, endpoint) * kDpopResultLabels.size() +
                         label_index(kDpopResultLabels, result)]
@@ -200,6 +211,12 @@ std::string Metrics::exposition() const {
       out += fmt::format("tessera_oauth_dpop_requests_total{{endpoint=\"{}\",result=\"{}\"}} {}\n",
                          kDpopEndpointLabels[e], kDpopResultLabels[r],
                          dpop_requests_[e * kDpopResultLabels.size() + r].load(std::memory_order_relaxed));
+  append("# HELP tessera_bff_requests_total Requests of the BFF for single-page apps, by route and result.\n");
+  append("# TYPE tessera_bff_requests_total counter\n");
+  for (std::size_t e = 0; e < kBffRouteLabels.size(); ++e)
+    for (std::size_t r = 0; r < kBffResultLabels.size(); ++r)
+      out += fmt::format("tessera_bff_requests_total{{route=\"{}\",result=\"{}\"}} {}\n", kBffRouteLabels[e],
+                         kBffResultLabels[r], bff_requests_[e * kBffResultLabels.size() + r].load(std::memory_order_relaxed));
   return out;
 }
 

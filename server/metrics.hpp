@@ -48,6 +48,14 @@ inline constexpr std::array<std::string_view, 3> kDpopEndpointLabels = {"token",
 inline constexpr std::array<std::string_view, 4> kDpopResultLabels = {"ok", "invalid_dpop_proof", "use_dpop_nonce",
                                                                       "other"};
 
+// Label values of tessera_bff_requests_total (docs/bff.md): the BFF route, and how it was
+// answered (ok: the redirect, the user, the logout, or the upstream's answer whatever its status;
+// invalid: a 400 or 404 of the BFF itself; error: anything else); anything else is the last.
+inline constexpr std::array<std::string_view, 6> kBffRouteLabels = {"login", "callback", "user", "logout", "api",
+                                                                    "other"};
+inline constexpr std::array<std::string_view, 7> kBffResultLabels = {
+    "ok", "csrf_failed", "login_required", "invalid", "bad_gateway", "gateway_timeout", "error"};
+
 class Metrics {
  public:
   // routes: the route patterns ("/sessions/{id}"); index routes.size() is "other".
@@ -69,6 +77,8 @@ class Metrics {
   void introspection(bool active) noexcept;
   // A request that carried a DPoP proof, by endpoint and result (kDpop*Labels).
   void dpop_request(std::string_view endpoint, std::string_view result) noexcept;
+  // A request of the BFF, by route and result (kBff*Labels).
+  void bff_request(std::string_view route, std::string_view result) noexcept;
   void connection_opened() noexcept { connections_.fetch_add(1, std::memory_order_relaxed); }
   void connection_closed() noexcept { connections_.fetch_sub(1, std::memory_order_relaxed); }
 
@@ -77,6 +87,7 @@ class Metrics {
   std::uint64_t tokens_issued(std::string_view grant, std::string_view format) const noexcept;
   std::uint64_t introspections(bool active) const noexcept;
   std::uint64_t dpop_requests(std::string_view endpoint, std::string_view result) const noexcept;
+  std::uint64_t bff_requests(std::string_view route, std::string_view result) const noexcept;
   std::int64_t connections() const noexcept { return connections_.load(std::memory_order_relaxed); }
 
   // Prometheus text exposition format 0.0.4. Request counters and histograms appear once they
@@ -101,6 +112,7 @@ class Metrics {
   std::array<std::atomic<std::uint64_t>, kGrantLabels.size() * kFormatLabels.size()> tokens_issued_{};
   std::array<std::atomic<std::uint64_t>, 2> introspections_{};  // inactive, active
   std::array<std::atomic<std::uint64_t>, kDpopEndpointLabels.size() * kDpopResultLabels.size()> dpop_requests_{};
+  std::array<std::atomic<std::uint64_t>, kBffRouteLabels.size() * kBffResultLabels.size()> bff_requests_{};
   std::atomic<std::int64_t> connections_{0};
 };
 

@@ -24,6 +24,13 @@ bool is_param(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+bool is_tail(std::string_view segment) { return is_param(segment) && segment.ends_with("...}"); }
+
+// The segments a route fixes (all but a trailing "{name...}").
+std::size_t fixed_segments(const std::vector<std::string>& segments) {
+  return !segments.empty() && is_tail(segments.back()) ? segments.size() - 1 : segments.size();
+}
+
 }  // namespace
 
 void Router::add(http::verb method, std::string pattern, Handler handler) {
@@ -48,9 +55,10 @@ Router::Match Router::match(http::verb method, std::string_view target) const {
   const Route* best_method = nullptr;  // best pattern matching path and method
   std::vector<std::string> allowed;
   for (const auto& r : routes_) {
-    if (r.segments.size() != segments.size()) continue;
+    const std::size_t fixed = fixed_segments(r.segments);
+    if (fixed == r.segments.size() ? segments.size() != fixed : segments.size() < fixed) continue;
     bool ok = true;
-    for (std::size_t i = 0; ok && i < segments.size(); ++i)
+    for (std::size_t i = 0; ok && i < fixed; ++i)
       ok = is_param(r.segments[i]) ? !segments[i].empty() : r.segments[i] == segments[i];
     if (!ok) continue;
     if (!best_path || score(r) > score(*best_path)) best_path = &r;
@@ -62,8 +70,14 @@ Router::Match Router::match(http::verb method, std::string_view target) const {
     out.kind = Match::Kind::found;
     out.handler = &best_method->handler;
     out.pattern = best_method->pattern;
-    for (std::size_t i = 0; i < segments.size(); ++i)
+    const std::size_t fixed = fixed_segments(best_method->segments);
+    for (std::size_t i = 0; i < fixed; ++i)
       if (is_param(best_method->segments[i])) out.params.push_back(segments[i]);
+    if (fixed < best_method->segments.size()) {
+      std::string rest;
+      for (std::size_t i = fixed; i < segments.size(); ++i) rest += (i == fixed ? "" : "/") + segments[i];
+      out.params.push_back(std::move(rest));
+    }
     return out;
   }
   if (best_path) {

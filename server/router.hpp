@@ -31,8 +31,9 @@ using Handler = std::function<asio::awaitable<Response>(Exchange&)>;
 class Router {
  public:
   // pattern: an absolute path whose segments are literals or "{name}" (one non-empty
-  // segment). Where a path matches several patterns, the one with more literal segments
-  // (earlier segments weigh more) wins.
+  // segment); the last may be "{name...}": the rest of the path, zero or more segments, its
+  // parameter the rest joined by '/' ("" when there is none). Where a path matches several
+  // patterns, the one with more literal segments (earlier segments weigh more) wins.
   void add(http::verb method, std::string pattern, Handler handler);
 
   struct Match {

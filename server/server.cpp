@@ -40,6 +40,7 @@
 #include "server/app.hpp"
 #include "server/app_context.hpp"
 #include "server/asio_event_loop.hpp"
+#include "server/bff/open_bff.hpp"
 #include "server/epoch_guard.hpp"
 #include "server/revocation_feed.hpp"
 #include "server/fd_limit.hpp"
@@ -72,6 +73,9 @@ constexpr std::chrono::seconds kDrainFor{10};
 constexpr std::size_t kMetricsConnections = 16;
 // How often the store epoch is re-checked besides /readyz (one GET on Redis).
 constexpr std::chrono::seconds kEpochCheckEvery{5};
+// The BFF's pool (docs/bff.md): its issuer and upstream calls block a thread each, so this many
+// run at once (at least; 4 per core on bigger machines) and more wait their turn.
+constexpr unsigned kBffThreadsMin = 16;
 // How late an info line of the request log may reach standard output (server/log.hpp).
 constexpr std::chrono::milliseconds kLogFlushEvery{50};
 
@@ -267,6 +271,16 @@ int run(const ServerConfig& cfg) {
   // A store that lost its data and was confirmed afresh (tessera store confirm-reset) revokes
   // every stateless token issued before: its marker's created_at is their not-before.
   if (epoch) epoch->on_ready([&oauth](const EpochMarker& m) { oauth.set_not_before(m.created_at); });
+  // The BFF (docs/bff.md), when --bff-client is set: its routes, service and pool.
+  std::optional<bff::BffParts> bff_parts;
+  std::optional<asio::thread_pool> bff_pool;
+  if (cfg.bff_enabled()) {
+    const std::string origin = cfg.public_origin.empty() ? local_url(*bound, http.tls()) : cfg.public_origin;
+    auto parts = bff::open_bff(cfg, *services->sessions, accounts.sessions(), data->bff_key, issuer, origin);
+    if (!parts) return startup_failed(log, "bff", parts.error());
+    bff_parts.emplace(std::move(*parts));
+    bff_pool.emplace(std::max(kBffThreadsMin, 4 * std::max(cores, 1u)));
+  }
   // The revocation feed: one pump thread reading the store's log for every subscriber.
   RevocationFeed feed(*services->revocations, log);
   feed.start();
@@ -280,7 +294,9 @@ int run(const ServerConfig& cfg) {
                              .pool = store_pool ? &*store_pool : nullptr,
                              .epoch = epoch ? &*epoch : nullptr,
                              .readers = reader_ptrs,
-                             .feed = &feed});
+                             .feed = &feed,
+                             .bff = bff_parts ? bff_parts->service.get() : nullptr,
+                             .bff_pool = bff_pool ? &*bff_pool : nullptr});
 
   // /metrics on its own plain-HTTP listener, with a handful of connections (scrapers).
   MetricsApp metrics_app(metrics, log);
@@ -373,6 +389,7 @@ int run(const ServerConfig& cfg) {
   run_loop(ioc);
   for (auto& t : workers) t.join();
   if (store_pool) store_pool->join();
+  if (bff_pool) bff_pool->join();
   password_pool.join();
   log.log(LogLevel::info, "stopped");
   return 0;

@@ -39,7 +39,8 @@ TEST(BffLoginRequest, StateMustMatchExactly) {
 TEST(BffLoginRequest, SealedRecordOpensOnlyUnchangedInTimeAndWithTheKey) {
   auto key = paseto::LocalKey::generate(paseto::Version::v4);
   ASSERT_TRUE(key);
-  const auto r = new_login_request();
+  auto r = new_login_request();
+  r.return_to = "/bff/app?tab=notes";
   auto sealed = seal_login_request(r, *key, 1000, 600);
   ASSERT_TRUE(sealed) << sealed.error().message;
   EXPECT_EQ(sealed->find(r.code_verifier), std::string::npos);
@@ -50,6 +51,7 @@ TEST(BffLoginRequest, SealedRecordOpensOnlyUnchangedInTimeAndWithTheKey) {
   EXPECT_EQ(opened->nonce, r.nonce);
   EXPECT_EQ(opened->code_verifier, r.code_verifier);
   EXPECT_EQ(opened->code_challenge, r.code_challenge);
+  EXPECT_EQ(opened->return_to, r.return_to);
 
   auto late = open_login_request(*sealed, *key, 1600);
   ASSERT_FALSE(late);

@@ -62,6 +62,8 @@ TEST(ErrorTable, ServerCodes) {
       {"unsupported_media_type", status::unsupported_media_type},
       {"overloaded", status::service_unavailable},
       {"malformed", status::bad_request},
+      {"bad_gateway", status::bad_gateway},
+      {"gateway_timeout", status::gateway_timeout},
   };
   for (const auto& [code, st] : cases) {
     const auto pe = public_error(code);

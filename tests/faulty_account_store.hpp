@@ -81,6 +81,9 @@ class FaultyAccountStore final : public AccountStore {
     Result<bool> rotate(std::string_view h, const SessionRecord& r) override {
       return o_.gate("rotate", [&] { return o_.inner_.sessions().rotate(h, r); });
     }
+    Result<bool> update_attributes(std::string_view h, std::string_view e, std::string_view r) override {
+      return o_.gate("update_attributes", [&] { return o_.inner_.sessions().update_attributes(h, e, r); });
+    }
     Result<bool> revoke(std::string_view h) override {
       return o_.gate("revoke", [&] { return o_.inner_.sessions().revoke(h); });
     }

@@ -254,6 +254,26 @@ TEST_F(KeysDirTest, OauthKeyIsCreatedOnceAndKept) {
   EXPECT_TRUE(second->oauth_key.equals(first->oauth_key));
 }
 
+// keys/bff.key (docs/bff.md): made in a directory of an older version too, without that
+// counting as a first start; kept across starts; independent of the other keys.
+TEST_F(KeysDirTest, BffKeyIsCreatedOnceAndKept) {
+  auto first = open_data_dir(data_);
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  const std::string file = data_ + "/keys/bff.key";
+  EXPECT_EQ(mode_of(file), 0600u);
+  ASSERT_EQ(first->bff_key.size(), kDeviceKeyBytes);
+  EXPECT_FALSE(first->bff_key.equals(first->oauth_key));
+  EXPECT_FALSE(first->bff_key.equals(first->device_cookie_key));
+  auto second = open_data_dir(data_);
+  ASSERT_TRUE(second.has_value()) << second.error().message;
+  EXPECT_TRUE(second->bff_key.equals(first->bff_key));
+  ASSERT_EQ(::unlink(file.c_str()), 0);  // a data directory from before the BFF
+  auto third = open_data_dir(data_);
+  ASSERT_TRUE(third.has_value()) << third.error().message;
+  EXPECT_FALSE(third->created);
+  EXPECT_EQ(third->bff_key.size(), kDeviceKeyBytes);
+}
+
 TEST_F(KeysDirTest, DeviceCookieKeyIsCreatedOnceAndKept) {
   auto first = open_data_dir(data_);
   ASSERT_TRUE(first.has_value()) << first.error().message;
@@ -281,7 +301,7 @@ TEST_F(KeysDirTest, DeviceCookieKeyIsCreatedOnceAndKept) {
 
 TEST_F(KeysDirTest, MalformedSecretKeyIsInvalidKey) {
   ASSERT_TRUE(open_data_dir(data_).has_value());
-  for (const std::string name : {"device-cookie.key", "oauth.key"}) {
+  for (const std::string name : {"device-cookie.key", "oauth.key", "bff.key"}) {
     const std::string file = data_ + "/keys/" + name;
     const std::string good = test::read_file(file);
     const std::string line = good.substr(0, 43);

@@ -1,5 +1,5 @@
 // OneShotServer: a plain-HTTP server on loopback for tests of the server's HTTP clients
-// (server/bff/http_client.*): it accepts one connection, records the request and answers a
+// (tessera/http_client.hpp): it accepts one connection, records the request and answers a
 // canned response (or stays silent until the client closes).
 // Thread safety: the request is written by the server thread and read after the call returns.
 #pragma once

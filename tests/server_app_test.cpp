@@ -107,8 +107,19 @@ TEST_F(AppTest, RoutePatternsAreTheRoutersAndTheMetricsLabels) {
                                              "/debugger", "/static/debugger/{file}",
                                              "/", "/account", "/account/devices/revoke", "/account/sign-out-others",
                                              "/account/sign-out-everywhere", "/account/password"};
-  EXPECT_EQ(route_patterns(), expected);
+  // The BFF's patterns are labels always, routes only with --bff-client (ctx.bff).
+  auto labels = expected;
+  for (const char* p : {"/bff/login", "/bff/callback", "/bff/user", "/bff/logout", "/bff/api/{name}/{rest...}"})
+    labels.emplace_back(p);
+  EXPECT_EQ(route_patterns(), labels);
   EXPECT_EQ(app_.router().patterns(), expected);
+}
+
+TEST_F(AppTest, BffRoutesAreAbsentWithoutBffClient) {
+  for (const char* path : {"/bff/login", "/bff/user", "/bff/api/notes/x"}) {
+    const Response res = send(request(http::verb::get, path));
+    EXPECT_EQ(res.result(), http::status::not_found) << path;
+  }
 }
 
 TEST_F(AppTest, SessionCookieLifetimeComesFromTheInjectedClock) {

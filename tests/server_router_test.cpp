@@ -54,6 +54,27 @@ TEST(ServerRouter, ParametersCaptured) {
   EXPECT_EQ(m.params, (std::vector<std::string>{"1", "2"}));
 }
 
+// "{rest...}" takes the rest of the path: zero or more segments, joined by '/'.
+TEST(ServerRouter, TailParameterTakesTheRestOfThePath) {
+  Router r;
+  r.add(http::verb::get, "/bff/api/{name}/{rest...}", dummy());
+  r.add(http::verb::get, "/bff/api/fixed/literal", dummy());
+  auto m = r.match(http::verb::get, "/bff/api/notes/a/b/c?q=1");
+  ASSERT_EQ(m.kind, Kind::found);
+  EXPECT_EQ(m.pattern, "/bff/api/{name}/{rest...}");
+  EXPECT_EQ(m.params, (std::vector<std::string>{"notes", "a/b/c"}));
+  m = r.match(http::verb::get, "/bff/api/notes");
+  ASSERT_EQ(m.kind, Kind::found);
+  EXPECT_EQ(m.params, (std::vector<std::string>{"notes", ""}));
+  m = r.match(http::verb::get, "/bff/api/notes/");
+  ASSERT_EQ(m.kind, Kind::found);
+  EXPECT_EQ(m.params, (std::vector<std::string>{"notes", ""}));
+  EXPECT_EQ(r.match(http::verb::get, "/bff/api/fixed/literal").pattern, "/bff/api/fixed/literal");  // literal wins
+  EXPECT_EQ(r.match(http::verb::get, "/bff/api").kind, Kind::not_found);  // the fixed part is required
+  EXPECT_EQ(r.match(http::verb::get, "/bff/api//x").kind, Kind::not_found);
+  EXPECT_EQ(r.match(http::verb::post, "/bff/api/notes/x").kind, Kind::method_not_allowed);
+}
+
 TEST(ServerRouter, EmptySegmentDoesNotMatchParameter) {
   const auto r = sample();
   EXPECT_EQ(r.match(http::verb::delete_, "/sessions/").kind, Kind::not_found);

@@ -50,6 +50,9 @@ class TestStore final : public SessionStore {
   Result<bool> rotate(std::string_view h, const SessionRecord& r) override {
     return pass([&] { return inner_.rotate(h, r); });
   }
+  Result<bool> update_attributes(std::string_view h, std::string_view e, std::string_view r) override {
+    return pass([&] { return inner_.update_attributes(h, e, r); });
+  }
   Result<bool> revoke(std::string_view h) override {
     return pass([&] { return inner_.revoke(h); });
   }

@@ -245,6 +245,54 @@ inline void revoke_leaves_tombstone(T& t) {
   EXPECT_TRUE(t.list_hashes(r.user, t.base()).empty());
 }
 
+// update_attributes: a compare-and-set of attributes_json alone, on live records only.
+inline void update_attributes_is_compare_and_set(T& t) {
+  auto r = t.record(t.user("cas"));
+  t.must_create(r);
+  const std::string next = R"({"bff":"v4.local.x","n":1})";
+  EXPECT_FALSE(T::ok(t.store().update_attributes(r.id_hash, "{}", next)));  // not the current value
+  expect_same_record(t.must_get(r.id_hash), r);
+  EXPECT_TRUE(T::ok(t.store().update_attributes(r.id_hash, r.attributes_json, next)));
+  auto updated = r;
+  updated.attributes_json = next;
+  expect_same_record(t.must_get(r.id_hash), updated);  // every other field unchanged
+  EXPECT_FALSE(T::ok(t.store().update_attributes(r.id_hash, r.attributes_json, "{}")));  // stale expectation
+  EXPECT_FALSE(T::ok(t.store().update_attributes(random_id_hash(), "{}", next)));         // absent
+  EXPECT_TRUE(T::ok(t.store().revoke(r.id_hash)));
+  EXPECT_FALSE(T::ok(t.store().update_attributes(r.id_hash, next, "{}")));  // a tombstone keeps its data
+  expect_same_record(t.must_get(r.id_hash), as_tombstone(updated));
+}
+
+// Writers that read the same value race; exactly one of them wins each round, so a counter
+// advanced read-then-CAS by many threads counts every success once.
+inline void update_attributes_concurrent_writers(T& t) {
+  auto r = t.record(t.user("cas-race"));
+  r.attributes_json = R"({"n":0})";
+  t.must_create(r);
+  constexpr int kThreads = 4, kAttempts = 25;
+  std::atomic<int> wins{0}, errors{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i)
+    threads.emplace_back([&] {
+      for (int k = 0; k < kAttempts; ++k) {
+        auto cur = t.store().get(r.id_hash);
+        if (!cur || !*cur) {
+          ++errors;
+          continue;
+        }
+        const std::string seen = (*cur)->attributes_json;
+        const int n = std::stoi(seen.substr(5, seen.size() - 6));
+        auto won = t.store().update_attributes(r.id_hash, seen, "{\"n\":" + std::to_string(n + 1) + "}");
+        if (!won) ++errors;
+        else if (*won) ++wins;
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_GE(wins.load(), 1);
+  EXPECT_EQ(t.must_get(r.id_hash).attributes_json, "{\"n\":" + std::to_string(wins.load()) + "}");
+}
+
 inline void revoke_all_reaches_only_that_user(T& t) {
   auto a = t.user("all-a"), b = t.user("all-b");
   auto as = t.records(a, 3);
@@ -394,7 +442,8 @@ inline bool register_store_conformance(const char* backend, StoreFactory make, C
       TC(create_get_round_trip), TC(get_unknown_is_nullopt), TC(create_unbounded_evicts_nothing),
       TC(create_evicts_oldest_beyond_bound), TC(eviction_keeps_the_new_session_on_ties),
       TC(eviction_counts_only_live_sessions), TC(touch_slides_window),
-      TC(rotate_is_atomic), TC(revoke_leaves_tombstone), TC(revoke_all_reaches_only_that_user),
+      TC(rotate_is_atomic), TC(update_attributes_is_compare_and_set), TC(update_attributes_concurrent_writers),
+      TC(revoke_leaves_tombstone), TC(revoke_all_reaches_only_that_user),
       TC(revoke_all_except_one), TC(list_live_oldest_first), TC(sweep_removes_long_expired), TC(ping_answers),
       TC(concurrent_creates_gets_touches), TC(concurrent_bounded_creates_keep_bound), TC(keys_unique_across_users),
   };

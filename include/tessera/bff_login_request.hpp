@@ -19,6 +19,7 @@ struct LoginRequest {
   std::string nonce;           // 32 random bytes, base64url
   std::string code_verifier;   // 32 random bytes, base64url: 43 characters of [A-Za-z0-9-_]
   std::string code_challenge;  // BASE64URL(SHA256(code_verifier))
+  std::string return_to;       // where the browser goes after the callback (the caller checks it)
 };
 
 // A fresh record from the CSPRNG.

@@ -6,7 +6,8 @@
 //
 // Every call returns Errc::store_unavailable when the backend cannot be reached or answers
 // wrongly, within a bounded time; callers fail closed (invariant 9).
-// Multi-record operations (create with eviction, rotate, revoke_all) are atomic.
+// Multi-record operations (create with eviction, rotate, revoke_all) and the compare-and-set
+// update_attributes are atomic.
 // Thread safety: every implementation is safe for concurrent use from many threads.
 #pragma once
 
@@ -96,6 +97,14 @@ class SessionStore {
   // data and CSRF secret as the caller decides). false if old is absent or already revoked
   // (then nothing is inserted).
   virtual Result<bool> rotate(std::string_view old_id_hash, const SessionRecord& replacement) = 0;
+
+  // Compare-and-set of the record's application data (attributes_json): replaces it with
+  // `replacement` if the record exists, is not revoked and its attributes_json is byte for byte
+  // `expected`; false otherwise (nothing written). Atomic with every other call, also across
+  // processes sharing the backend, so two writers that read the same value cannot both win
+  // (the BFF stores rotated tokens this way: docs/bff.md).
+  virtual Result<bool> update_attributes(std::string_view id_hash, std::string_view expected,
+                                         std::string_view replacement) = 0;
 
   // Makes the record a tombstone. false if absent or already revoked.
   virtual Result<bool> revoke(std::string_view id_hash) = 0;

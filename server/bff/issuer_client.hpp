@@ -1,4 +1,4 @@
-// IssuerClient: the BFF's calls to its OIDC issuer (docs/bff.md), over HttpClient, as a
+// IssuerClient: the BFF's calls to its OIDC issuer (docs/bff.md), over tessera::HttpClient (tessera/http_client.hpp), as a
 // confidential client with client_secret_basic (RFC 6749 §2.3.1):
 //  - discover: GET <issuer>/.well-known/openid-configuration; its `issuer` must be the
 //    configured one (RFC 8414 §3.3), and it must name the authorization, token and JWKS
@@ -17,7 +17,7 @@
 #include <string>
 #include <string_view>
 
-#include "server/bff/http_client.hpp"
+#include "tessera/http_client.hpp"
 #include "tessera/bff_token_vault.hpp"
 #include "tessera/error.hpp"
 

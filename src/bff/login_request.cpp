@@ -25,6 +25,7 @@ Result<std::string> seal_login_request(const LoginRequest& r, const paseto::Loca
   o["state"] = r.state;
   o["nonce"] = r.nonce;
   o["cv"] = r.code_verifier;
+  o["rt"] = r.return_to;
   o["exp"] = now + ttl;
   return paseto::encrypt(key, boost::json::serialize(o), {}, kImplicit);
 }
@@ -41,11 +42,12 @@ Result<LoginRequest> open_login_request(std::string_view sealed, const paseto::L
   const auto* state = text("state");
   const auto* nonce = text("nonce");
   const auto* cv = text("cv");
+  const auto* rt = text("rt");
   const auto* exp = o->if_contains("exp");
-  if (state == nullptr || nonce == nullptr || cv == nullptr || exp == nullptr || !exp->is_int64())
+  if (state == nullptr || nonce == nullptr || cv == nullptr || rt == nullptr || exp == nullptr || !exp->is_int64())
     return fail(Errc::malformed, "sealed BFF login: a field is missing or of the wrong type");
   if (exp->as_int64() <= now) return fail(Errc::token_expired, "the BFF sign-in took too long; start again");
-  LoginRequest r{std::string(*state), std::string(*nonce), std::string(*cv), {}};
+  LoginRequest r{std::string(*state), std::string(*nonce), std::string(*cv), {}, std::string(*rt)};
   r.code_challenge = s256_challenge(r.code_verifier);
   return r;
 }
@@ -55,7 +57,7 @@ std::string s256_challenge(std::string_view code_verifier) {
 }
 
 LoginRequest new_login_request() {
-  LoginRequest r{random_token(), random_token(), random_token(), {}};
+  LoginRequest r{random_token(), random_token(), random_token(), {}, {}};
   r.code_challenge = s256_challenge(r.code_verifier);
   return r;
 }

@@ -91,6 +91,15 @@ class MemoryStore final : public AccountSessions {
     return true;
   }
 
+  Result<bool> update_attributes(std::string_view id_hash, std::string_view expected,
+                                 std::string_view replacement) override {
+    MutexLock lock(mu_);
+    auto it = records_.find(id_hash);
+    if (it == records_.end() || it->second.revoked || it->second.attributes_json != expected) return false;
+    it->second.attributes_json = std::string(replacement);
+    return true;
+  }
+
   Result<bool> revoke(std::string_view id_hash) override {
     MutexLock lock(mu_);
     auto it = records_.find(id_hash);

@@ -134,6 +134,14 @@ redis.call('HSET', KEYS[1], 'l', ARGV[1], 'i', ARGV[2])
 return 1
 )lua";
 
+// update_attributes (compare-and-set). KEYS: record. ARGV: expected, replacement.
+constexpr std::string_view kUpdateAttributesLua = R"lua(
+if redis.call('HGET', KEYS[1], 'r') ~= '0' then return 0 end
+if redis.call('HGET', KEYS[1], 'attrs') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'attrs', ARGV[2])
+return 1
+)lua";
+
 // revoke. KEYS: idx, record. ARGV: id.
 constexpr std::string_view kRevokeLua = R"lua(
 if redis.call('HGET', KEYS[2], 'r') ~= '0' then return 0 end

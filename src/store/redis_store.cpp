@@ -157,6 +157,7 @@ class RedisStore final : public AccountSessions, private redis::ReaderSource {
         create_(lua(kCreateLua)),
         rotate_(lua(kRotateLua)),
         touch_(lua(kTouchLua)),
+        update_attributes_(lua(kUpdateAttributesLua)),
         revoke_(lua(kRevokeLua)),
         revoke_all_(lua(kRevokeAllLua)),
         list_(lua(kListLua)),
@@ -256,6 +257,16 @@ class RedisStore final : public AccountSessions, private redis::ReaderSource {
     if ((*reply)->type != REDIS_REPLY_INTEGER || !n || *n < -1 || *n > 1) return redis::bad_reply("the rotate script", **reply);
     if (*n == -1) return fail(Errc::invalid_argument, "rotate: the replacement belongs to another user");
     return *n == 1;
+  }
+
+  Result<bool> update_attributes(std::string_view id_hash, std::string_view expected,
+                                 std::string_view replacement) override {
+    auto tag = lookup(id_hash);
+    if (!tag) return std::unexpected(std::move(tag.error()));
+    if (!*tag) return false;
+    const auto key = base_of(**tag) + "s:" + std::string(id_hash);
+    auto reply = eval(update_attributes_, key, {key}, {std::string(expected), std::string(replacement)});
+    return redis::as_bool(reply, "the update_attributes script");
   }
 
   Result<bool> revoke(std::string_view id_hash) override {
@@ -448,7 +459,7 @@ class RedisStore final : public AccountSessions, private redis::ReaderSource {
   std::string prefix_;
   std::chrono::milliseconds command_timeout_;
   std::chrono::milliseconds deadline_after_;
-  Script create_, rotate_, touch_, revoke_, revoke_all_, list_, get_, change_;
+  Script create_, rotate_, touch_, update_attributes_, revoke_, revoke_all_, list_, get_, change_;
   LruCache tag_cache_{kTagCacheMax};
 };
 

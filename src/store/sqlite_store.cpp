@@ -52,6 +52,9 @@ constexpr const char* kLiveIdsSql =
     " AND absolute_expires_at > ?2 ORDER BY created_at, rowid";
 constexpr const char* kTouchSql =
     "UPDATE sessions SET last_seen_at = ?2, idle_expires_at = ?3 WHERE id_hash = ?1 AND revoked = 0";
+// Compare-and-set of a live record's attributes (one statement: atomic as is).
+constexpr const char* kUpdateAttributesSql =
+    "UPDATE sessions SET attributes_json = ?3 WHERE id_hash = ?1 AND revoked = 0 AND attributes_json = ?2";
 constexpr const char* kRevokeSql = "UPDATE sessions SET revoked = 1 WHERE id_hash = ?1 AND revoked = 0";
 constexpr const char* kRevokeAllSql =
     "UPDATE sessions SET revoked = 1 WHERE user = ?1 AND revoked = 0 AND (?2 IS NULL OR id_hash <> ?2)";
@@ -89,7 +92,7 @@ SessionRecord record_of(const Call& q) {
 
 struct Statements {
   Stmt begin, commit, rollback;
-  Stmt insert, get, list, live_ids, touch, revoke, revoke_all, sweep, ping;
+  Stmt insert, get, list, live_ids, touch, update_attributes, revoke, revoke_all, sweep, ping;
   Stmt user_generation, user_exists_generation, change_user;
 };
 
@@ -201,6 +204,15 @@ class SqliteStore final : public AccountSessions {
     if (auto ins = insert(replacement); !ins) return std::unexpected(ins.error());
     if (auto c = txn->commit(); !c) return std::unexpected(c.error());
     return true;
+  }
+
+  Result<bool> update_attributes(std::string_view id_hash, std::string_view expected,
+                                 std::string_view replacement) override {
+    MutexLock lock(mu_);
+    Call u(db_.get(), st_.update_attributes, "update_attributes");
+    auto n = u.text(1, id_hash).text(2, expected).text(3, replacement).run();
+    if (!n) return std::unexpected(n.error());
+    return *n > 0;
   }
 
   Result<bool> revoke(std::string_view id_hash) override {
@@ -346,7 +358,7 @@ Result<Statements> prepare_all(sqlite3* db) {
       {&st.live_ids, kLiveIdsSql},     {&st.touch, kTouchSql},         {&st.revoke, kRevokeSql},
       {&st.revoke_all, kRevokeAllSql}, {&st.sweep, kSweepSql},         {&st.ping, "PRAGMA user_version"},
       {&st.user_generation, kUserGenerationSql}, {&st.user_exists_generation, kUserExistsGenerationSql},
-      {&st.change_user, kChangeUserSql},
+      {&st.change_user, kChangeUserSql}, {&st.update_attributes, kUpdateAttributesSql},
   };
   if (auto ok = sqlite::prepare_into(db, all); !ok) return std::unexpected(std::move(ok.error()));
   return st;

@@ -1,7 +1,7 @@
 // The shared TLS client setup (tls_client_context.hpp).
-#include "server/tls_client_context.hpp"
+#include "net/tls_client_context.hpp"
 
-namespace tessera::server {
+namespace tessera::net {
 
 namespace ssl = boost::asio::ssl;
 
@@ -20,4 +20,4 @@ Result<void> setup_tls_client_context(ssl::context& ctx, const std::string& ca_f
   return {};
 }
 
-}  // namespace tessera::server
+}  // namespace tessera::net

@@ -1,7 +1,7 @@
-// The BFF's HTTP client (server/bff/http_client.hpp) against an in-process plain-HTTP server on
+// libtessera's HTTP client (tessera/http_client.hpp) against an in-process plain-HTTP server on
 // loopback: the request as sent (method, path, headers, body, Host), the response as received
 // (any status, headers, body), bad URLs, the body limit and the deadline.
-#include "server/bff/http_client.hpp"
+#include "tessera/http_client.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 
 #include "loopback_http_server.hpp"
 
-namespace tessera::server::bff {
+namespace tessera {
 namespace {
 
 namespace http = boost::beast::http;
@@ -23,7 +23,7 @@ std::unique_ptr<HttpClient> client(std::chrono::milliseconds timeout = std::chro
   return std::move(*c);
 }
 
-TEST(BffHttpClient, SendsTheRequestAndReturnsAnyStatus) {
+TEST(NetHttpClient, SendsTheRequestAndReturnsAnyStatus) {
   http::response<http::string_body> reply(http::status::unauthorized, 11);
   reply.set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
   reply.body() = "{\"error\":\"invalid_token\"}";
@@ -44,7 +44,7 @@ TEST(BffHttpClient, SendsTheRequestAndReturnsAnyStatus) {
   EXPECT_EQ(srv.seen.body(), "{\"a\":1}");
 }
 
-TEST(BffHttpClient, BodyOverTheLimitIsAnError) {
+TEST(NetHttpClient, BodyOverTheLimitIsAnError) {
   http::response<http::string_body> reply(http::status::ok, 11);
   reply.body() = std::string(2000, 'x');
   OneShotServer srv(reply);
@@ -54,14 +54,14 @@ TEST(BffHttpClient, BodyOverTheLimitIsAnError) {
   EXPECT_FALSE(HttpClient::is_timeout(r.error()));
 }
 
-TEST(BffHttpClient, ASilentServerIsATimeout) {
+TEST(NetHttpClient, ASilentServerIsATimeout) {
   OneShotServer srv(http::response<http::string_body>{}, /*silent=*/true);
   auto r = client(std::chrono::milliseconds(300))->send({.method = "GET", .url = srv.url("/slow"), .headers = {}, .body = {}});
   ASSERT_FALSE(r);
   EXPECT_TRUE(HttpClient::is_timeout(r.error())) << r.error().message;
 }
 
-TEST(BffHttpClient, BadUrlsAndMethods) {
+TEST(NetHttpClient, BadUrlsAndMethods) {
   auto c = client();
   for (const char* bad : {"ftp://a.example/", "not a url", "http://u:p@a.example/", "/relative"}) {
     auto r = c->send({.method = "GET", .url = bad, .headers = {}, .body = {}});
@@ -79,4 +79,4 @@ TEST(BffHttpClient, BadUrlsAndMethods) {
 }
 
 }  // namespace
-}  // namespace tessera::server::bff
+}  // namespace tessera

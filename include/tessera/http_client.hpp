@@ -1,28 +1,32 @@
-// HttpClient: the BFF's blocking HTTP(S) client (docs/bff.md) for the issuer's endpoints
-// (discovery, JWKS, token, revocation) and the proxied upstream APIs. Rules:
+// HttpClient: libtessera's blocking HTTP(S) client (src/net/, the only library code that opens
+// connections): the issuer's endpoints (discovery, JWKS, token, introspection, the revocation
+// feed) and, in the BFF, the proxied upstream APIs. Rules:
 //  - http:// or https:// absolute URLs, no user info (else invalid_argument);
 //  - https: TLS 1.2+, the peer verified against the system trust store plus an optional CA
-//    file, host name checked, SNI sent for names (server/tls_client_context.hpp, shared with server/jwks_fetcher);
+//    file, host name checked, SNI sent for names (src/net/tls_client_context.hpp);
 //  - one deadline for resolve, connect, handshake, request and response: over it the error is
-//    io_error and is_timeout() says so (the proxy answers 504 then);
+//    io_error and is_timeout() says so (a proxy answers 504 then);
 //  - any status is returned (redirects are not followed), headers in order, body at most
-//    max_body_bytes (else io_error).
-// Thread safety: send is thread-safe (each call has its own io_context and connection). It
-// blocks: call it off the event loop.
+//    max_body_bytes (else io_error, "body over N bytes").
+// Thread safety: send is thread-safe (the TLS context is shared read-only; each call has its own
+// io_context and connection). It blocks: call it off an event loop.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
-#include <boost/asio/ssl/context.hpp>
-
 #include "tessera/error.hpp"
 
-namespace tessera::server::bff {
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace tessera {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
@@ -37,6 +41,9 @@ struct HttpClientResponse {
   unsigned status = 0;
   HeaderList headers;
   std::string body;
+
+  // The first header of that name (any case); empty when absent.
+  std::string header(std::string_view name) const;
 };
 
 struct HttpClientOptions {
@@ -47,16 +54,25 @@ struct HttpClientOptions {
 
 class HttpClient {
  public:
-  // invalid_argument when ca_file cannot be loaded.
+  // invalid_argument when ca_file cannot be loaded (the message names it).
   static Result<std::unique_ptr<HttpClient>> create(HttpClientOptions options);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
   Result<HttpClientResponse> send(const HttpClientRequest& request);
+  // The same with a per-call deadline (a long poll) and body bound (a JWKS).
+  Result<HttpClientResponse> send(const HttpClientRequest& request, std::chrono::milliseconds timeout,
+                                  std::size_t max_body_bytes);
   // Whether an error of send() is its deadline passing.
   static bool is_timeout(const Error& e);
+
+  const HttpClientOptions& options() const noexcept { return options_; }
 
  private:
   explicit HttpClient(HttpClientOptions options);
   HttpClientOptions options_;
-  boost::asio::ssl::context ctx_;
+  std::unique_ptr<boost::asio::ssl::context> ctx_;
 };
 
-}  // namespace tessera::server::bff
+}  // namespace tessera

@@ -1,8 +1,10 @@
-// The BFF's HTTP(S) client (http_client.hpp).
-#include "server/bff/http_client.hpp"
-#include "server/tls_client_context.hpp"
+// libtessera's HTTP(S) client (tessera/http_client.hpp).
+#include "tessera/http_client.hpp"
 
-// OpenSSL only for SNI on the native handle and its error queue, as in server/jwks_fetcher.cpp.
+#include "net/tls_client_context.hpp"
+
+// OpenSSL here only for the TLS transport (SNI on the native handle and its error queue): the
+// one exception to "only src/crypto calls OpenSSL" (docs/design.md, "Layers").
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -22,7 +24,10 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
 
-namespace tessera::server::bff {
+#include <algorithm>
+#include <cctype>
+
+namespace tessera {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -73,7 +78,7 @@ asio::awaitable<void> exchange(Stream& stream, const Target& t, const HttpClient
   for (const auto& [name, value] : in.headers) req.insert(name, value);
   req.set(http::field::host, t.host_header);
   req.set(http::field::connection, "close");
-  if (req.find(http::field::user_agent) == req.end()) req.set(http::field::user_agent, "tessera-bff");
+  if (req.find(http::field::user_agent) == req.end()) req.set(http::field::user_agent, "tessera");
   req.body() = in.body;
   req.prepare_payload();
   auto [wec, written] = co_await http::async_write(stream, req, kTuple);
@@ -83,6 +88,10 @@ asio::awaitable<void> exchange(Stream& stream, const Target& t, const HttpClient
   parser.header_limit(kMaxHeaderBytes);
   parser.body_limit(max_body);
   auto [rec, read] = co_await http::async_read(stream, buffer, parser, kTuple);
+  if (rec == http::error::body_limit) {
+    out = std::unexpected(Error(Errc::io_error, t.host_header + ": body over " + std::to_string(max_body) + " bytes"));
+    co_return;
+  }
   if (rec) co_return io("response", rec);
   auto& res = parser.get();
   HttpClientResponse r;
@@ -90,6 +99,9 @@ asio::awaitable<void> exchange(Stream& stream, const Target& t, const HttpClient
   for (const auto& f : res) r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   r.body = std::move(res.body());
   out = std::move(r);
+  // No TLS close_notify wait: the response is framed by HTTP, and the deadline bounds us anyway.
+  beast::error_code ignored;
+  beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
 
 asio::awaitable<void> run(asio::ssl::context& ctx, Target t, const HttpClientRequest& in, std::chrono::milliseconds timeout,
@@ -122,25 +134,43 @@ asio::awaitable<void> run(asio::ssl::context& ctx, Target t, const HttpClientReq
 
 }  // namespace
 
-HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options)), ctx_(asio::ssl::context::tls_client) {}
+HttpClient::HttpClient(HttpClientOptions options)
+    : options_(std::move(options)), ctx_(std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client)) {}
+
+HttpClient::~HttpClient() = default;
 
 Result<std::unique_ptr<HttpClient>> HttpClient::create(HttpClientOptions options) {
   std::unique_ptr<HttpClient> c(new HttpClient(std::move(options)));
-  if (auto ok = setup_tls_client_context(c->ctx_, c->options_.ca_file, "CA file"); !ok) return std::unexpected(ok.error());
+  if (auto ok = net::setup_tls_client_context(*c->ctx_, c->options_.ca_file, "CA file"); !ok) return std::unexpected(ok.error());
   return c;
 }
 
+std::string HttpClientResponse::header(std::string_view name) const {
+  const auto same = [](std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
+  };
+  for (const auto& [n, v] : headers)
+    if (same(n, name)) return v;
+  return {};
+}
+
 Result<HttpClientResponse> HttpClient::send(const HttpClientRequest& request) {
+  return send(request, options_.timeout, options_.max_body_bytes);
+}
+
+Result<HttpClientResponse> HttpClient::send(const HttpClientRequest& request, std::chrono::milliseconds timeout,
+                                            std::size_t max_body_bytes) {
   auto target = parse_target(request.url);
   if (!target) return std::unexpected(target.error());
   if (http::string_to_verb(request.method) == http::verb::unknown)
     return fail(Errc::invalid_argument, "HTTP method " + request.method + " is unknown");
   Result<HttpClientResponse> out = fail(Errc::io_error, target->host_header + ": " + std::string(kTimedOut));
   asio::io_context ioc(1);
-  asio::co_spawn(ioc, run(ctx_, *target, request, options_.timeout, options_.max_body_bytes, out), asio::detached);
+  asio::co_spawn(ioc, run(*ctx_, *target, request, timeout, max_body_bytes, out), asio::detached);
   // The streams' deadline ends connect..read; this one also bounds name resolution (out keeps
   // its "timed out" then).
-  ioc.run_for(options_.timeout + std::chrono::milliseconds(100));
+  ioc.run_for(timeout + std::chrono::milliseconds(100));
   return out;
 }
 
@@ -148,4 +178,4 @@ bool HttpClient::is_timeout(const Error& e) {
   return e.code == Errc::io_error && e.message.ends_with(kTimedOut);
 }
 
-}  // namespace tessera::server::bff
+}  // namespace tessera
