@@ -52,6 +52,7 @@ function show(state, user) {
 async function loadUser() {
   try {
     const r = await fetch('/bff/user', { headers: CSRF, cache: 'no-store' });
+    if (!r.ok) await r.text();  // read to the end, so the request completes
     if (r.status === 401) {
       show('signed-out');
     } else if (!r.ok) {
@@ -94,6 +95,7 @@ async function callApi() {
 async function signOut() {
   try {
     const r = await fetch('/bff/logout', { method: 'POST', headers: CSRF, cache: 'no-store' });
+    await r.text();
     if (r.status !== 204 && r.status !== 401) {
       showMessage(`Sign out failed: POST /bff/logout answered ${r.status}.`);
       return;
