@@ -12,6 +12,7 @@
 #include "bff_fake_issuer.hpp"
 #include "server/oauth_request.hpp"
 #include "settable_clock.hpp"
+#include "tessera/bff_proxy_rules.hpp"
 #include "store/stores.hpp"
 
 namespace tessera::server::bff {
