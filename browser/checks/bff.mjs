@@ -86,6 +86,18 @@ function noToken(where, text, tokens) {
 export async function bffFlow({ report, browser, tessera, attacker }) {
   const { upstream, clientId } = tessera.bff;
   const origin = tessera.origin;
+  await report.check(S, 'on a phone (390x844) /bff/app fits the width: no sideways scrolling', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      const p = await phone.newPage();
+      await p.goto(`${origin}/bff/app`);
+      await p.waitForSelector('body[data-state=signed-out]');
+      const { scroll, client } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      expect(scroll <= client, `the page is ${scroll} px wide in a ${client} px viewport`);
+    } finally {
+      await phone.close();
+    }
+  });
   const context = await browser.newContext();
   context.setDefaultTimeout(10000);
   const fetched = [];  // every answer to a fetch of the app's page: what its script could read
@@ -144,6 +156,20 @@ export async function bffFlow({ report, browser, tessera, attacker }) {
       for (const f of fetched) noToken(`the answer to ${new URL(f.url).pathname}`, f.text, tokens);
       const keys = Object.keys(user).filter((k) => /token|secret|code/i.test(k));
       expect(keys.length === 0, `GET /bff/user names ${keys.join(', ')}`);
+    });
+    await report.check(S, 'keyboard: Tab goes Sign out, API, Path, Call the API; each control has its label', async () => {
+      await page.goto(`${origin}/bff/app`);  // focus from the top of a fresh page
+      await page.waitForSelector('body[data-state=signed-in]');
+      const order = [];
+      for (let i = 0; i < 4; i++) {
+        await page.keyboard.press('Tab');
+        order.push(await page.evaluate(() => document.activeElement?.id));
+      }
+      expect(order.join(',') === 'sign-out,upstream,api-path,call-api', `Tab order: ${order.join(', ')}`);
+      for (const id of ['upstream', 'api-path']) {
+        const label = await page.evaluate((i) => document.getElementById(i).labels?.[0]?.textContent ?? '', id);
+        expect(label.trim(), `#${id} has no label`);
+      }
     });
     await report.check(S, 'a fetch without X-CSRF from the page: 403, nothing reaches the upstream, still signed in', async () => {
       const n = upstream.requests.length;
