@@ -91,10 +91,11 @@ TEST_F(KeysDirTest, FirstOpenCreatesKeys) {
   const auto file = boost::json::parse(test::read_file(data_ + "/keys/ed25519.jwk")).as_object();
   EXPECT_TRUE(file.contains("d"));
   EXPECT_EQ(file.at("kid").as_string(), ed.kid());
-  // No temporary files left behind: the three keys, the device cookie key and the OAuth key.
+  // No temporary files left behind: the three keys, the device cookie key, the OAuth key and the
+  // BFF key.
   std::size_t entries = 0;
   for (const auto& e : std::filesystem::directory_iterator(data_ + "/keys")) entries += e.path().filename() != ".lock";
-  EXPECT_EQ(entries, 5u);
+  EXPECT_EQ(entries, 6u);
 }
 
 TEST_F(KeysDirTest, SecondOpenLoadsTheSameKeys) {
