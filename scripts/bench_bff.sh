@@ -17,11 +17,11 @@ cleanup() { for p in $PIDS; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP
 trap cleanup EXIT INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_up() { for _ in $(seq 100); do curl -fs "http://127.0.0.1:$1/healthz" >/dev/null && return 0; sleep 0.1; done; echo "bench: port $1 did not come up" >&2; exit 1; }
+wait_up() { for _ in $(seq 300); do curl -fs "http://127.0.0.1:$1/healthz" >/dev/null && return 0; sleep 0.1; done; echo "bench: port $1 did not come up" >&2; exit 1; }
 ARGON="--argon2-ops 1 --argon2-mem-kib 8192"
 
 UP=$(free_port)
-"$TESSERA" serve --listen "127.0.0.1:$UP" --data "$TMP/up" --store memory --log-level warn >/dev/null 2>&1 &
+"$TESSERA" serve --listen "127.0.0.1:$UP" --data "$TMP/up" --store memory --metrics-listen 127.0.0.1:0 --log-level warn >/dev/null 2>&1 &
 PIDS="$PIDS $!"
 
 BFF=$(free_port)
@@ -30,7 +30,7 @@ echo "pw-bench-0123456789" | "$TESSERA" users add bench --password-stdin --data 
 "$TESSERA" clients add "bench spa" --first-party --redirect-uri "$ORIGIN/bff/callback" --json --data "$TMP/bff" >"$TMP/client.json"
 CLIENT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["client_id"])' "$TMP/client.json")
 python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["client_secret"])' "$TMP/client.json" >"$TMP/secret"
-"$TESSERA" serve --listen "127.0.0.1:$BFF" --data "$TMP/bff" $ARGON --log-level warn --bff-client "$CLIENT" \
+"$TESSERA" serve --listen "127.0.0.1:$BFF" --data "$TMP/bff" $ARGON --metrics-listen 127.0.0.1:0 --log-level warn --bff-client "$CLIENT" \
   --bff-client-secret-file "$TMP/secret" --bff-upstream "up=http://127.0.0.1:$UP" >/dev/null 2>&1 &
 PIDS="$PIDS $!"
 wait_up "$UP"
@@ -72,10 +72,10 @@ echo "$DIRECT
 $PROXY" | python3 -c '
 import sys
 rows = {l.split()[0]: l.split()[1:] for l in sys.stdin if l.strip()}
-print(f"{\"run\":8} {\"p50 ms\":>8} {\"p99 ms\":>8} {\"req/s\":>8} {\"non-2xx\":>8}")
+print("%-8s %8s %8s %8s %8s" % ("run", "p50 ms", "p99 ms", "req/s", "non-2xx"))
 for k, (p50, p99, rps, bad) in rows.items():
-    print(f"{k:8} {p50:>8} {p99:>8} {rps:>8} {bad:>8}")
+    print("%-8s %8s %8s %8s %8s" % (k, p50, p99, rps, bad))
 d, b = rows["direct"], rows["bff"]
-print(f"ratio bff/direct: p50 {float(b[0])/float(d[0]):.1f}x, p99 {float(b[1])/float(d[1]):.1f}x, req/s {float(b[2])/float(d[2]):.2f}x")
+print("ratio bff/direct: p50 %.1fx, p99 %.1fx, req/s %.2fx" % (float(b[0]) / float(d[0]), float(b[1]) / float(d[1]), float(b[2]) / float(d[2])))
 '
 echo "($SECONDS_ s each, $CONNS connections, wrk -t2)"
