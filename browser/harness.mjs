@@ -1,14 +1,16 @@
 // The browser tests' world: `tessera serve` on loopback (SQLite, a fresh data directory, fast
 // Argon2; the Tessera class of interop/oauth/procs.mjs), a user, a second loopback HTTP server
-// (the "attacker": another origin, same site), and Debian's Chromium driven by playwright-core.
+// (the "attacker": another origin, same site), the BFF's client and upstream API when asked
+// (upstream.mjs), and Debian's Chromium driven by playwright-core.
 // Every process started here is killed when this Node process exits (procs.mjs's exit hook);
 // stop() closes them in order. Single-threaded (one Node event loop).
 import { createServer } from 'node:http';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { chromium } from 'playwright-core';
 
-import { Tessera } from '../interop/oauth/procs.mjs';
+import { Tessera, scratchDir } from '../interop/oauth/procs.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const USER = 'alice';
@@ -22,12 +24,31 @@ export async function launchChromium() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
 }
 
-// `tessera serve` with `extra` flags and the test user; resolves to the started Tessera.
-export async function startTessera(bin, extra = []) {
+// The BFF's settings in the tests: the upstream's name (/bff/api/echo/... goes to the upstream's
+// /api/...) and its client's access token lifetime, short so that a check can outwait it.
+export const BFF_UPSTREAM = 'echo';
+export const BFF_ACCESS_TTL = 2;
+
+// `tessera serve` with `extra` flags and the test user; resolves to the started Tessera. With
+// `upstream` (upstream.mjs startUpstream()) the BFF is on: a confidential first-party client
+// "Sample app" (redirect URI http://127.0.0.1/bff/callback, which matches any loopback port;
+// access TTL BFF_ACCESS_TTL) is registered first, and t.bff = {clientId, secret, upstream}.
+export async function startTessera(bin, extra = [], { upstream } = {}) {
   const t = new Tessera(bin, 'sqlite');
   t.addUser(USER, PASSWORD);
-  await t.start(extra);
+  const bff = upstream ? bffFlags(t, upstream) : [];
+  await t.start([...bff, ...extra]);
+  if (upstream) upstream.setIssuer(t.origin, t.bff.clientId, t.bff.secret);
   return t;
+}
+
+function bffFlags(t, upstream) {
+  const c = t.addClient('Sample app', ['--redirect-uri', 'http://127.0.0.1/bff/callback', '--first-party',
+    '--access-ttl', String(BFF_ACCESS_TTL)]);
+  const file = join(scratchDir('tessera-bff-'), 'client-secret');
+  writeFileSync(file, `${c.client_secret}\n`, { mode: 0o600 });
+  t.bff = { clientId: c.client_id, secret: c.client_secret, upstream };
+  return ['--bff-client', c.client_id, '--bff-client-secret-file', file, '--bff-upstream', `${BFF_UPSTREAM}=${upstream.url}/api`];
 }
 
 const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -1,6 +1,8 @@
-// The browser tests: every check in checks/*.mjs against one `tessera serve` (a second, with a
-// short idle timeout, for that check), one attacker origin and one headless Chromium.
-// usage: node browser/run.mjs --tessera PATH. One line per check; exit 1 if any failed.
+// The browser tests: every check in checks/*.mjs against one `tessera serve` with the BFF on (a
+// second, with a short idle timeout, for that check), one attacker origin, the BFF's upstream API
+// (upstream.mjs) and one headless Chromium.
+// usage: node browser/run.mjs --tessera PATH [--only NAME,...]. One line per check; exit 1 if
+// any failed. --only runs just the named scenarios (the names below, e.g. "bff,debugger").
 import { Abort, Report, describe } from '../interop/oauth/report.mjs';
 import { launchChromium, startAttacker, startTessera } from './harness.mjs';
 import * as session from './checks/session.mjs';
@@ -8,6 +10,8 @@ import * as csrf from './checks/csrf.mjs';
 import * as oauth from './checks/oauth.mjs';
 import * as debuggerChecks from './checks/debugger.mjs';
 import * as account from './checks/account.mjs';
+import * as bff from './checks/bff.mjs';
+import { startUpstream } from './upstream.mjs';
 
 const args = process.argv.slice(2);
 const bin = args[args.indexOf('--tessera') + 1];
@@ -16,10 +20,13 @@ if (args.indexOf('--tessera') < 0 || !bin) {
   process.exit(2);
 }
 
+const only = args.indexOf('--only') >= 0 ? args[args.indexOf('--only') + 1].split(',') : null;
+
 const report = new Report();
-let browser, tessera, attacker;
+let browser, tessera, attacker, upstream;
 try {
-  [browser, tessera, attacker] = await Promise.all([launchChromium(), startTessera(bin), startAttacker()]);
+  upstream = await startUpstream();
+  [browser, tessera, attacker] = await Promise.all([launchChromium(), startTessera(bin, [], { upstream }), startAttacker()]);
 } catch (e) {
   console.error(`setup failed: ${describe(e)}`);
   process.exit(2);
@@ -38,6 +45,7 @@ const scenarios = [
   ['account forms', () => account.accountForms(ctx)],
   ['idle timeout', () => session.idleTimeout(ctx)],
   ['debugger', () => debuggerChecks.debuggerPage(ctx)],
+  ['bff', () => bff.bffFlow(ctx)],
 ];
 
 // The consent page shows the username: the private page of the back-button check.
@@ -48,6 +56,7 @@ function consentPage() {
 }
 
 for (const [name, run] of scenarios) {
+  if (only && !only.includes(name)) continue;
   try {
     await run();
   } catch (e) {
@@ -57,5 +66,6 @@ for (const [name, run] of scenarios) {
 await browser.close();
 await tessera.stop();
 await attacker.close();
+await upstream.close();
 console.log(`${report.passed} passed, ${report.failed} failed`);
 process.exit(report.failed ? 1 : 0);

@@ -2,7 +2,7 @@
 # Tessera's pages in a real browser: Debian's Chromium (headless) driven by npm playwright-core
 # against `tessera serve` on loopback (browser/run.mjs; docs/pages.md lists the checks).
 #
-# usage: browser/run.sh PATH_TO_TESSERA_BINARY
+# usage: browser/run.sh PATH_TO_TESSERA_BINARY [--only SCENARIO,...]
 #
 # Prints one line per check (`ok   SCOPE CHECK` or `FAIL SCOPE CHECK: why`), then
 # `N passed, M failed`. Exits 1 if any check failed, 2 on usage/setup errors. KEEP=1 keeps the
@@ -29,7 +29,7 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   exit 2
 fi
 
-node "$HERE/run.mjs" --tessera "$TESSERA"
+node "$HERE/run.mjs" --tessera "$TESSERA" "${@:2}"
 if [ "${SCREENSHOTS:-0}" = 1 ]; then
   node "$HERE/screenshots.mjs" --tessera "$TESSERA"
 fi

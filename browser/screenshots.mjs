@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { describe } from '../interop/oauth/report.mjs';
 import { launchChromium, loginThroughPage, startAttacker, startTessera } from './harness.mjs';
 import { thirdPartyClient } from './checks/oauth.mjs';
+import { callThroughApp, signInThroughApp } from './checks/bff.mjs';
+import { startUpstream } from './upstream.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : dflt);
@@ -22,7 +24,8 @@ mkdirSync(out, { recursive: true });
 
 const SIZES = [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]];
 
-// name, path (or a function of the world), signedIn, and an optional action on the loaded page.
+// name, path (or a function of the world), signedIn, and an optional action on the loaded page
+// (act(page, world)).
 const PAGES = [
   { name: 'login', path: () => '/login' },
   {
@@ -36,14 +39,22 @@ const PAGES = [
   { name: 'consent', signedIn: true, path: (w) => { const u = new URL(w.client.authorizeUrl('shot')); return u.pathname + u.search; } },
   { name: 'error', path: () => '/oauth2/authorize?response_type=code&client_id=unknown-client' },
   { name: 'account', signedIn: true, path: () => '/account' },
-  { name: 'bff-app', signedIn: false, path: () => '/bff/app' },
+  { name: 'bff-app', signedIn: false, path: () => '/bff/app', act: (page) => page.waitForSelector('body[data-state=signed-out]') },
+  {
+    name: 'bff-app-signed-in', path: () => '/bff/app',
+    act: async (page, w) => {
+      await signInThroughApp(page, w.origin);
+      await callThroughApp(page, '/whoami');
+    },
+  },
   { name: 'debugger', path: () => '/debugger' },
 ];
 
 const browser = await launchChromium();
-const tessera = await startTessera(bin);
+const upstream = await startUpstream();
+const tessera = await startTessera(bin, [], { upstream });
 const attacker = await startAttacker();
-const world = { client: thirdPartyClient(tessera, attacker) };
+const world = { client: thirdPartyClient(tessera, attacker), origin: tessera.origin };
 let failed = 0;
 try {
   for (const p of PAGES) {
@@ -59,7 +70,7 @@ try {
         const page = await context.newPage();
         if (p.signedIn) await loginThroughPage(page, tessera.origin, path);
         else await page.goto(`${tessera.origin}${path}`);
-        if (p.act) await p.act(page);
+        if (p.act) await p.act(page, world);
         await page.waitForLoadState('networkidle');
         const file = join(out, `${p.name}-${size}.png`);
         await page.screenshot({ path: file, fullPage: true });
@@ -76,5 +87,6 @@ try {
   await browser.close();
   await tessera.stop();
   await attacker.close();
+  await upstream.close();
 }
 process.exit(failed ? 1 : 0);

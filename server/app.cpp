@@ -11,6 +11,7 @@
 #include "server/pages.hpp"
 #include "server/request.hpp"
 #include "server/response.hpp"
+#include "server/routes/bff_app_routes.hpp"
 #include "server/routes/bff_routes.hpp"
 #include "server/routes/debugger_routes.hpp"
 #include "server/routes/oauth_routes.hpp"
@@ -27,7 +28,7 @@ std::vector<std::string> route_patterns() {
   std::vector<std::string> out;
   // One label per pattern (GET and POST /login share one), in the Router's order.
   for (auto table : {session_route_table(), system_route_table(), oauth_route_table(), page_route_table(),
-                     debugger_route_table(), account_route_table(), bff_route_table()})
+                     debugger_route_table(), account_route_table(), bff_route_table(), bff_app_route_table()})
     for (const RouteEntry& row : table)
       if (std::find(out.begin(), out.end(), row.pattern) == out.end()) out.emplace_back(row.pattern);
   return out;
@@ -40,7 +41,8 @@ App::App(AppContext ctx) : ctx_(std::move(ctx)) {
   add_page_routes(router_, ctx_);
   add_debugger_routes(router_, ctx_);
   add_account_routes(router_, ctx_);
-  add_bff_routes(router_, ctx_);  // only with --bff-client
+  add_bff_routes(router_, ctx_);      // only with --bff-client
+  add_bff_app_routes(router_, ctx_);  // only with --bff-client
 }
 
 void App::on_connection(int delta) noexcept {

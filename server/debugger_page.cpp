@@ -6,20 +6,14 @@
 #include <boost/url/parse.hpp>
 
 #include "server/pages.hpp"
-#include "server/web_assets.hpp"
 
 namespace tessera::server {
 namespace {
 
 constexpr std::string_view kJwksPath = "/.well-known/jwks.json";
-constexpr std::string_view kAssetDir = "static/debugger/";
+constexpr std::string_view kAssetDir = "debugger";
 
-// The URL path of an embedded debugger file, versioned by its hash (as the stylesheet's).
-std::string versioned(std::string_view file) {
-  std::string href = std::string(kDebuggerAssetPrefix) + std::string(file);
-  if (auto a = web_asset(std::string(kAssetDir) + std::string(file))) href += "?v=" + std::string(a->sha256.substr(0, 16));
-  return href;
-}
+std::string versioned(std::string_view file) { return static_file_href(kDebuggerAssetPrefix, kAssetDir, file); }
 
 // Characters an origin may carry into a header value: no space, ';', ',' or quote can end the
 // CSP source expression early.
@@ -54,19 +48,7 @@ Response debugger_page_response(std::string_view issuer) {
 }
 
 std::optional<Response> debugger_asset_response(std::string_view file) {
-  std::string_view type;
-  if (file.ends_with(".js")) type = "text/javascript; charset=utf-8";
-  else if (file.ends_with(".css")) type = "text/css; charset=utf-8";
-  else return std::nullopt;
-  // One path segment (the router guarantees it), an embedded file, nothing else.
-  const auto asset = web_asset(std::string(kAssetDir) + std::string(file));
-  if (!asset) return std::nullopt;
-  Response res{http::status::ok, 11};
-  res.set(http::field::content_type, type);
-  res.set(http::field::cache_control, "no-cache");
-  res.set(http::field::etag, "\"" + std::string(asset->sha256.substr(0, 32)) + "\"");
-  res.body() = std::string(asset->content);
-  return res;
+  return static_file_response(kAssetDir, file);
 }
 
 }  // namespace tessera::server

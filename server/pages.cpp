@@ -13,6 +13,11 @@ namespace {
 constexpr std::string_view kTemplateDir = "templates/";
 constexpr std::string_view kTemplateExt = ".mustache";
 constexpr std::string_view kStylesheetAsset = "static/style.css";
+constexpr std::string_view kStaticDir = "static/";
+
+std::string static_asset_path(std::string_view dir, std::string_view file) {
+  return std::string(kStaticDir) + std::string(dir) + "/" + std::string(file);
+}
 
 // The partials: every template named "_something", by that name.
 const std::map<std::string, std::string>& partials() {
@@ -96,6 +101,28 @@ Response stylesheet_response() {
   res.set(http::field::content_type, "text/css; charset=utf-8");
   res.set(http::field::cache_control, "public, max-age=31536000, immutable");
   res.body() = css ? std::string(css->content) : std::string();
+  return res;
+}
+
+std::string static_file_href(std::string_view url_prefix, std::string_view dir, std::string_view file) {
+  std::string href = std::string(url_prefix) + std::string(file);
+  if (auto a = web_asset(static_asset_path(dir, file))) href += "?v=" + std::string(a->sha256.substr(0, 16));
+  return href;
+}
+
+std::optional<Response> static_file_response(std::string_view dir, std::string_view file) {
+  std::string_view type;
+  if (file.ends_with(".js")) type = "text/javascript; charset=utf-8";
+  else if (file.ends_with(".css")) type = "text/css; charset=utf-8";
+  else return std::nullopt;
+  // One path segment (the router guarantees it), an embedded file, nothing else.
+  const auto asset = web_asset(static_asset_path(dir, file));
+  if (!asset) return std::nullopt;
+  Response res{http::status::ok, 11};
+  res.set(http::field::content_type, type);
+  res.set(http::field::cache_control, "no-cache");
+  res.set(http::field::etag, "\"" + std::string(asset->sha256.substr(0, 32)) + "\"");
+  res.body() = std::string(asset->content);
   return res;
 }
 

@@ -22,6 +22,7 @@
 // Thread safety: render_page and page_response are thread-safe (the templates are constant).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -69,5 +70,13 @@ Response html_response(http::status status, std::string html, std::string_view c
 // for a year (its URL in the pages changes with its content).
 Response stylesheet_response();
 inline constexpr std::string_view kStylesheetPath = "/static/style.css";
+
+// A page's own static file, embedded from web/static/<dir>/<file> and served at
+// url_prefix + file: its URL versioned by its hash ("?v=<16 hex>"), as the stylesheet's.
+std::string static_file_href(std::string_view url_prefix, std::string_view dir, std::string_view file);
+// GET <url_prefix><file>: an embedded .js (text/javascript) or .css (text/css) file of
+// web/static/<dir>/, Cache-Control no-cache (ES modules import one another by unversioned URL, so
+// the browser revalidates), an ETag; nullopt for any other name.
+std::optional<Response> static_file_response(std::string_view dir, std::string_view file);
 
 }  // namespace tessera::server

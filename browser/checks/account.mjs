@@ -27,6 +27,7 @@ export const revokeOnPage = (origin) => ({
 export const accountPrivatePage = {
   name: 'the account page',
   path: '/account',
+  backSteps: 2,  // the sign-out form's redirect to the login page is an entry of its own
   logout: async (page) => {
     await Promise.all([page.waitForNavigation(), page.click('#sign-out-everywhere')]);
     expect(new URL(page.url()).pathname === '/login', `after sign out everywhere: ${page.url()}`);

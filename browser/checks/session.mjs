@@ -59,8 +59,16 @@ export async function logoutThenBack({ report, browser, tessera }, privatePage) 
     await report.check(S, `logout, then back to ${privatePage.name}: no private data (no-store honoured)`, async () => {
       await privatePage.logout(page);
       await page.goto(`${tessera.origin}/login`);
-      await page.goBack();
+      // Back to the private page's entry: backSteps entries back (a logout form's redirect adds
+      // one). Reloaded, it may redirect to the login page; its first URL is still the private page.
+      const target = new URL(privatePage.path, tessera.origin).pathname;
+      let resp = null;
+      for (let i = 0; i < (privatePage.backSteps ?? 1); i++) resp = await page.goBack();
       await page.waitForLoadState('load');
+      let first = resp?.request();
+      while (first?.redirectedFrom()) first = first.redirectedFrom();
+      const landed = new URL(first ? first.url() : page.url()).pathname;
+      expect(landed === target, `Back reached ${landed}, not ${target}`);
       const html = await page.content();
       expect(!html.includes(USER), `after back the page (${page.url()}) still shows ${USER}`);
     });
