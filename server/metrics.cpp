@@ -211,11 +211,11 @@ std::string Metrics::exposition() const {
       out += fmt::format("tessera_oauth_dpop_requests_total{{endpoint=\"{}\",result=\"{}\"}} {}\n",
                          kDpopEndpointLabels[e], kDpopResultLabels[r],
                          dpop_requests_[e * kDpopResultLabels.size() + r].load(std::memory_order_relaxed));
-  append("# HELP tessera_bff_requests_total Requests of the BFF for single-page apps, by route and result.\n");
+  append("# HELP tessera_bff_requests_total Requests of the BFF for single-page apps, by endpoint and result.\n");
   append("# TYPE tessera_bff_requests_total counter\n");
   for (std::size_t e = 0; e < kBffRouteLabels.size(); ++e)
     for (std::size_t r = 0; r < kBffResultLabels.size(); ++r)
-      out += fmt::format("tessera_bff_requests_total{{route=\"{}\",result=\"{}\"}} {}\n", kBffRouteLabels[e],
+      out += fmt::format("tessera_bff_requests_total{{endpoint=\"{}\",result=\"{}\"}} {}\n", kBffRouteLabels[e],
                          kBffResultLabels[r], bff_requests_[e * kBffResultLabels.size() + r].load(std::memory_order_relaxed));
   return out;
 }

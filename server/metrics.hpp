@@ -48,7 +48,7 @@ inline constexpr std::array<std::string_view, 3> kDpopEndpointLabels = {"token",
 inline constexpr std::array<std::string_view, 4> kDpopResultLabels = {"ok", "invalid_dpop_proof", "use_dpop_nonce",
                                                                       "other"};
 
-// Label values of tessera_bff_requests_total (docs/bff.md): the BFF route, and how it was
+// Label values of tessera_bff_requests_total (docs/bff.md): the BFF endpoint, and how it was
 // answered (ok: the redirect, the user, the logout, or the upstream's answer whatever its status;
 // invalid: a 400 or 404 of the BFF itself; error: anything else); anything else is the last.
 inline constexpr std::array<std::string_view, 6> kBffRouteLabels = {"login", "callback", "user", "logout", "api",

@@ -109,7 +109,8 @@ TEST_F(AppTest, RoutePatternsAreTheRoutersAndTheMetricsLabels) {
                                              "/account/sign-out-everywhere", "/account/password"};
   // The BFF's patterns are labels always, routes only with --bff-client (ctx.bff).
   auto labels = expected;
-  for (const char* p : {"/bff/login", "/bff/callback", "/bff/user", "/bff/logout", "/bff/api/{name}/{rest...}"})
+  for (const char* p : {"/bff/login", "/bff/callback", "/bff/user", "/bff/logout", "/bff/api/{name}/{rest...}",
+                        "/bff/app", "/static/bff/{file}"})
     labels.emplace_back(p);
   EXPECT_EQ(route_patterns(), labels);
   EXPECT_EQ(app_.router().patterns(), expected);
