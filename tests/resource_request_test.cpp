@@ -132,3 +132,22 @@ TEST_F(ResourceRequest, RandomHeadersNeverCrashAndGetAClearRefusal) {
 
 }  // namespace
 }  // namespace tessera::test
+
+namespace tessera::test {
+namespace {
+
+// Logs carry reasons, never tokens: no refusal's reason or challenge repeats the token.
+TEST_F(ResourceRequest, ReasonsNeverCarryTheToken) {
+  auto c = claims();
+  c.audience = {"https://other.example"};
+  const std::vector<std::string> tokens{jwt(c), paseto(c), "opaque-token-never-in-a-log-0123456789"};
+  for (const auto& token : tokens) {
+    const auto r = bearer(authenticator(), token);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().error.message.find(token), std::string::npos) << r.error().error.message;
+    EXPECT_EQ(r.error().www_authenticate.find(token), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace tessera::test
