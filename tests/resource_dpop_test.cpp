@@ -64,7 +64,7 @@ TEST_F(ResourceDpop, ReplayedProofIsRefused) {
   const auto p = proof(token);
   ASSERT_TRUE(dpop(a, token, p).has_value());
   const auto r = dpop(a, token, p);
-  expect_refused(r, 401, Errc::invalid_dpop_proof);
+  ASSERT_NO_FATAL_FAILURE(expect_refused(r, 401, Errc::invalid_dpop_proof));
   expect_dpop_error(r, "invalid_dpop_proof");
 }
 
@@ -72,7 +72,7 @@ TEST_F(ResourceDpop, AthOfAnotherTokenIsRefused) {
   const auto token = bound_jwt();
   const auto other = bound_jwt();
   const auto r = dpop(authenticator(dpop_options()), token, dpop_proof(proof_claims(other), client_key));
-  expect_refused(r, 401, Errc::invalid_dpop_proof);
+  ASSERT_NO_FATAL_FAILURE(expect_refused(r, 401, Errc::invalid_dpop_proof));
   EXPECT_NE(r.error().error.message.find("ath"), std::string::npos) << r.error().error.message;
 }
 
@@ -101,14 +101,14 @@ TEST_F(ResourceDpop, BoundTokenAsBearerIsRefused) {
   const auto token = bound_jwt();
   const std::string v = "Bearer " + token;
   const auto r = call(authenticator(dpop_options()), {{"Authorization", v}, {"DPoP", proof(token)}});
-  expect_refused(r, 401, Errc::invalid_token);
+  ASSERT_NO_FATAL_FAILURE(expect_refused(r, 401, Errc::invalid_token));
   EXPECT_NE(r.error().error.message.find("as Bearer"), std::string::npos);
 }
 
 TEST_F(ResourceDpop, UnboundTokenUnderDpopIsRefused) {
   const auto token = jwt();
   const auto r = dpop(authenticator(dpop_options()), token, proof(token));
-  expect_refused(r, 401, Errc::invalid_token);
+  ASSERT_NO_FATAL_FAILURE(expect_refused(r, 401, Errc::invalid_token));
   expect_dpop_error(r, "invalid_token");
 }
 
@@ -116,7 +116,7 @@ TEST_F(ResourceDpop, RequireDpopRefusesUnboundTokens) {
   auto o = dpop_options();
   o.require_dpop = true;
   const auto r = bearer(authenticator(o), jwt());
-  expect_refused(r, 401, Errc::invalid_token);
+  ASSERT_NO_FATAL_FAILURE(expect_refused(r, 401, Errc::invalid_token));
   EXPECT_EQ(r.error().www_authenticate.rfind("DPoP ", 0), 0u) << r.error().www_authenticate;
   EXPECT_EQ(r.error().www_authenticate.find("Bearer"), std::string::npos);
 }
@@ -125,7 +125,7 @@ TEST_F(ResourceDpop, MissingNonceGetsUseDpopNonceAndTheNonce) {
   const auto token = bound_jwt();
   const auto a = authenticator(dpop_options(true));
   const auto r = dpop(a, token, proof(token));
-  expect_refused(r, 401, Errc::use_dpop_nonce);
+  ASSERT_NO_FATAL_FAILURE(expect_refused(r, 401, Errc::use_dpop_nonce));
   expect_dpop_error(r, "use_dpop_nonce");
   ASSERT_EQ(r.error().dpop_nonce, nonces->current(clock.now()));
   auto c = proof_claims(token);

@@ -39,7 +39,7 @@ TEST_F(ResourceJwt, WrongAudienceIsRefused) {
   auto c = claims();
   c.audience = {"https://other-api.example"};
   const auto r = bearer(authenticator(), jwt(c));
-  expect_refused(r, 401, Errc::invalid_audience);
+  ASSERT_NO_FATAL_FAILURE(expect_refused(r, 401, Errc::invalid_audience));
   EXPECT_NE(r.error().www_authenticate.find("error=\"invalid_token\""), std::string::npos);
 }
 
@@ -185,7 +185,7 @@ TEST_F(ResourceJwt, KeysUnavailableFailClosedWith503) {
   auto o = options();
   o.keys = std::make_shared<Down>();
   const auto r = bearer(authenticator(o), jwt());
-  expect_refused(r, 503, Errc::store_unavailable);
+  ASSERT_NO_FATAL_FAILURE(expect_refused(r, 503, Errc::store_unavailable));
   EXPECT_TRUE(r.error().www_authenticate.empty());
 }
 

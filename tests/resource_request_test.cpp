@@ -40,7 +40,7 @@ TEST_F(ResourceRequest, SchemeIsCaseInsensitive) {
 TEST_F(ResourceRequest, SeveralAuthorizationHeadersAre400InvalidRequest) {
   const std::string v = "Bearer " + jwt();
   const auto r = call(authenticator(), {{"Authorization", v}, {"AUTHORIZATION", v}});
-  expect_refused(r, 400, Errc::invalid_request);
+  ASSERT_NO_FATAL_FAILURE(expect_refused(r, 400, Errc::invalid_request));
   EXPECT_NE(r.error().www_authenticate.find("error=\"invalid_request\""), std::string::npos);
 }
 

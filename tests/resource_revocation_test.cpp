@@ -60,7 +60,7 @@ TEST_F(ResourceRevocation, SubjectNotBeforeRefusesOlderTokens) {
 TEST_F(ResourceRevocation, StaleStateFailsClosed) {
   deny->is_fresh = false;
   const auto r = bearer(authenticator(revocation_options()), jwt());
-  expect_refused(r, 503, Errc::store_unavailable);
+  ASSERT_NO_FATAL_FAILURE(expect_refused(r, 503, Errc::store_unavailable));
   EXPECT_TRUE(r.error().www_authenticate.empty());
 }
 
