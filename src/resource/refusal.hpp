@@ -32,8 +32,9 @@ struct ChallengeSettings {
   std::string dpop_algs;  // "ES256 EdDSA ..." for the algs parameter
 };
 
-// The Refusal for reason, presented under scheme (what the request used; none/other: no error
-// parameter for a request without our credentials). dpop_nonce is copied into the Refusal.
+// The Refusal for reason, the request having used scheme: a 401 under none/other (a session
+// cookie) carries no error parameter; otherwise the error goes on the scheme used (DPoP proof
+// errors always on DPoP). dpop_nonce is copied into the Refusal.
 Refusal refuse(const ChallengeSettings& s, Error reason, Scheme scheme, std::string dpop_nonce = {});
 // A request without credentials of ours (the reason is for the log).
 Refusal refuse_no_credentials(const ChallengeSettings& s, Error reason);
