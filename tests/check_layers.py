@@ -32,6 +32,7 @@ ALLOWED = {
     "session": {"crypto", "codec"},
     "store": {"crypto", "codec"},
     "oauth": {"jose", "paseto", "keys", "token", "crypto", "codec"},
+    "resource": {"oauth", "jose", "paseto", "keys", "token", "session", "crypto", "codec"},
     "service": {"oauth", "jose", "paseto", "keys", "token", "session", "store", "crypto", "codec"},
     "bff": {"jose", "paseto", "keys", "token", "crypto", "codec"},
     # net: the only layer that opens connections (Beast/Asio; OpenSSL only for the TLS
