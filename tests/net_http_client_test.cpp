@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <stop_token>
 #include <string>
 #include <thread>
 
@@ -76,6 +78,37 @@ TEST(NetHttpClient, BadUrlsAndMethods) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, Errc::io_error);
   EXPECT_FALSE(HttpClient::is_timeout(refused.error()));
+}
+
+TEST(NetHttpClient, AStopRequestEndsACallAtOnce) {
+  std::atomic<bool> asked{false};
+  std::atomic<bool> release{false};
+  test::LoopbackServer srv([&](const test::HttpRequest&) {
+    asked = true;
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return test::HttpResponse(http::status::ok, 11);
+  });
+  std::stop_source stop;
+  std::thread stopper([&] {
+    while (!asked) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    stop.request_stop();
+  });
+  // A 60 s deadline: only the stop request can end the call while the server holds it.
+  auto r = client(std::chrono::milliseconds(60000))->send({.method = "GET", .url = srv.url("/poll"), .headers = {}, .body = {}},
+                                                          std::chrono::milliseconds(60000), 1024, stop.get_token());
+  stopper.join();
+  release = true;  // the server answers only now: the call ended without its answer
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("cancelled"), std::string::npos) << r.error().message;
+  EXPECT_FALSE(HttpClient::is_timeout(r.error()));
+}
+
+TEST(NetHttpClient, OnlyHttpsOrLoopbackHttpIsASecureUrl) {
+  for (const char* ok : {"https://issuer.example/x", "http://127.0.0.1:8080/x", "http://127.1.2.3/", "http://[::1]:9/x",
+                         "http://localhost:1/"})
+    EXPECT_TRUE(secure_or_loopback_url(ok)) << ok;
+  for (const char* bad : {"http://issuer.example/x", "http://10.0.0.1/", "ftp://127.0.0.1/", "/relative", "http://localhost.evil.example/"})
+    EXPECT_FALSE(secure_or_loopback_url(bad)) << bad;
 }
 
 }  // namespace

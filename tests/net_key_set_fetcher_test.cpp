@@ -2,6 +2,7 @@
 // loopback: an in-process Asio SSL server whose CA and certificate (for DNS:localhost) the
 // openssl CLI makes in a temporary directory, plus a second, untrusted CA.
 #include "tessera/https_key_set_fetcher.hpp"
+#include "tessera/remote_key_set.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -187,6 +188,24 @@ TEST_F(NetKeySetFetcher, AnUnreadableCaFileIsAnError) {
   auto f = HttpsKeySetFetcher::create(dir_ + "/no-such.pem");
   ASSERT_FALSE(f);
   EXPECT_EQ(f.error().code, Errc::invalid_argument);
+}
+
+// A resource server's RemoteKeySet (tessera/remote_key_set.hpp) over this HTTPS server: keys
+// with the trusted CA, store_unavailable when the certificate is not trusted.
+TEST_F(NetKeySetFetcher, ARemoteKeySetTrustsOnlyItsCas) {
+  auto trusted = RemoteKeySet::create({.jwks_uri = url("/jwks"), .ca_file = dir_ + "/ca.pem"});
+  ASSERT_TRUE(trusted) << trusted.error().message;
+  auto keys = (*trusted)->keys_for("k");
+  ASSERT_TRUE(keys) << keys.error().message;
+  EXPECT_NE(keys->find("k"), nullptr);
+  for (const char* ca : {"/ca2.pem", ""}) {  // another CA; the system's only
+    auto untrusted = RemoteKeySet::create({.jwks_uri = url("/jwks"), .ca_file = ca[0] ? dir_ + ca : ""});
+    ASSERT_TRUE(untrusted) << untrusted.error().message;
+    auto none = (*untrusted)->keys_for("k");
+    ASSERT_FALSE(none) << ca;
+    EXPECT_EQ(none.error().code, Errc::store_unavailable);
+    EXPECT_NE(none.error().message.find("TLS handshake"), std::string::npos) << none.error().message;
+  }
 }
 
 }  // namespace

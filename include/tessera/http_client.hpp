@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,9 +33,9 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpClientRequest {
   std::string method = "GET";
-  std::string url;
-  HeaderList headers;  // Host, Content-Length and Connection are the client's own
-  std::string body;
+  std::string url = {};
+  HeaderList headers = {};  // Host, Content-Length and Connection are the client's own
+  std::string body = {};
 };
 
 struct HttpClientResponse {
@@ -47,10 +48,15 @@ struct HttpClientResponse {
 };
 
 struct HttpClientOptions {
-  std::string ca_file;                        // PEM CAs trusted besides the system's; empty: none
+  std::string ca_file = {};                   // PEM CAs trusted besides the system's; empty: none
   std::chrono::milliseconds timeout{10000};  // the whole call
   std::size_t max_body_bytes = 4 * 1024 * 1024;
 };
+
+// Whether url is https, or http to a loopback host (127.x, [::1], localhost: tests, an issuer
+// on the same machine): the one rule for every URL src/net/ sends credentials to or trusts
+// keys from (introspection, the revocation feed, discovery, a RemoteKeySet's jwks_uri).
+bool secure_or_loopback_url(std::string_view url);
 
 class HttpClient {
  public:
@@ -61,9 +67,10 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   Result<HttpClientResponse> send(const HttpClientRequest& request);
-  // The same with a per-call deadline (a long poll) and body bound (a JWKS).
+  // The same with a per-call deadline (a long poll) and body bound (a JWKS); a stop request on
+  // `stop` ends the call at once (io_error "cancelled").
   Result<HttpClientResponse> send(const HttpClientRequest& request, std::chrono::milliseconds timeout,
-                                  std::size_t max_body_bytes);
+                                  std::size_t max_body_bytes, std::stop_token stop = {});
   // Whether an error of send() is its deadline passing.
   static bool is_timeout(const Error& e);
 

@@ -1,7 +1,8 @@
 // HttpsKeySetFetcher: the KeySetFetcher (tessera/key_set_fetcher.hpp) over libtessera's
 // HttpClient (tessera/http_client.hpp): `tessera serve` fetches clients' jwks_uri with it, and
 // a RemoteKeySet (tessera/remote_key_set.hpp) an issuer's. Rules:
-//  - https only (an http:// or malformed URL is invalid_argument; no userinfo);
+//  - https only (an http:// or malformed URL is invalid_argument; no userinfo); a RemoteKeySet
+//    also allows http to a loopback host (allow_loopback_http: an issuer on the same machine);
 //  - TLS as the HttpClient: TLS 1.2+, the peer verified against the system trust store plus an
 //    optional CA file, the host name checked, SNI sent;
 //  - one deadline (3 s by default) for resolve, connect, handshake, request and response;
@@ -30,15 +31,18 @@ class HttpsKeySetFetcher final : public KeySetFetcher {
  public:
   // invalid_argument when ca_file cannot be loaded.
   static Result<std::unique_ptr<HttpsKeySetFetcher>> create(std::string ca_file,
-                                                            std::chrono::milliseconds timeout = kDefaultKeySetFetchTimeout);
+                                                            std::chrono::milliseconds timeout = kDefaultKeySetFetchTimeout,
+                                                            bool allow_loopback_http = false);
   // Over an existing client (its CA file; this fetcher's timeout and body bound).
-  HttpsKeySetFetcher(std::shared_ptr<HttpClient> client, std::chrono::milliseconds timeout = kDefaultKeySetFetchTimeout);
+  HttpsKeySetFetcher(std::shared_ptr<HttpClient> client, std::chrono::milliseconds timeout = kDefaultKeySetFetchTimeout,
+                     bool allow_loopback_http = false);
 
   Result<FetchedKeySet> fetch(std::string_view https_url) override;
 
  private:
   std::shared_ptr<HttpClient> client_;
   std::chrono::milliseconds timeout_;
+  bool allow_loopback_http_;
 };
 
 // Cache-Control: max-age=N (RFC 9111 §5.2.2.1); nullopt when absent or not a number.

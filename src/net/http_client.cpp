@@ -10,7 +10,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -134,6 +133,16 @@ asio::awaitable<void> run(asio::ssl::context& ctx, Target t, const HttpClientReq
 
 }  // namespace
 
+bool secure_or_loopback_url(std::string_view url) {
+  auto u = boost::urls::parse_absolute_uri(url);
+  if (!u) return false;
+  if (u->scheme_id() == boost::urls::scheme::https) return true;
+  if (u->scheme_id() != boost::urls::scheme::http) return false;
+  const std::string host = u->host_address();
+  if (u->host_type() == boost::urls::host_type::ipv4) return host.starts_with("127.");
+  return host == "::1" || host == "localhost";
+}
+
 HttpClient::HttpClient(HttpClientOptions options)
     : options_(std::move(options)), ctx_(std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client)) {}
 
@@ -160,17 +169,21 @@ Result<HttpClientResponse> HttpClient::send(const HttpClientRequest& request) {
 }
 
 Result<HttpClientResponse> HttpClient::send(const HttpClientRequest& request, std::chrono::milliseconds timeout,
-                                            std::size_t max_body_bytes) {
+                                            std::size_t max_body_bytes, std::stop_token stop) {
   auto target = parse_target(request.url);
   if (!target) return std::unexpected(target.error());
   if (http::string_to_verb(request.method) == http::verb::unknown)
     return fail(Errc::invalid_argument, "HTTP method " + request.method + " is unknown");
   Result<HttpClientResponse> out = fail(Errc::io_error, target->host_header + ": " + std::string(kTimedOut));
   asio::io_context ioc(1);
-  asio::co_spawn(ioc, run(*ctx_, *target, request, timeout, max_body_bytes, out), asio::detached);
+  bool done = false;
+  asio::co_spawn(ioc, run(*ctx_, *target, request, timeout, max_body_bytes, out), [&done](std::exception_ptr) { done = true; });
+  // io_context::stop is thread-safe: a stop request ends run_for at once.
+  std::stop_callback on_stop(stop, [&ioc] { ioc.stop(); });
   // The streams' deadline ends connect..read; this one also bounds name resolution (out keeps
   // its "timed out" then).
   ioc.run_for(timeout + std::chrono::milliseconds(100));
+  if (!done && stop.stop_requested()) return fail(Errc::io_error, target->host_header + ": cancelled");
   return out;
 }
 

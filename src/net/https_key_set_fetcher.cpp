@@ -8,6 +8,7 @@
 
 #include <boost/url/parse.hpp>
 
+
 namespace tessera {
 
 namespace {
@@ -40,20 +41,23 @@ std::optional<std::int64_t> cache_control_max_age(std::string_view cache_control
 }
 
 Result<std::unique_ptr<HttpsKeySetFetcher>> HttpsKeySetFetcher::create(std::string ca_file,
-                                                                       std::chrono::milliseconds timeout) {
+                                                                       std::chrono::milliseconds timeout,
+                                                                       bool allow_loopback_http) {
   auto client = HttpClient::create({.ca_file = std::move(ca_file), .timeout = timeout, .max_body_bytes = kMaxRemoteKeySetBytes});
   if (!client) return std::unexpected(std::move(client.error()));
-  return std::make_unique<HttpsKeySetFetcher>(std::shared_ptr<HttpClient>(std::move(*client)), timeout);
+  return std::make_unique<HttpsKeySetFetcher>(std::shared_ptr<HttpClient>(std::move(*client)), timeout, allow_loopback_http);
 }
 
-HttpsKeySetFetcher::HttpsKeySetFetcher(std::shared_ptr<HttpClient> client, std::chrono::milliseconds timeout)
-    : client_(std::move(client)), timeout_(timeout) {}
+HttpsKeySetFetcher::HttpsKeySetFetcher(std::shared_ptr<HttpClient> client, std::chrono::milliseconds timeout,
+                                       bool allow_loopback_http)
+    : client_(std::move(client)), timeout_(timeout), allow_loopback_http_(allow_loopback_http) {}
 
 Result<FetchedKeySet> HttpsKeySetFetcher::fetch(std::string_view https_url) {
   const auto bad = [&](std::string why) { return fail(Errc::invalid_argument, "jwks_uri " + std::string(https_url) + ": " + why); };
   auto u = boost::urls::parse_absolute_uri(https_url);
   if (!u) return bad("not an absolute URI");
-  if (u->scheme_id() != boost::urls::scheme::https) return bad("not https");
+  if (u->scheme_id() != boost::urls::scheme::https && !(allow_loopback_http_ && secure_or_loopback_url(https_url)))
+    return bad("not https");
   const std::string where = "jwks_uri " + std::string(u->encoded_host_and_port());
   auto res = client_->send({.method = "GET", .url = std::string(https_url),
                             .headers = {{"Accept", "application/jwk-set+json, application/json"}}, .body = {}},
