@@ -81,12 +81,18 @@ class Upstream:
                 self.send_header("Content-Length", str(len(out)))
                 self.end_headers()
                 if self.command != "HEAD":
-                    self.wfile.write(out)
+                    try:
+                        self.wfile.write(out)
+                    except (BrokenPipeError, ConnectionResetError):  # the gateway gave up (504)
+                        self.close_connection = True
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = handle_any
 
         class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
             daemon_threads = True
+
+            def handle_error(self, request, client_address):
+                pass  # a client (the gateway) that went away: nothing to report
 
         self.httpd = Server(("127.0.0.1", 0), Handler)
         self.port = self.httpd.server_address[1]
@@ -231,14 +237,14 @@ class GatewayBase(E2ETest):
         seen = r.json()
         return seen, {k.lower(): v for k, v in seen["headers"]}
 
-    def wait_for(self, what, predicate):
-        deadline = time.monotonic() + BOUND
+    def wait_for(self, what, predicate, bound=BOUND):
+        deadline = time.monotonic() + bound
         while time.monotonic() < deadline:
             value = predicate()
             if value:
                 return value
             time.sleep(0.1)
-        self.fail(f"not within {BOUND} s: {what}")
+        self.fail(f"not within {bound} s: {what}")
 
 
 class Gateway(GatewayBase):
@@ -404,7 +410,11 @@ class GatewayKeyRotation(GatewayBase):
         new_kid = rotated[0]["kid"]
         new = self.wait_for("a token signed with the new key",
                             lambda: (lambda t: t if kid_of(t) == new_kid else None)(self.token()))
-        _, h = self.seen_headers(self.via(self.gw, token=new))
+        # The unknown kid makes the key set refetch, at most once per 30 s (the RemoteKeySet's
+        # rate limit, counted from the gateway's start): accepted within that, polled.
+        r = self.wait_for("the new key's token accepted", lambda: (lambda r: r if r.status == 200 else None)(
+            self.via(self.gw, token=new)), bound=2 * BOUND + 10)
+        _, h = self.seen_headers(r)
         self.assertEqual(h["x-tessera-subject"], self.svc["client_id"])
         self.seen_headers(self.via(self.gw, token=old))  # the old key is still published
 

@@ -1,8 +1,8 @@
 // GatewayConfig: every setting of `tessera gateway` (docs/gateway.md lists them). Sources,
 // strongest first: flag, TOML file (--config; keys are the flags' names with _ for -, lists as
 // TOML arrays), default. The Authenticator's defaults (leeway, introspection cache) are
-// AuthenticatorOptions' and the HTTP limits HttpLimits', except the body limit, which a proxy
-// needs larger (kGatewayMaxBody).
+// AuthenticatorOptions', the feed's staleness bound DenyListOptions', the HTTP limits HttpLimits',
+// except the body limit, which a proxy needs larger (kGatewayMaxBody).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,7 @@
 
 #include "server/http_limits.hpp"
 #include "tessera/authenticator.hpp"
+#include "tessera/deny_list.hpp"
 #include "tessera/error.hpp"
 
 namespace tessera::gateway {
@@ -35,7 +36,7 @@ struct GatewayConfig {
   std::string ca_file;                  // extra PEM trust anchors for the issuer's TLS
   std::int64_t leeway = AuthenticatorOptions{}.leeway;
   std::int64_t introspection_cache = AuthenticatorOptions{}.introspection_cache_ttl;
-  std::int64_t feed_max_stale = 10;     // seconds without word from the revocation feed, then 503
+  std::int64_t feed_max_stale = DenyListOptions{}.max_stale;  // seconds without word from the feed, then 503
   std::int64_t upstream_timeout = 30;   // seconds for the upstream's whole response (then 504)
   std::int64_t connect_timeout = 5;     // seconds to connect to the upstream (then 504)
   std::string metrics_listen = "127.0.0.1:9465";
