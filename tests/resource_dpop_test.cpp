@@ -1,5 +1,7 @@
 // DPoP-bound tokens at the Authenticator (RFC 9449 §7): the proof, ath, the key binding, the
 // scheme a token may come under, require_dpop, nonces and replay.
+#include <random>
+
 #include "dpop_fixture.hpp"
 #include "resource_fixture.hpp"
 
@@ -149,6 +151,22 @@ TEST_F(ResourceDpop, BoundPasetoTokenNeedsItsProofToo) {
   EXPECT_TRUE(dpop(a, token, proof(token)).has_value());
   const std::string v = "Bearer " + token;
   expect_refused(call(a, {{"Authorization", v}}), 401, Errc::invalid_token);
+}
+
+// Nonces required and none sent: a flip that happens to leave the proof intact is still refused
+// (use_dpop_nonce comes after the parsing and the signature), so every request must be.
+TEST_F(ResourceDpop, MangledProofsNeverCrashAndAreRefused) {
+  std::mt19937 rng(11);
+  const auto token = bound_jwt();
+  const auto a = authenticator(dpop_options(true));
+  for (int i = 0; i < 1000; ++i) {
+    auto p = proof(token);
+    const int flips = 1 + static_cast<int>(rng() % 3);
+    for (int f = 0; f < flips; ++f) p[rng() % p.size()] = static_cast<char>(rng() % 256);
+    const auto r = dpop(a, token, p);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().status, 401u);
+  }
 }
 
 }  // namespace

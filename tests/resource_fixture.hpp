@@ -9,6 +9,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,7 +29,8 @@ inline constexpr std::string_view kIssuer = "https://as.example";
 inline constexpr std::string_view kAudience = "https://api.example";
 inline constexpr std::string_view kApiUrl = "https://api.example/orders?id=7";
 
-// Answers from a map of token -> answer; counts calls; can be "down".
+// Answers from a map of token -> answer; counts calls; can be "down". introspect() may be
+// called from several threads (the map is set up before).
 class FakeIntrospector final : public Introspector {
  public:
   std::map<std::string, IntrospectionAnswer> answers;
@@ -37,12 +39,18 @@ class FakeIntrospector final : public Introspector {
   std::vector<std::string> seen;  // the tokens asked about, in order
   Result<IntrospectionAnswer> introspect(std::string_view token) override {
     ++calls;
-    seen.emplace_back(token);
+    {
+      std::lock_guard lock(mu_);
+      seen.emplace_back(token);
+    }
     if (down) return fail(Errc::store_unavailable, "introspection endpoint unreachable");
     auto it = answers.find(std::string(token));
     if (it == answers.end()) return IntrospectionAnswer{};  // active = false
     return it->second;
   }
+
+ private:
+  std::mutex mu_;
 };
 
 // A deny list the test fills by hand.

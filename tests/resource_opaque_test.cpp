@@ -1,5 +1,7 @@
 // Opaque access tokens at the Authenticator: introspection through a fake Introspector, the
 // answer's rules, and the cache (bounded by the token's exp, keyed by the token's hash).
+#include <thread>
+
 #include "crypto/crypto.hpp"
 #include "resource/introspection_cache.hpp"
 #include "resource_fixture.hpp"
@@ -161,6 +163,36 @@ TEST_F(ResourceOpaque, OversizedOpaqueTokenIsNeverSent) {
   const auto r = bearer(authenticator(opaque_options()), std::string(13000, 'x'));
   ASSERT_NO_FATAL_FAILURE(expect_refused(r, 401, Errc::token_too_large));
   EXPECT_EQ(introspector->calls, 0);
+}
+
+// authenticate() is const and thread-safe: threads sharing one Authenticator and its cache
+// (small, so entries are evicted while others read) all get the right principal.
+TEST_F(ResourceOpaque, ConcurrentRequestsShareTheCache) {
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 40; ++i) {
+    tokens.push_back("opaque-token-" + std::to_string(i));
+    auto a = active();
+    a.jti = "jti-" + std::to_string(i);
+    introspector->answers[tokens.back()] = a;
+  }
+  auto o = opaque_options(60);
+  o.introspection_cache_entries = 16;
+  const auto auth = authenticator(o);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int n = 0; n < 300; ++n) {
+        const auto i = static_cast<std::size_t>((n * 7 + t) % 40);
+        const std::string v = "Bearer " + tokens[i];
+        const Headers h{{"Authorization", v}};
+        const auto r = auth.authenticate(AuthRequest{"GET", kApiUrl, h});
+        if (!r || r->token_id != "jti-" + std::to_string(i)) ++wrong;
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong, 0);
+  EXPECT_GT(introspector->calls, 0);
 }
 
 }  // namespace
