@@ -391,6 +391,14 @@ class Gateway(GatewayBase):
         self.assertIn(b"no_such_setting", p.stderr)
 
 
+    def test_an_unreachable_issuer_fails_the_start(self):
+        p = subprocess.run([harness.TESSERA, "gateway", "--listen", "127.0.0.1:0", "--metrics-listen", "off",
+                            "--upstream", self.upstream.url, "--issuer", f"http://127.0.0.1:{free_port()}",
+                            "--audience", API], capture_output=True, timeout=60)
+        self.assertEqual(p.returncode, 1, p)
+        self.assertIn(b"tessera gateway: issuer:", p.stderr)
+
+
 class GatewayKeyRotation(GatewayBase):
     server_args = ("--dpop-nonce=false",) + SCHEDULE
 
