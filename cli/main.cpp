@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   namespace cli = tessera::cli;
   CLI::App app{
       "tessera: issue, verify and inspect JWTs, JWS, PASETO tokens, their keys, sessions and users; run the "
-      "auth server",
+      "auth server and the gateway in front of an API",
       "tessera"};
   app.set_version_flag("--version", "tessera 0.1.0");
   app.require_subcommand(1);
@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   cli::add_store_commands(app);
   int serve_exit_code = cli::kExitOk;
   cli::add_serve_command(app, serve_exit_code);
+  cli::add_gateway_command(app, serve_exit_code);
 
   try {
     app.parse(argc, argv);

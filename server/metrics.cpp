@@ -31,9 +31,6 @@ std::size_t label_index(const std::array<std::string_view, N>& labels, std::stri
   return N - 1;
 }
 
-constexpr std::array<std::string_view, kLatencyBuckets.size()> kBucketLabels = {
-    "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5"};
-
 // Label values: backslash, double quote and line feed are escaped.
 std::string escape_label(std::string_view v) {
   std::string out;
@@ -77,16 +74,7 @@ std::size_t Metrics::slot(std::size_t route, std::size_t method, unsigned status
 void Metrics::observe(std::size_t route, std::string_view method, unsigned status, double seconds) noexcept {
   if (route >= routes_.size()) route = other_route();
   requests_[slot(route, method_index(method), status)].fetch_add(1, std::memory_order_relaxed);
-  Histogram& h = latency_[route];
-  if (seconds < 0) seconds = 0;
-  for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
-    if (seconds <= kLatencyBuckets[i]) {
-      h.buckets[i].fetch_add(1, std::memory_order_relaxed);
-      break;
-    }
-  }
-  h.sum_ns.fetch_add(static_cast<std::uint64_t>(seconds * 1e9), std::memory_order_relaxed);
-  h.count.fetch_add(1, std::memory_order_relaxed);
+  latency_[route].observe(seconds);
 }
 
 void Metrics::add(Counter c, std::uint64_t n) noexcept {
@@ -163,25 +151,8 @@ std::string Metrics::exposition() const {
 
   append("# HELP tessera_http_request_duration_seconds Time to answer a request, by route pattern.\n");
   append("# TYPE tessera_http_request_duration_seconds histogram\n");
-  for (std::size_t r = 0; r < routes_.size(); ++r) {
-    const Histogram& h = latency_[r];
-    // Read count first: buckets observed after it may push the cumulative +Inf a little above
-    // it, so +Inf is written as the bucket total, keeping the series monotonic.
-    const auto count = h.count.load(std::memory_order_relaxed);
-    if (count == 0) continue;
-    const std::string route = escape_label(routes_[r]);
-    std::uint64_t cumulative = 0;
-    for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
-      cumulative += h.buckets[i].load(std::memory_order_relaxed);
-      out += fmt::format("tessera_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", route,
-                         kBucketLabels[i], cumulative);
-    }
-    const std::uint64_t total = std::max(count, cumulative);
-    out += fmt::format("tessera_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", route, total);
-    out += fmt::format("tessera_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", route,
-                       static_cast<double>(h.sum_ns.load(std::memory_order_relaxed)) / 1e9);
-    out += fmt::format("tessera_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", route, total);
-  }
+  for (std::size_t r = 0; r < routes_.size(); ++r)
+    latency_[r].append(out, "tessera_http_request_duration_seconds", "route=\"" + escape_label(routes_[r]) + "\"");
 
   append("# HELP tessera_http_connections Open HTTP connections.\n");
   append("# TYPE tessera_http_connections gauge\n");

@@ -16,11 +16,10 @@
 #include <string_view>
 #include <vector>
 
+#include "server/latency_histogram.hpp"
+
 namespace tessera::server {
 
-// Upper bounds of the latency histogram, in seconds.
-inline constexpr std::array<double, 12> kLatencyBuckets = {.0005, .001, .0025, .005, .01, .025,
-                                                           .05,   .1,   .25,   .5,   1,   2.5};
 // Method labels; anything else is "other".
 inline constexpr std::array<std::string_view, 8> kMethodLabels = {"GET",  "POST",    "DELETE", "PUT",
                                                                   "PATCH", "HEAD", "OPTIONS", "other"};
@@ -99,11 +98,7 @@ class Metrics {
   static std::size_t method_index(std::string_view method) noexcept;
   std::size_t slot(std::size_t route, std::size_t method, unsigned status) const noexcept;
 
-  struct Histogram {
-    std::array<std::atomic<std::uint64_t>, kLatencyBuckets.size()> buckets{};  // not cumulative
-    std::atomic<std::uint64_t> count{0};
-    std::atomic<std::uint64_t> sum_ns{0};
-  };
+  using Histogram = LatencyHistogram;
 
   std::vector<std::string> routes_;  // the given patterns, then "other"
   std::unique_ptr<std::atomic<std::uint64_t>[]> requests_;

@@ -21,7 +21,7 @@ asio::awaitable<Response> MetricsApp::handle(Incoming& in) {
   } else if (path == "/metrics") {
     res = Response{http::status::ok, 11};
     res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-    res.body() = metrics_.exposition();
+    res.body() = exposition_();
   } else {
     res = json_response(http::status::ok, json::object{{"status", "ok"}});
   }

@@ -41,6 +41,7 @@
 #include "server/app_context.hpp"
 #include "server/asio_event_loop.hpp"
 #include "server/bff/open_bff.hpp"
+#include "server/drain.hpp"
 #include "server/epoch_guard.hpp"
 #include "server/revocation_feed.hpp"
 #include "server/fd_limit.hpp"
@@ -48,6 +49,7 @@
 #include "server/http.hpp"
 #include "server/key_watcher.hpp"
 #include "server/keys_dir.hpp"
+#include "server/lanes.hpp"
 #include "server/log.hpp"
 #include "server/metrics.hpp"
 #include "server/metrics_app.hpp"
@@ -69,7 +71,6 @@ namespace {
 namespace json = boost::json;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::chrono::seconds kSweepEvery{60};
-constexpr std::chrono::seconds kDrainFor{10};
 constexpr std::size_t kMetricsConnections = 16;
 // How often the store epoch is re-checked besides /readyz (one GET on Redis).
 constexpr std::chrono::seconds kEpochCheckEvery{5};
@@ -199,22 +200,14 @@ int run(const ServerConfig& cfg) {
     if (auto t = setup_tls(*tls, cfg.tls_cert, cfg.tls_key); !t) return startup_failed(log, "tls", t.error());
   }
 
-  unsigned threads = cfg.threads != 0 ? cfg.threads : std::thread::hardware_concurrency();
-  if (threads == 0) threads = 1;
+  const unsigned threads = Lanes::default_count(cfg.threads);
   // One io_context per I/O thread (a lane): each connection lives on one lane, and each lane
   // checks sessions through its own store reader (for Redis: its own pipelined connection per
   // node), so the hot path never hands a request to another thread. Lane 0 also runs the
-  // acceptors, signals and timers.
-  std::vector<std::unique_ptr<asio::io_context>> lanes;
-  for (unsigned i = 0; i < threads; ++i) lanes.push_back(std::make_unique<asio::io_context>(1));
-  asio::io_context& ioc = *lanes.front();
-  std::vector<asio::io_context*> lane_ptrs;
-  using WorkGuard = asio::executor_work_guard<asio::io_context::executor_type>;
-  std::vector<WorkGuard> lane_work;  // keeps idle lanes running until shutdown
-  for (auto& l : lanes) {
-    lane_ptrs.push_back(l.get());
-    lane_work.push_back(asio::make_work_guard(*l));
-  }
+  // acceptors, signals and timers (server/lanes.hpp).
+  Lanes lanes(threads);
+  asio::io_context& ioc = lanes.main();
+  const std::vector<asio::io_context*> lane_ptrs = lanes.pointers();
   // Store calls: a pool of cfg.worker_threads, or inline on the I/O threads when 0. Password
   // hashing (and the periodic sweep): its own pool, one thread per core, so a burst of logins
   // never queues session checks behind Argon2id.
@@ -230,7 +223,7 @@ int run(const ServerConfig& cfg) {
   std::vector<std::unique_ptr<AsioEventLoop>> loops;
   std::vector<std::unique_ptr<SessionReader>> readers;
   std::vector<SessionReader*> reader_ptrs;
-  for (auto& l : lanes) {
+  for (asio::io_context* l : lane_ptrs) {
     loops.push_back(std::make_unique<AsioEventLoop>(*l, store_pool ? &*store_pool : nullptr));
     readers.push_back(accounts.sessions().reader(*loops.back()));
     reader_ptrs.push_back(readers.back().get());
@@ -332,27 +325,15 @@ int run(const ServerConfig& cfg) {
         sweep_timer.cancel();
         epoch_timer.cancel();
         feed.stop();  // event streams end, long-polls answer
-        http.shutdown();
-        metrics_http.shutdown();
         // In-flight requests finish (their responses say Connection: close); then whatever
         // is left is closed.
-        asio::steady_timer wait(control);
-        const auto deadline = std::chrono::steady_clock::now() + kDrainFor;
-        while (open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
-          wait.expires_after(std::chrono::milliseconds(20));
-          co_await wait.async_wait(kTuple);
-        }
-        if (open_connections() > 0) {
-          log.log(LogLevel::warn, "closing connections after the grace period",
-                  json::object{{"connections", open_connections()}});
-          http.close_all();
-          metrics_http.close_all();
-        }
+        HttpServer* const servers[] = {&http, &metrics_http};
+        co_await drain(servers, log);
         // Each lane drops its reader on its own thread (a Redis reader's connections would
         // keep the lane running), then runs until its last connection is gone.
         for (std::size_t i = 0; i < lanes.size(); ++i)
-          asio::post(*lanes[i], [&readers, i] { readers[i].reset(); });
-        for (auto& w : lane_work) w.reset();
+          asio::post(lanes[i], [&readers, i] { readers[i].reset(); });
+        lanes.release();
       },
       asio::detached);
 
@@ -373,21 +354,7 @@ int run(const ServerConfig& cfg) {
 
   // Each thread runs its lane until no work is left: the acceptor is closed, the connections
   // are gone, the timers cancelled, the reader dropped and the pools' calls have come back.
-  auto run_loop = [&log](asio::io_context& lane) {
-    for (;;) {
-      try {
-        lane.run();
-        return;
-      } catch (const std::exception& e) {
-        log.log(LogLevel::error, "internal error", json::object{{"detail", e.what()}});
-      }
-    }
-  };
-  std::vector<std::thread> workers;
-  workers.reserve(threads - 1);
-  for (unsigned i = 1; i < threads; ++i) workers.emplace_back(run_loop, std::ref(*lanes[i]));
-  run_loop(ioc);
-  for (auto& t : workers) t.join();
+  lanes.run(log);
   if (store_pool) store_pool->join();
   if (bff_pool) bff_pool->join();
   password_pool.join();

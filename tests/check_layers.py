@@ -7,9 +7,10 @@
     exception: src/net/ includes OpenSSL's TLS headers (<openssl/ssl.h>, <openssl/err.h>) for
     the transport it drives through Asio SSL (docs/design.md, "Layers");
   - a public header (include/tessera/) includes only other public headers;
-  - a front end (server/, cli/) includes only public headers, its own folder and the
+  - a front end (server/, cli/, gateway/) includes only public headers, its own folder and the
     header-only src/common/ (cli may also use server/, where the composition root and the
-    configuration live).
+    configuration live, and gateway/, the command it runs; gateway/ may use server/, whose
+    transport, logs, metrics and lanes it shares).
 
 Usage: check_layers.py ROOT        exit 0 when every include follows the rules, 1 otherwise
        check_layers.py --self-test  checks that a planted violation is caught
@@ -39,7 +40,8 @@ ALLOWED = {
     # transport, the one exception to "only crypto calls OpenSSL": docs/design.md).
     "net": {"oauth", "jose", "paseto", "keys", "token", "crypto", "codec"},
 }
-FRONT_ENDS = {"server": {"server", "common"}, "cli": {"server", "common"}}
+FRONT_ENDS = {"server": {"server", "common"}, "cli": {"server", "gateway", "common"},
+              "gateway": {"gateway", "server", "common"}}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 SYSTEM_INCLUDE = re.compile(r'^\s*#\s*include\s+<([^>]+)>', re.M)
 # layer -> the OpenSSL / libsodium headers it may include (every other layer: none).
