@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -22,7 +23,7 @@
 namespace tessera::server {
 namespace {
 
-enum class Kind { text, boolean, integer };
+enum class Kind { text, boolean, integer, list };
 
 using TextCheck = Result<void> (*)(std::string_view);
 
@@ -34,6 +35,9 @@ struct Setting {
   // text
   std::string ServerConfig::*text = nullptr;
   TextCheck check = nullptr;
+  // list (a repeatable flag; comma-separated in the environment; a TOML array of strings),
+  // `check` applied to each item
+  std::vector<std::string> ServerConfig::*list = nullptr;
   // boolean
   bool ServerConfig::*boolean = nullptr;
   // integer: any integer member, through these two, within [min, max]
@@ -47,6 +51,14 @@ constexpr Setting text(std::string_view key, std::string_view value_name, std::s
                        std::string ServerConfig::*member, TextCheck check = nullptr) {
   Setting s{key, value_name, help, Kind::text};
   s.text = member;
+  s.check = check;
+  return s;
+}
+
+constexpr Setting list(std::string_view key, std::string_view value_name, std::string_view help,
+                       std::vector<std::string> ServerConfig::*member, TextCheck check) {
+  Setting s{key, value_name, help, Kind::list};
+  s.list = member;
   s.check = check;
   return s;
 }
@@ -220,6 +232,19 @@ Result<void> check_issuer(std::string_view v) {
   return {};
 }
 
+// Empty (no BFF) or a client id: printable ASCII without spaces.
+Result<void> check_client_id(std::string_view v) {
+  for (unsigned char c : v)
+    if (c <= 0x20 || c >= 0x7f) return fail(Errc::invalid_argument, "a client id has no spaces or control characters");
+  return {};
+}
+
+Result<void> check_bff_upstream(std::string_view v) {
+  auto u = parse_bff_upstream(v);
+  if (!u) return std::unexpected(u.error());
+  return {};
+}
+
 Result<void> check_log_level(std::string_view v) {
   if (v == "debug" || v == "info" || v == "warn" || v == "error" || v == "off") return {};
   return fail(Errc::invalid_argument, fmt::format("\"{}\" is not one of debug, info, warn, error, off", v));
@@ -299,6 +324,18 @@ const std::array kSettings = {
                                         0, 1'000'000),
     integer<[](C& c) -> auto& { return c.auth.backoff_max; }>("login_backoff_max", "SECONDS", "Login backoff cap", 1, kMaxSeconds),
     text("log_level", "LEVEL", "debug, info, warn, error or off", &C::log_level, check_log_level),
+    text("bff_client", "ID",
+         "Turns the BFF for single-page apps on (/bff/*, docs/bff.md): the OAuth client id it signs in with (a confidential client with redirect URI <origin>/bff/callback)",
+         &C::bff_client, check_client_id),
+    text("bff_client_secret_file", "FILE", "The BFF client's secret (its first line; needs --bff-client)",
+         &C::bff_client_secret_file),
+    list("bff_upstream", "NAME=URL",
+         "An API the BFF proxies: /bff/api/NAME/PATH goes to URL/PATH with the user's access token (repeatable; comma-separated in the environment)",
+         &C::bff_upstreams, check_bff_upstream),
+    text("bff_issuer", "URL", "The OIDC issuer the BFF signs in at; default: this server's issuer", &C::bff_issuer,
+         check_issuer),
+    integer<&C::bff_timeout>("bff_timeout", "SECONDS",
+                             "Deadline of each BFF call to the issuer or an upstream (an upstream over it: 504)", 1, 300),
 };
 
 constexpr std::string_view kConfigEnv = "TESSERA_CONFIG";
@@ -320,7 +357,18 @@ std::string value_text(const Setting& s, const ServerConfig& c) {
     case Kind::text: return c.*s.text;
     case Kind::boolean: return c.*s.boolean ? "true" : "false";
     case Kind::integer: return std::to_string(s.get_int(c));
+    case Kind::list: {
+      std::string out;
+      for (const auto& item : c.*s.list) out += (out.empty() ? "" : ",") + item;
+      return out;
+    }
   }
+  return {};
+}
+
+Result<void> add_item(const Setting& s, ServerConfig& c, std::string_view v) {
+  if (auto ok = s.check(v); !ok) return ok;
+  (c.*s.list).emplace_back(v);
   return {};
 }
 
@@ -343,6 +391,18 @@ Result<void> set_text(const Setting& s, ServerConfig& c, std::string_view v) {
 Result<void> apply_text(const Setting& s, ServerConfig& c, std::string_view v) {
   switch (s.kind) {
     case Kind::text: return set_text(s, c, v);
+    case Kind::list: {
+      // The environment: NAME=URL,NAME=URL (an empty variable: none)
+      (c.*s.list).clear();
+      std::string_view rest = v;
+      while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        if (auto ok = add_item(s, c, rest.substr(0, comma)); !ok) return ok;
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+      return {};
+    }
     case Kind::boolean:
       if (v == "true" || v == "1") {
         c.*s.boolean = true;
@@ -368,6 +428,17 @@ Result<void> apply_toml(const Setting& s, ServerConfig& c, const toml::node& nod
     case Kind::text:
       if (const auto* v = node.as_string()) return set_text(s, c, v->get());
       return fail(Errc::invalid_argument, "must be a string");
+    case Kind::list: {
+      const auto* array = node.as_array();
+      if (array == nullptr) return fail(Errc::invalid_argument, "must be an array of strings");
+      (c.*s.list).clear();
+      for (const auto& item : *array) {
+        const auto* v = item.as_string();
+        if (v == nullptr) return fail(Errc::invalid_argument, "must be an array of strings");
+        if (auto ok = add_item(s, c, v->get()); !ok) return ok;
+      }
+      return {};
+    }
     case Kind::boolean:
       if (const auto* v = node.as_boolean()) {
         c.*s.boolean = v->get();
@@ -386,6 +457,7 @@ void copy_setting(const Setting& s, const ServerConfig& from, ServerConfig& to) 
     case Kind::text: to.*s.text = from.*s.text; break;
     case Kind::boolean: to.*s.boolean = from.*s.boolean; break;
     case Kind::integer: s.set_int(to, s.get_int(from)); break;
+    case Kind::list: to.*s.list = from.*s.list; break;
   }
 }
 
@@ -423,7 +495,46 @@ Result<void> load_file(const std::string& path, ServerConfig& from_file, std::ar
   return {};
 }
 
+// The BFF settings together: a secret file with the client, nothing BFF without it, upstream
+// names unique.
+Result<void> check_bff(const ServerConfig& c) {
+  if (!c.bff_enabled()) {
+    if (!c.bff_client_secret_file.empty() || !c.bff_upstreams.empty() || !c.bff_issuer.empty())
+      return fail(Errc::invalid_argument, "bff_client_secret_file, bff_upstream and bff_issuer need bff_client");
+    return {};
+  }
+  if (c.bff_client_secret_file.empty())
+    return fail(Errc::invalid_argument, "bff_client needs bff_client_secret_file (the BFF is a confidential client)");
+  std::vector<std::string> names;
+  for (const auto& item : c.bff_upstreams) {
+    auto u = parse_bff_upstream(item);
+    if (!u) return std::unexpected(u.error());
+    if (std::find(names.begin(), names.end(), u->name) != names.end())
+      return fail(Errc::invalid_argument, fmt::format("bff_upstream: the name \"{}\" is given twice", u->name));
+    names.push_back(u->name);
+  }
+  return {};
+}
+
 }  // namespace
+
+Result<BffUpstream> parse_bff_upstream(std::string_view v) {
+  const auto bad = [v](std::string_view why) {
+    return fail(Errc::invalid_argument, fmt::format("\"{}\" is not NAME=URL: {}", v, why));
+  };
+  const auto eq = v.find('=');
+  if (eq == std::string_view::npos) return bad("no =");
+  BffUpstream u{std::string(v.substr(0, eq)), std::string(v.substr(eq + 1))};
+  if (u.name.empty() || u.name.size() > 64) return bad("NAME is 1 to 64 characters");
+  for (char c : u.name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+      return bad("NAME is lower-case letters, digits, _ and -");
+  if (u.url.ends_with('/')) u.url.pop_back();
+  if (u.url.empty()) return bad("no URL");
+  // The URL's rules are the issuer's: absolute http(s), a host, no user info, query or fragment.
+  if (auto ok = check_issuer(u.url); !ok) return bad(ok.error().message);
+  return u;
+}
 
 std::string ServerConfig::store_uri() const {
   if (store == "sqlite") {
@@ -459,6 +570,21 @@ void add_config_options(CLI::App& cmd, ServerConfig& cfg) {
     }
     ServerConfig* target = &cfg;
     const Setting* setting = &s;
+    if (s.kind == Kind::list) {
+      // --bff-upstream a=URL --bff-upstream b=URL: one value per occurrence, all kept
+      cmd.add_option_function<std::vector<std::string>>(
+             flag,
+             [target, setting, flag](const std::vector<std::string>& values) {
+               (target->*setting->list).clear();
+               for (const auto& v : values)
+                 if (auto ok = add_item(*setting, *target, v); !ok) throw CLI::ValidationError(flag, ok.error().message);
+             },
+             help)
+          ->type_name(std::string(s.value_name))
+          ->type_size(1)
+          ->allow_extra_args(false);
+      continue;
+    }
     cmd.add_option_function<std::string>(
            flag,
            [target, setting, flag](const std::string& v) {
@@ -498,6 +624,7 @@ Result<void> load_config(CLI::App& cmd, ServerConfig& cfg) {
 
   if (cfg.tls_cert.empty() != cfg.tls_key.empty())
     return fail(Errc::invalid_argument, "tls_cert and tls_key go together: give both or neither");
+  if (auto ok = check_bff(cfg); !ok) return ok;
   return check_key_ring_policy(cfg.keys);
 }
 

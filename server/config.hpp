@@ -3,10 +3,12 @@
 // (--config), default.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -50,6 +52,16 @@ struct ServerConfig {
   // key_retire_leeway (docs/keys.md)
   KeyRingPolicy keys;
   std::string log_level = "info";
+  // The BFF for single-page apps (docs/bff.md): its routes (/bff/*) exist only when bff_client
+  // is set. bff_client_secret_file: the client secret (client_secret_basic), first line of the
+  // file; bff_upstreams: "NAME=URL" each (/bff/api/NAME/... goes to URL/...); bff_issuer: the
+  // OIDC issuer it signs in at, empty: this server's issuer (issuer_for()); bff_timeout: every
+  // call to the issuer or an upstream (then 504).
+  std::string bff_client;
+  std::string bff_client_secret_file;
+  std::vector<std::string> bff_upstreams;
+  std::string bff_issuer;
+  std::chrono::seconds bff_timeout{10};
 
   // The store URI the library opens: "sqlite" -> "sqlite:<data>/tessera.db", "memory" ->
   // "memory:", redis URIs unchanged.
@@ -59,7 +71,17 @@ struct ServerConfig {
   std::string issuer_for(std::string_view bound_url) const;
   // Whether metrics_listen names a listener (not "off" or empty).
   bool metrics_enabled() const { return !metrics_listen.empty() && metrics_listen != "off"; }
+  bool bff_enabled() const { return !bff_client.empty(); }
 };
+
+// One --bff-upstream: NAME ([a-z0-9_-], 1..64 characters) and an absolute http(s) URL without
+// user info, query or fragment (a trailing slash is dropped).
+struct BffUpstream {
+  std::string name;
+  std::string url;
+};
+// invalid_argument naming what is wrong.
+Result<BffUpstream> parse_bff_upstream(std::string_view name_eq_url);
 
 // Registers every setting as a flag on cmd (with its env name and default in the help), and
 // --config. Call load() after parsing.

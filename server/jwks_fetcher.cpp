@@ -1,5 +1,6 @@
 // The HTTPS fetcher of clients' JWKS (jwks_fetcher.hpp).
 #include "server/jwks_fetcher.hpp"
+#include "server/tls_client_context.hpp"
 
 // OpenSSL here only for the TLS transport (SNI on the native SSL handle and its error queue), as
 // in server/tls.cpp: TLS is transport, not a crypto primitive of src/crypto/.
@@ -158,18 +159,7 @@ JwksFetcher::JwksFetcher(JwksFetcherOptions options)
 
 Result<std::unique_ptr<JwksFetcher>> JwksFetcher::create(JwksFetcherOptions options) {
   std::unique_ptr<JwksFetcher> f(new JwksFetcher(std::move(options)));
-  boost::system::error_code ec;
-  f->ctx_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                          asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                          asio::ssl::context::no_tlsv1_1,
-                      ec);
-  if (!ec) f->ctx_.set_default_verify_paths(ec);
-  if (ec) return fail(Errc::invalid_argument, "TLS client context: " + ec.message());
-  if (!f->options_.ca_file.empty()) {
-    f->ctx_.load_verify_file(f->options_.ca_file, ec);
-    if (ec) return fail(Errc::invalid_argument, "oauth_ca_file " + f->options_.ca_file + ": " + ec.message());
-  }
-  f->ctx_.set_verify_mode(asio::ssl::verify_peer);
+  if (auto ok = setup_tls_client_context(f->ctx_, f->options_.ca_file, "oauth_ca_file"); !ok) return std::unexpected(ok.error());
   return f;
 }
 

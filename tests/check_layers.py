@@ -30,6 +30,7 @@ ALLOWED = {
     "store": {"crypto", "codec"},
     "oauth": {"jose", "paseto", "keys", "token", "crypto", "codec"},
     "service": {"oauth", "jose", "paseto", "keys", "token", "session", "store", "crypto", "codec"},
+    "bff": {"jose", "paseto", "keys", "token", "crypto", "codec"},
 }
 FRONT_ENDS = {"server": {"server", "common"}, "cli": {"server", "common"}}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

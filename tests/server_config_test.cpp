@@ -457,3 +457,92 @@ TEST_F(ConfigTest, KeyScheduleSettings) {
 
 }  // namespace
 }  // namespace tessera::server
+
+namespace tessera::server {
+namespace {
+
+// The BFF settings (docs/bff.md): off by default; flag, environment and TOML each set them; the
+// upstream list is repeatable, checked item by item, and names are unique.
+TEST_F(ConfigTest, BffOffByDefault) {
+  auto d = load();
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_FALSE(d->bff_enabled());
+  EXPECT_TRUE(d->bff_upstreams.empty());
+  EXPECT_TRUE(d->bff_issuer.empty());
+  EXPECT_EQ(d->bff_timeout, std::chrono::seconds(10));
+}
+
+TEST_F(ConfigTest, BffFromFlagsRepeatableUpstream) {
+  auto c = load({"--bff-client", "spa", "--bff-client-secret-file", "/s", "--bff-upstream", "notes=http://127.0.0.1:9000/api/",
+                 "--bff-upstream", "calendar=https://cal.example", "--bff-issuer", "https://id.example", "--bff-timeout", "3"});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_TRUE(c->bff_enabled());
+  EXPECT_EQ(c->bff_client, "spa");
+  EXPECT_EQ(c->bff_client_secret_file, "/s");
+  ASSERT_EQ(c->bff_upstreams.size(), 2u);
+  EXPECT_EQ(c->bff_upstreams[0], "notes=http://127.0.0.1:9000/api/");
+  auto u = parse_bff_upstream(c->bff_upstreams[0]);
+  ASSERT_TRUE(u) << u.error().message;
+  EXPECT_EQ(u->name, "notes");
+  EXPECT_EQ(u->url, "http://127.0.0.1:9000/api");  // trailing slash dropped
+  EXPECT_EQ(c->bff_issuer, "https://id.example");
+  EXPECT_EQ(c->bff_timeout, std::chrono::seconds(3));
+}
+
+TEST_F(ConfigTest, BffFromEnvironmentAndToml) {
+  env("TESSERA_BFF_CLIENT", "spa");
+  env("TESSERA_BFF_CLIENT_SECRET_FILE", "/s");
+  env("TESSERA_BFF_UPSTREAM", "a=http://127.0.0.1:1,b=http://127.0.0.1:2");
+  auto e = load();
+  ASSERT_TRUE(e) << e.error().message;
+  EXPECT_EQ(e->bff_upstreams, (std::vector<std::string>{"a=http://127.0.0.1:1", "b=http://127.0.0.1:2"}));
+
+  ::unsetenv("TESSERA_BFF_UPSTREAM");
+  auto t = load({"--config", file("bff_upstream = [\"x=https://x.example\"]\nbff_timeout = 7\n")});
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->bff_upstreams, (std::vector<std::string>{"x=https://x.example"}));
+  EXPECT_EQ(t->bff_timeout, std::chrono::seconds(7));
+  // The flag beats the file.
+  auto f = load({"--config", file("bff_upstream = [\"x=https://x.example\"]\n"), "--bff-upstream", "y=https://y.example"});
+  ASSERT_TRUE(f) << f.error().message;
+  EXPECT_EQ(f->bff_upstreams, (std::vector<std::string>{"y=https://y.example"}));
+  expect_invalid(load({"--config", file("bff_upstream = \"x=https://x.example\"\n")}), "array of strings");
+  expect_invalid(load({"--config", file("bff_upstream = [1]\n")}), "array of strings");
+}
+
+TEST_F(ConfigTest, BffRejections) {
+  const std::vector<std::string> on = {"--bff-client", "spa", "--bff-client-secret-file", "/s"};
+  const auto with = [&](std::vector<std::string> more) {
+    auto args = on;
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  };
+  expect_invalid(load({"--bff-client", "spa"}), "bff_client_secret_file");
+  expect_invalid(load({"--bff-upstream", "a=https://a.example"}), "need bff_client");
+  expect_invalid(load({"--bff-issuer", "https://a.example"}), "need bff_client");
+  expect_invalid(load({"--bff-client", "a b", "--bff-client-secret-file", "/s"}), "client id");
+  for (const char* bad : {"noequals", "=https://a.example", "A=https://a.example", "a=", "a=ftp://a.example",
+                          "a=https://a.example?q=1", "a=https://u@a.example", "a b=https://a.example"}) {
+    expect_invalid(load(with({"--bff-upstream", bad})), "NAME=URL");
+  }
+  expect_invalid(load(with({"--bff-upstream", "a=https://a.example", "--bff-upstream", "a=https://b.example"})), "twice");
+  expect_invalid(load(with({"--bff-issuer", "https://a.example/"})), "issuer");
+  expect_invalid(load(with({"--bff-timeout", "0"})));
+  expect_invalid(load(with({"--bff-timeout", "301"})));
+  env("TESSERA_BFF_UPSTREAM", "a=https://a.example,bad");
+  expect_invalid(load(on), "TESSERA_BFF_UPSTREAM");
+}
+
+TEST_F(ConfigTest, BffHelpNamesItsVariables) {
+  ServerConfig cfg;
+  CLI::App app{"test"};
+  add_config_options(app, cfg);
+  const std::string help = app.help();
+  for (const char* name : {"TESSERA_BFF_CLIENT", "TESSERA_BFF_CLIENT_SECRET_FILE", "TESSERA_BFF_UPSTREAM",
+                           "TESSERA_BFF_ISSUER", "TESSERA_BFF_TIMEOUT", "--bff-upstream"}) {
+    EXPECT_NE(help.find(name), std::string::npos) << name;
+  }
+}
+
+}  // namespace
+}  // namespace tessera::server
