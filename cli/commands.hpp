@@ -1,6 +1,6 @@
 // Registration of the `tessera` CLI subcommands on the CLI11 app (implemented in
 // keys_cmd.cpp, jwt_cmd.cpp, paseto_cmd.cpp, sessions_cmd.cpp, users_cmd.cpp, clients_cmd.cpp,
-// store_cmd.cpp and serve_cmd.cpp).
+// store_cmd.cpp, serve_cmd.cpp, advise_cmd.cpp and doctor_cmd.cpp).
 // Handlers run as CLI11 callbacks and report failures by throwing cli::Failure (common.hpp),
 // caught in main.cpp.
 #pragma once
@@ -28,5 +28,10 @@ void add_store_commands(CLI::App& app);
 // `tessera serve`: its callback runs the server and stores the server's exit code in exit_code
 // (which must outlive parsing).
 void add_serve_command(CLI::App& app, int& exit_code);
+// `tessera advise`: the decision runbook (advise_cmd.cpp, logic in advise/).
+void add_advise_command(CLI::App& app);
+// `tessera doctor`: checks a configuration and a running server (doctor_cmd.cpp, rules in
+// doctor/); its callback stores 1 in exit_code when a finding is an error.
+void add_doctor_command(CLI::App& app, int& exit_code);
 
 }  // namespace tessera::cli

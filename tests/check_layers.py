@@ -4,7 +4,8 @@
   - a file in src/<layer>/ includes only its own layer, the layers below it (ALLOWED), the
     base (headers directly in src/, e.g. passkey.hpp) and the public headers (tessera/...);
   - a public header (include/tessera/) includes only other public headers;
-  - a front end (server/, cli/) includes only public headers, its own folder and the
+  - a front end (server/, cli/) includes only public headers, its own folder (and its
+    subfolders, as "advise/runbook.hpp" from cli/) and the
     header-only src/common/ (cli may also use server/, where the composition root and the
     configuration live).
 
@@ -79,6 +80,8 @@ def check(root):
                     continue
                 if top is None and os.path.exists(os.path.join(os.path.dirname(path), inc)):
                     continue  # a header beside it, in its own folder
+                if top is not None and os.path.exists(os.path.join(root, front, inc)):
+                    continue  # a header of its own subfolder, named from the front end's root (cli/advise/...)
                 bad.append((path, inc, f"front end {front}/ includes only tessera/ and its own folder"))
     for path, inc, why in bad:
         print(f"{os.path.relpath(path, root)}: #include \"{inc}\": {why}")
