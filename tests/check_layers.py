@@ -30,6 +30,7 @@ ALLOWED = {
     "session": {"crypto", "codec"},
     "store": {"crypto", "codec"},
     "oauth": {"jose", "paseto", "keys", "token", "crypto", "codec"},
+    "resource": {"oauth", "jose", "paseto", "keys", "token", "session", "crypto", "codec"},
     "service": {"oauth", "jose", "paseto", "keys", "token", "session", "store", "crypto", "codec"},
     "bff": {"jose", "paseto", "keys", "token", "crypto", "codec"},
 }
