@@ -152,12 +152,29 @@ TEST(Advise, SpaGetsBffByDefault) {
   ASSERT_NE(client, nullptr);
   EXPECT_EQ(value_of(*client, "--redirect-uri"), "https://app.example.com/bff/callback");
   EXPECT_EQ(value_of(*client, "--public"), "");  // confidential
+  EXPECT_EQ(value_of(*client, "--token-format"), "");
   const Command* serve = find(r, {"serve"});
   ASSERT_NE(serve, nullptr);
   EXPECT_EQ(value_of(*serve, "--bff-client"), "$BFF_CLIENT_ID");
   EXPECT_NE(value_of(*serve, "--bff-client-secret-file"), "");
   EXPECT_NE(value_of(*serve, "--bff-upstream"), "");
   EXPECT_TRUE(has(r.pitfalls, "X-CSRF"));
+  expect_valid(r);
+}
+
+TEST(Advise, SpaBffWithImmediateRevocationGetsOpaqueTokensAndAnIntrospectingApi) {
+  Answers a = ask(ClientKind::spa);
+  a.browser_holds_token = false;
+  a.immediate_revocation = true;
+  const auto r = advise(a);
+  EXPECT_EQ(r.model, Model::bff_cookie);
+  EXPECT_TRUE(r.tensions.empty());
+  const Command* client = find(r, {"clients", "add", "app-bff"});
+  ASSERT_NE(client, nullptr);
+  EXPECT_EQ(value_of(*client, "--token-format"), "opaque");
+  const Command* api = find(r, {"clients", "add", "api"});
+  ASSERT_NE(api, nullptr);
+  EXPECT_EQ(value_of(*api, "--resource"), "https://api.example.com");
   expect_valid(r);
 }
 

@@ -34,7 +34,9 @@ void session_cookie(Recommendation& r) {
       "The session lives in the store, so logout, 'log out everywhere', a password change or a disabled "
       "account end it at the next request: revocation is immediate.",
       "Tessera's cookie is __Host- prefixed, Secure, HttpOnly, SameSite=Lax, rotated on login, with an idle "
-      "and an absolute timeout (docs/sessions.md)."};
+      "and an absolute timeout (docs/sessions.md).",
+      "A resource service that shares Tessera's store can accept the same cookie (the Authenticator's session "
+      "path, docs/resource-server.md)."};
   r.pitfalls = {
       "CSRF: every state-changing request needs the per-session CSRF token (Tessera's pages check it, and "
       "Origin / Sec-Fetch-Site); never change state on GET.",
@@ -68,11 +70,23 @@ void bff_cookie(const Answers& a, Recommendation& r) {
       "The client secret file must be readable by the server only (mode 0600).",
       "Short access tokens (5 min): the BFF refreshes them before use; the session's idle and absolute "
       "timeouts bound everything."};
-  if (!external)
+  const bool immediate = *a.immediate_revocation;
+  if (immediate && !external) {
+    r.reasons.push_back(
+        "Revocation must be immediate: the BFF's access tokens are opaque, so every API introspects them and a "
+        "logout or revocation stops the next call (a signed token would live until it expires).");
+    r.pitfalls.push_back("Each API behind the BFF needs its own client registered as resource server (--resource) "
+                         "to introspect; cache answers a few seconds at most.");
+  }
+  if (!external) {
+    Args client{"clients", "add", "app-bff", "--redirect-uri", std::string(kAppOrigin) + "/bff/callback",
+                "--first-party", "--grant", "authorization_code", "--grant", "refresh_token", "--scope", "openid",
+                "--scope", "offline_access", "--audience", kApi, "--access-ttl", "300"};
+    if (immediate) client.insert(client.end(), {"--token-format", "opaque"});
     add(r, "the BFF's confidential client (prints its client_id and secret: put the secret in the file below)",
-        {"clients", "add", "app-bff", "--redirect-uri", std::string(kAppOrigin) + "/bff/callback", "--first-party",
-         "--grant", "authorization_code", "--grant", "refresh_token", "--scope", "openid", "--scope",
-         "offline_access", "--audience", kApi, "--access-ttl", "300"});
+        std::move(client));
+    if (immediate) add_resource_client(r);
+  }
   Args extra{"--bff-client", "$BFF_CLIENT_ID", "--bff-client-secret-file", "/etc/tessera/bff-secret", "--bff-upstream",
              "api=https://api.internal.example.com"};
   if (external) {
@@ -87,9 +101,10 @@ void bff_cookie(const Answers& a, Recommendation& r) {
 
 void signed_tokens_pitfalls(Recommendation& r) {
   r.pitfalls.push_back(
-      "Verifiers must check the signature with a key chosen by kid from the JWKS (never the token's alg or "
-      "a jku/jwk header), typ at+jwt, iss exactly, aud containing their own identifier, exp with seconds of "
-      "leeway (docs/oauth.md, 'What a resource server must check').");
+      "Verifiers must check the signature with a key chosen by kid (JWT header or PASETO footer) from the "
+      "JWKS (never the token's alg or a jku/jwk header), for JWT typ at+jwt, iss exactly, aud containing their "
+      "own identifier, exp with seconds of leeway (docs/oauth.md, 'What a resource server must check'; "
+      "libtessera's Authenticator does all of it, docs/resource-server.md).");
   r.pitfalls.push_back(
       "A signed token cannot be recalled: keep access_ttl short (5-10 min) and let verifiers subscribe to the "
       "revocation feed (docs/revocation-feed.md).");
