@@ -88,6 +88,10 @@ Findings check_configuration(const server::ServerConfig& cfg) {
   Findings out = check_config(facts);
   Findings keys = check_key_dir(read_key_dir((std::filesystem::path(cfg.data) / "keys").string()));
   out.insert(out.end(), keys.begin(), keys.end());
+  if (!cfg.bff_client_secret_file.empty()) {
+    Findings secret = check_secret_file(cfg.bff_client_secret_file);
+    out.insert(out.end(), secret.begin(), secret.end());
+  }
   return out;
 }
 

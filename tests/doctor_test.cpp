@@ -64,6 +64,13 @@ TEST(DoctorConfig, PlainHttpPublicOriginOffLoopbackIsAnError) {
   EXPECT_FALSE(found(check_settings(c), Severity::error, "public_origin"));
 }
 
+TEST(DoctorConfig, PlainHttpOnLoopbackSaysTheSecureCookieIsForDevelopmentOnly) {
+  auto c = good();
+  c.public_origin = "http://127.0.0.1:8080";
+  EXPECT_TRUE(found(check_settings(c), Severity::info, "cookie"));
+  EXPECT_FALSE(found(check_settings(good()), Severity::info, "cookie"));
+}
+
 TEST(DoctorConfig, PlainHttpIssuerOffLoopbackIsAnError) {
   auto c = good();
   c.issuer = "http://auth.example.com";
@@ -271,6 +278,13 @@ TEST_F(KeyDir, OneSecretForTwoPurposesIsAnError) {
   EXPECT_TRUE(found(check(), Severity::error, "shared_symmetric_key"));
   write("device-cookie.key", "b3RoZXItc2VjcmV0\n");
   EXPECT_FALSE(found(check(), Severity::error, "shared_symmetric_key"));
+}
+
+TEST_F(KeyDir, BffSecretFileReadableByOthersIsAnError) {
+  write("bff-secret", "s3cret\n", 0644);
+  EXPECT_TRUE(found(check_secret_file(dir + "/keys/bff-secret"), Severity::error, "key_files_mode"));
+  write("bff-secret", "s3cret\n", 0600);
+  EXPECT_TRUE(check_secret_file(dir + "/keys/bff-secret").empty());
 }
 
 TEST_F(KeyDir, NotAJsonKeyIsAnError) {

@@ -36,6 +36,11 @@ void check_tls_and_origins(const server::ServerConfig& c, Findings& out) {
     add(out, Severity::warning, "public_origin",
         "no public_origin: the Origin check compares with the Host header, which a proxy may rewrite",
         "set --public-origin to the exact origin users see (https://auth.example.com)");
+  if (c.public_origin.starts_with("http://") && is_loopback_url(c.public_origin))
+    add(out, Severity::info, "cookie",
+        "the session cookie is __Host- and Secure: over plain http browsers keep it only for localhost and "
+        "127.0.0.1 (development)",
+        "use https anywhere else");
   if (c.issuer.starts_with("http://") && !is_loopback_url(c.issuer))
     add(out, Severity::error, "issuer", fmt::format("issuer {} is plain http on a non-loopback host", c.issuer),
         "use an https issuer (RFC 8414 requires it)");

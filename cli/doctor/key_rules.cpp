@@ -120,4 +120,14 @@ Findings check_key_dir(const KeyDirFacts& f) {
   return out;
 }
 
+Findings check_secret_file(const std::string& path) {
+  Findings out;
+  const unsigned mode = mode_of(path);
+  if (mode != 0 && (mode & 077) != 0)
+    add(out, Severity::error, "key_files_mode",
+        fmt::format("{}: mode {:04o}: the BFF's client secret is readable by other users", path, mode),
+        fmt::format("chmod 600 {}", path));
+  return out;
+}
+
 }  // namespace tessera::cli::doctor

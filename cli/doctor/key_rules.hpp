@@ -42,4 +42,7 @@ KeyDirFacts read_key_dir(const std::string& keys_dir);
 // (no data directory yet: info).
 Findings check_key_dir(const KeyDirFacts& facts);
 
+// The BFF's client secret file (--bff-client-secret-file): key_files_mode when others may read it.
+Findings check_secret_file(const std::string& path);
+
 }  // namespace tessera::cli::doctor
