@@ -36,7 +36,7 @@ struct ServerConfig {
   // public_origin, else the listener's URL as bound (issuer_for()).
   std::string issuer;
   // PEM CA certificates trusted, besides the system's, when fetching clients' jwks_uri
-  // (server/jwks_fetcher.hpp); empty: the system's only.
+  // (tessera/https_key_set_fetcher.hpp); empty: the system's only.
   std::string oauth_ca_file;
   // DPoP server nonces (RFC 9449 §8, docs/dpop.md): every DPoP proof must carry a current
   // nonce derived from keys/oauth.key (so every instance sharing it accepts every other's).

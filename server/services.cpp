@@ -3,7 +3,7 @@
 
 #include <utility>
 
-#include "server/jwks_fetcher.hpp"
+#include "tessera/https_key_set_fetcher.hpp"
 
 namespace tessera::server {
 
@@ -61,7 +61,7 @@ Result<void> open_oauth(Services& s, const ServerConfig& cfg, KeySet signing_key
 }
 
 Result<std::unique_ptr<KeySetFetcher>> make_key_set_fetcher(const ServerConfig& cfg) {
-  auto f = JwksFetcher::create(JwksFetcherOptions{.ca_file = cfg.oauth_ca_file});
+  auto f = HttpsKeySetFetcher::create(cfg.oauth_ca_file);
   if (!f) return std::unexpected(std::move(f.error()));
   return std::unique_ptr<KeySetFetcher>(std::move(*f));
 }

@@ -60,7 +60,7 @@ Result<void> open_oauth(Services& s, const ServerConfig& cfg, KeySet signing_key
                         std::string issuer, const Clock* clock = nullptr, OAuthObserver observer = nullptr,
                         std::unique_ptr<KeySetFetcher> key_set_fetcher = nullptr);
 
-// The HTTPS fetcher of `tessera serve` (server/jwks_fetcher.hpp) with cfg.oauth_ca_file;
+// The HTTPS fetcher of `tessera serve` (tessera/https_key_set_fetcher.hpp) with cfg.oauth_ca_file;
 // invalid_argument when that file cannot be loaded.
 Result<std::unique_ptr<KeySetFetcher>> make_key_set_fetcher(const ServerConfig& cfg);
 

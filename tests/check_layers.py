@@ -3,6 +3,9 @@
 
   - a file in src/<layer>/ includes only its own layer, the layers below it (ALLOWED), the
     base (headers directly in src/, e.g. passkey.hpp) and the public headers (tessera/...);
+  - only src/crypto/ includes OpenSSL or libsodium (<openssl/...>, <sodium...>), with one
+    exception: src/net/ includes OpenSSL's TLS headers (<openssl/ssl.h>, <openssl/err.h>) for
+    the transport it drives through Asio SSL (docs/design.md, "Layers");
   - a public header (include/tessera/) includes only other public headers;
   - a front end (server/, cli/) includes only public headers, its own folder (and its
     subfolders, as "advise/runbook.hpp" from cli/) and the
@@ -33,9 +36,16 @@ ALLOWED = {
     "resource": {"oauth", "jose", "paseto", "keys", "token", "session", "crypto", "codec"},
     "service": {"oauth", "jose", "paseto", "keys", "token", "session", "store", "crypto", "codec"},
     "bff": {"jose", "paseto", "keys", "token", "crypto", "codec"},
+    # net: the only layer that opens connections (Beast/Asio; OpenSSL only for the TLS
+    # transport, the one exception to "only crypto calls OpenSSL": docs/design.md).
+    "net": {"oauth", "jose", "paseto", "keys", "token", "crypto", "codec"},
 }
 FRONT_ENDS = {"server": {"server", "common"}, "cli": {"server", "common"}}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+SYSTEM_INCLUDE = re.compile(r'^\s*#\s*include\s+<([^>]+)>', re.M)
+# layer -> the OpenSSL / libsodium headers it may include (every other layer: none).
+CRYPTO_LIBS = ("openssl/", "sodium")
+CRYPTO_ALLOWED = {"crypto": None, "net": {"openssl/ssl.h", "openssl/err.h"}}  # None: any
 SOURCE = (".cpp", ".hpp", ".h")
 
 
@@ -52,11 +62,21 @@ def includes(path):
         return INCLUDE.findall(f.read())
 
 
+def system_includes(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return SYSTEM_INCLUDE.findall(f.read())
+
+
 def check(root):
     bad = []
     for path in files(root, "src"):
         rel = os.path.relpath(path, os.path.join(root, "src"))
         layer = rel.split(os.sep)[0] if os.sep in rel else None  # src/error.cpp: the base, no layer
+        for inc in system_includes(path):
+            if not inc.startswith(CRYPTO_LIBS) or layer == "crypto":
+                continue
+            if layer not in CRYPTO_ALLOWED or inc not in CRYPTO_ALLOWED[layer]:
+                bad.append((path, inc, "only src/crypto/ calls OpenSSL or libsodium (src/net/: TLS only)"))
         for inc in includes(path):
             top = inc.split("/")[0] if "/" in inc else None
             if top == "tessera":
@@ -105,6 +125,8 @@ def self_test():
         for rel, text in [("src/codec/x.cpp", '#include "store/stores.hpp"\n'),
                           ("src/crypto/y.cpp", '#include "service/unknown_user.hpp"\n'),
                           ("include/tessera/z.hpp", '#include "codec/json.hpp"\n'),
+                          ("src/store/u.cpp", '#include <openssl/evp.h>\n'),
+                          ("src/net/t.cpp", '#include <openssl/evp.h>\n'),
                           ("server/w.cpp", '#include "codec/json.hpp"\n'),
                           ("cli/v.cpp", '#include "store/stores.hpp"\n')]:
             put(rel, text)

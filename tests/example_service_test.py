@@ -2,8 +2,8 @@
 """examples/resource_service against the installed package (ctest: example_resource_service):
 `cmake --install` the build into a temporary prefix, configure and build the example with
 find_package(tessera) against that prefix only, then run the installed `tessera serve` and the
-example on loopback, get a client_credentials token and call the protected routes with and
-without it.
+example on loopback (which finds the issuer's JWKS by discovery), get client_credentials tokens
+and call the protected routes with and without them.
 Usage: example_service_test.py BUILD_DIR SOURCE_DIR"""
 import base64
 import json
@@ -102,12 +102,6 @@ def main():
         procs.append(serve)
         wait_for(log, "listening on", serve)
 
-        status, _, jwks = http("GET", issuer + "/.well-known/jwks.json")
-        check(status == 200, "the issuer's JWKS fetched")
-        jwks_file = os.path.join(tmp, "jwks.json")
-        with open(jwks_file, "w") as f:
-            f.write(jwks)
-
         def token(creds, scope):
             basic = base64.b64encode(f"{urllib.parse.quote(creds[0])}:{urllib.parse.quote(creds[1])}".encode()).decode()
             form = urllib.parse.urlencode({"grant_type": "client_credentials", "scope": scope}).encode()
@@ -123,7 +117,7 @@ def main():
         api = f"http://127.0.0.1:{eport}"
         elog = os.path.join(tmp, "example.log")
         example = subprocess.Popen([os.path.join(ex, "resource_service"), "--listen", f"127.0.0.1:{eport}",
-                                    "--issuer", issuer, "--audience", AUD, "--jwks", jwks_file],
+                                    "--issuer", issuer, "--audience", AUD],
                                    stdout=open(elog, "w"), stderr=subprocess.STDOUT)
         procs.append(example)
         wait_for(elog, "listening on", example)

@@ -1,7 +1,7 @@
-// The cache of clients' remote JWKS (src/oauth/remote_key_sets.hpp) with a fake fetcher and a
-// settable clock, one test per rule; and private_key_jwt for jwks_uri clients end to end
-// through the AuthorizationServer.
-#include "oauth/remote_key_sets.hpp"
+// The cache of remote JWKS (src/keys/remote_key_sets.hpp) with a fake fetcher and a settable
+// clock, one test per rule (no usable keys: store_unavailable); and private_key_jwt for
+// jwks_uri clients end to end through the AuthorizationServer (there: invalid_client).
+#include "keys/remote_key_sets.hpp"
 
 #include <atomic>
 #include <thread>
@@ -45,7 +45,7 @@ class OauthRemoteKeys : public ::testing::Test {
   static constexpr std::int64_t kT0 = 1'700'000'000;
   SettableClock clock_{kT0};
   FakeFetcher fetcher_;
-  oauth::RemoteKeySets cache_{fetcher_, clock_};
+  keys::RemoteKeySets cache_{fetcher_, clock_};
   Key a_ = make_key("a");
   Key b_ = make_key("b");
 
@@ -58,7 +58,7 @@ class OauthRemoteKeys : public ::testing::Test {
   void expect_refused(std::string_view kid = "a") {
     auto keys = cache_.keys_for(kUrl, kid);
     ASSERT_FALSE(keys);
-    EXPECT_EQ(keys.error().code, Errc::invalid_client);
+    EXPECT_EQ(keys.error().code, Errc::store_unavailable);
   }
 };
 
@@ -159,7 +159,7 @@ TEST_F(OauthRemoteKeys, StaleKeysAreServedWhileFetchesFailForAtMostADay) {
   EXPECT_TRUE(has("a"));
 }
 
-TEST_F(OauthRemoteKeys, NoKeysEverMeansInvalidClientAndFailuresAreNotRetriedAtOnce) {
+TEST_F(OauthRemoteKeys, NoKeysEverMeansStoreUnavailableAndFailuresAreNotRetriedAtOnce) {
   fetcher_.next = fail(Errc::io_error, "timeout");
   expect_refused();
   expect_refused();
@@ -177,10 +177,10 @@ TEST_F(OauthRemoteKeys, BodySizeIsBounded) {
   EXPECT_TRUE(has("a"));  // exactly at the bound: accepted
   body.insert(body.size() - 1, " ");
   fetcher_.next = served(body);
-  oauth::RemoteKeySets fresh_cache(fetcher_, clock_);
+  keys::RemoteKeySets fresh_cache(fetcher_, clock_);
   auto keys = fresh_cache.keys_for(kUrl, "a");
   ASSERT_FALSE(keys);
-  EXPECT_EQ(keys.error().code, Errc::invalid_client);
+  EXPECT_EQ(keys.error().code, Errc::store_unavailable);
   EXPECT_NE(keys.error().message.find("bytes"), std::string::npos) << keys.error().message;
 }
 
@@ -195,10 +195,10 @@ TEST_F(OauthRemoteKeys, OnlyPublicAsymmetricKeysAreAccepted) {
   for (const auto& body : bad) {
     FakeFetcher f;
     f.next = served(body);
-    oauth::RemoteKeySets cache(f, clock_);
+    keys::RemoteKeySets cache(f, clock_);
     auto keys = cache.keys_for(kUrl, "a");
     ASSERT_FALSE(keys) << body;
-    EXPECT_EQ(keys.error().code, Errc::invalid_client);
+    EXPECT_EQ(keys.error().code, Errc::store_unavailable);
   }
   // A bad refetch keeps the last good keys.
   fetcher_.next = served(jwks_of({&a_}), 60);
@@ -219,7 +219,7 @@ TEST_F(OauthRemoteKeys, KidlessLookupOfOneKeySelectsItAndSeveralKeysStayStrict) 
   EXPECT_FALSE(named->any_kid_selects_the_key());
   FakeFetcher f;
   f.next = served(jwks_of({&a_, &b_}));
-  oauth::RemoteKeySets cache(f, clock_);
+  keys::RemoteKeySets cache(f, clock_);
   auto two = cache.keys_for(kUrl, "");
   ASSERT_TRUE(two);
   EXPECT_FALSE(two->any_kid_selects_the_key());
@@ -250,7 +250,7 @@ class CountingFetcher final : public KeySetFetcher {
 
 TEST_F(OauthRemoteKeys, ConcurrentLookupsOfOneUrlFetchItOnce) {
   CountingFetcher f(jwks_of({&a_}));
-  oauth::RemoteKeySets cache(f, clock_);
+  keys::RemoteKeySets cache(f, clock_);
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};
   for (int t = 0; t < 8; ++t)

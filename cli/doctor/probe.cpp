@@ -1,16 +1,14 @@
-// probe() of `tessera doctor --url` (url_rules.hpp): the HTTP(S) calls, through the server's
-// HTTP client (TLS verified against the system's CAs plus --ca-file).
+// probe() of `tessera doctor --url` (url_rules.hpp): the HTTP(S) calls, through libtessera's
+// HttpClient (tessera/http_client.hpp: TLS verified against the system's CAs plus --ca-file).
 #include <boost/json.hpp>
 
 #include "doctor/url_rules.hpp"
-#include "server/bff/http_client.hpp"
+#include "tessera/http_client.hpp"
 
 namespace tessera::cli::doctor {
 namespace {
 
 namespace json = boost::json;
-using server::bff::HttpClient;
-using server::bff::HttpClientRequest;
 
 Seen call(HttpClient* client, const std::string& create_error, HttpClientRequest req) {
   Seen s;
@@ -35,7 +33,7 @@ Seen call(HttpClient* client, const std::string& create_error, HttpClientRequest
 UrlFacts probe(const ProbeOptions& o) {
   UrlFacts f;
   f.issuer = o.issuer;
-  server::bff::HttpClientOptions options;
+  HttpClientOptions options;
   options.ca_file = o.ca_file;
   options.timeout = std::chrono::milliseconds(o.timeout_ms);
   options.max_body_bytes = 1024 * 1024;

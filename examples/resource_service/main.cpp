@@ -3,13 +3,12 @@
 //   GET /health   no token needed
 //   GET /hello    any valid access token: "hello SUBJECT (client CLIENT)"
 //   GET /orders   a token with scope orders:read (else 403 insufficient_scope)
-// Usage: resource_service --listen 127.0.0.1:9000 --issuer URL --audience AUD --jwks FILE
-// (--jwks: the issuer's /.well-known/jwks.json saved to a file). One request at a time:
-// an example, not a production server.
+// Usage: resource_service --listen 127.0.0.1:9000 --issuer URL --audience AUD [--ca-file PEM]
+// The issuer's keys come from its JWKS, found by discovery and cached (RemoteKeySet: refetched on
+// an unknown kid, so key rotation needs nothing here). One request at a time: an example, not a
+// production server.
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <sstream>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -17,7 +16,9 @@
 #include <boost/beast.hpp>
 
 #include <tessera/authenticator.hpp>
-#include <tessera/keys.hpp>
+#include <tessera/http_client.hpp>
+#include <tessera/issuer_discovery.hpp>
+#include <tessera/remote_key_set.hpp>
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -27,14 +28,12 @@ using tcp = asio::ip::tcp;
 namespace {
 
 struct Args {
-  std::string listen = "127.0.0.1:9000", issuer, audience, jwks;
+  std::string listen = "127.0.0.1:9000", issuer, audience, ca_file;
 };
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+[[noreturn]] void die(const std::string& what, const tessera::Error& e) {
+  std::fprintf(stderr, "resource_service: %s: %s\n", what.c_str(), e.message.c_str());
+  std::exit(2);
 }
 
 http::response<http::string_body> reply(http::status status, std::string body) {
@@ -82,22 +81,28 @@ int main(int argc, char** argv) {
     if (k == "--listen") a.listen = v;
     else if (k == "--issuer") a.issuer = v;
     else if (k == "--audience") a.audience = v;
-    else if (k == "--jwks") a.jwks = v;
+    else if (k == "--ca-file") a.ca_file = v;
   }
-  auto keys = tessera::load_key_set(read_file(a.jwks));
-  if (!keys) {
-    std::fprintf(stderr, "resource_service: --jwks %s: %s\n", a.jwks.c_str(), keys.error().message.c_str());
-    return 2;
-  }
+  // Where the issuer's keys are (OpenID metadata, exact issuer), then its JWKS, cached.
+  tessera::HttpClientOptions http_options;
+  http_options.ca_file = a.ca_file;
+  auto http = tessera::HttpClient::create(http_options);
+  if (!http) die("--ca-file", http.error());
+  auto issuer = tessera::discover_issuer(a.issuer, **http);
+  if (!issuer) die("discovery of " + a.issuer, issuer.error());
+  tessera::RemoteKeySetOptions key_options;
+  key_options.jwks_uri = issuer->jwks_uri;
+  key_options.ca_file = a.ca_file;
+  auto keys = tessera::RemoteKeySet::create(key_options);
+  if (!keys) die("jwks_uri", keys.error());
+  if (auto ok = (*keys)->prefetch(); !ok) die("fetching " + issuer->jwks_uri, ok.error());
+
   tessera::AuthenticatorOptions o;
   o.issuer = a.issuer;
   o.audiences = {a.audience};
-  o.keys = tessera::make_static_verification_keys(std::move(*keys));
+  o.keys = *keys;
   auto auth = tessera::Authenticator::create(std::move(o));
-  if (!auth) {
-    std::fprintf(stderr, "resource_service: %s\n", auth.error().message.c_str());
-    return 2;
-  }
+  if (!auth) die("authenticator", auth.error());
 
   asio::io_context io;
   const auto colon = a.listen.rfind(':');

@@ -96,7 +96,7 @@ struct OAuthOptions {
   // query, fragment, userinfo or trailing slash.
   std::string issuer;
   // Fetches the JWKS of clients registered with a jwks_uri, so they can use private_key_jwt
-  // (the keys are cached per URL by the rules of src/oauth/remote_key_sets.hpp). Null: such
+  // (the keys are cached per URL by the rules of src/keys/remote_key_sets.hpp). Null: such
   // clients are refused (invalid_client). Not owned: it must outlive the server.
   KeySetFetcher* key_set_fetcher = nullptr;
   std::int64_t code_ttl = 60;    // 1..60 seconds

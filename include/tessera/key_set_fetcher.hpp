@@ -1,8 +1,10 @@
 // KeySetFetcher: how libtessera gets a client's remote JWKS (a jwks_uri, for private_key_jwt)
-// without doing any networking itself. The front end injects an implementation (tessera serve:
-// an HTTPS client over Beast + OpenSSL, server/jwks_fetcher.hpp); tests inject a fake. The
-// caching rules (how long keys are kept, when a refetch may happen, how long stale keys are
-// served) live in the library (src/oauth/remote_key_sets.hpp), not in the fetcher.
+// through an injected implementation: the HTTPS one of src/net/ (tessera/https_key_set_fetcher.hpp,
+// which tessera serve injects), or a fake in tests. The caching rules (how long keys are kept,
+// when a refetch may happen, how long stale keys are served: tessera/key_set_rules.hpp) live in
+// the library's one cache of remote JWKS (src/keys/remote_key_sets.hpp), not in the fetcher;
+// the authorization server uses it for clients' jwks_uri, a RemoteKeySet
+// (tessera/remote_key_set.hpp) for an issuer's.
 // Thread safety: implementations must be thread-safe (fetch is called from any store thread,
 // and blocks; call it off an event loop).
 #pragma once

@@ -50,8 +50,8 @@ void count_dpop(const AppContext& ctx, std::string_view endpoint, const std::vec
 std::string dpop_challenge(const AppContext& ctx, std::string_view error = {});
 // Runs an AuthorizationServer call that authenticates a client. A private_key_jwt request may
 // make it fetch the client's jwks_uri (blocking, up to the fetcher's 3 s deadline:
-// server/jwks_fetcher.hpp), which must never hold up an I/O thread. With a store pool it runs
-// there as every store call; without one (SQLite and memory run store calls inline) it runs on
+// tessera/https_key_set_fetcher.hpp), which must never hold up an I/O thread. With a store pool
+// it runs there as every store call; without one (SQLite and memory run store calls inline) it runs on
 // the password pool. Other requests: run_store.
 template <class F>
 asio::awaitable<std::invoke_result_t<F&>> run_client_call(const AppContext& ctx, const Params& params, F fn) {

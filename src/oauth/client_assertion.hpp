@@ -40,7 +40,7 @@ struct VerifiedAssertion {
 // verify it with; nullopt when it cannot be read.
 std::optional<std::string> assertion_issuer_unverified(std::string_view assertion);
 // The kid of an assertion's header, read WITHOUT verification, only to tell whether a client's
-// remote key set must be refetched (remote_key_sets.hpp); empty when absent or unreadable.
+// remote key set must be refetched (keys/remote_key_sets.hpp); empty when absent or unreadable.
 std::string assertion_kid_unverified(std::string_view assertion);
 
 Result<VerifiedAssertion> verify_client_assertion(std::string_view assertion, std::string_view client_id,

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "codec/json.hpp"
+#include "keys/remote_key_sets.hpp"
 #include "oauth/redirect_uri.hpp"
 #include "oauth/scope.hpp"
 
@@ -26,7 +27,7 @@ bool known_grant(std::string_view g) {
 bool id_token_alg_ok(Algorithm a) { return a == Algorithm::ES256 || a == Algorithm::EdDSA || a == Algorithm::RS256; }
 
 Result<KeySet> parse_client_keys(std::string_view jwks) {
-  auto set = public_key_set(jwks);
+  auto set = keys::public_key_set(jwks);
   if (!set) return std::unexpected(set.error());
   if (set->size() == 1) return KeySet::single_key(set->keys().front());
   return set;
@@ -39,18 +40,6 @@ json::array strings(const std::vector<std::string>& v) {
 }
 
 }  // namespace
-
-Result<KeySet> public_key_set(std::string_view jwks) {
-  auto set = KeySet::from_jwks(jwks);
-  if (!set) return std::unexpected(set.error());
-  if (set->empty()) return fail(Errc::invalid_key, "no keys");
-  for (const auto& k : set->keys()) {
-    if (k.is_symmetric()) return fail(Errc::invalid_key, "a symmetric key (only public keys)");
-    if (k.has_private()) return fail(Errc::invalid_key, "a private key (only public keys)");
-    if (!k.can_verify()) return fail(Errc::invalid_key, "a key that may not verify");
-  }
-  return set;
-}
 
 bool has_grant(const ClientSettings& s, std::string_view grant) {
   return std::find(s.grants.begin(), s.grants.end(), grant) != s.grants.end();

@@ -30,10 +30,6 @@ Result<void> check_settings(const ClientSettings& s);
 std::string encode_settings(const ClientSettings& s);
 Result<ClientSettings> decode_settings(std::string_view json, std::string_view name);
 
-// A client's JWKS (inline or fetched from its jwks_uri): at least one key, every key public,
-// asymmetric and allowed to verify (invalid_key otherwise). Selection stays strict by kid.
-Result<KeySet> public_key_set(std::string_view jwks);
-
 // The client's registered keys for private_key_jwt (check_settings accepted them); a set of
 // one key verifies whatever kid a token names (KeySet::single_key).
 Result<KeySet> client_keys(const ClientSettings& s);

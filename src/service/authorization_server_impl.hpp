@@ -23,7 +23,7 @@
 #include "oauth/access_token.hpp"
 #include "oauth/client_assertion.hpp"
 #include "oauth/client_secret.hpp"
-#include "oauth/remote_key_sets.hpp"
+#include "keys/remote_key_sets.hpp"
 #include "oauth/scope.hpp"
 #include "oauth/server_keys.hpp"
 #include "service/client_cache.hpp"
@@ -70,8 +70,8 @@ struct AuthorizationServer::Impl {
   OAuthObserver observer;
   // The jwks_uri clients' keys (a thread-safe cache, so not immutable either); null without
   // options.key_set_fetcher.
-  std::unique_ptr<oauth::RemoteKeySets> remote_keys =
-      options.key_set_fetcher ? std::make_unique<oauth::RemoteKeySets>(*options.key_set_fetcher, clock) : nullptr;
+  std::unique_ptr<keys::RemoteKeySets> remote_keys =
+      options.key_set_fetcher ? std::make_unique<keys::RemoteKeySets>(*options.key_set_fetcher, clock) : nullptr;
   std::atomic<std::int64_t> not_before{0};
   ClientCache client_cache;
   // Checks DPoP proofs (token endpoint, /userinfo); nullopt when options.dpop_replay is null

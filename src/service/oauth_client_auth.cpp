@@ -61,7 +61,8 @@ Result<std::shared_ptr<const LoadedClient>> AuthorizationServer::Impl::authentic
       return std::unexpected(bad_client("client " + client_id + " has a jwks_uri and this server fetches no remote keys"));
     } else {
       auto r = remote_keys->keys_for(c.settings.jwks_uri, oauth::assertion_kid_unverified(*assertion));
-      if (!r) return std::unexpected(r.error());
+      // No usable keys at the client's jwks_uri: the client cannot authenticate (not our outage).
+      if (!r) return std::unexpected(bad_client(r.error().message));
       fetched = std::move(*r);
       client_keys = &fetched;
     }

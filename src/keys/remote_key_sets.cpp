@@ -1,11 +1,29 @@
-// The cache of clients' remote JWKS (remote_key_sets.hpp).
-#include "oauth/remote_key_sets.hpp"
+// The cache of remote JWKS (remote_key_sets.hpp).
+#include "keys/remote_key_sets.hpp"
 
 #include <algorithm>
 
-#include "oauth/client_settings.hpp"
+namespace tessera::keys {
 
-namespace tessera::oauth {
+Result<KeySet> public_key_set(std::string_view jwks) {
+  auto set = KeySet::from_jwks(jwks);
+  if (!set) return std::unexpected(set.error());
+  if (set->empty()) return fail(Errc::invalid_key, "no keys");
+  for (const auto& k : set->keys()) {
+    if (k.is_symmetric()) return fail(Errc::invalid_key, "a symmetric key (only public keys)");
+    if (k.has_private()) return fail(Errc::invalid_key, "a private key (only public keys)");
+    if (!k.can_verify()) return fail(Errc::invalid_key, "a key that may not verify");
+  }
+  return set;
+}
+
+Result<void> check_rules(const RemoteKeySetRules& r) {
+  if (r.min_max_age < 1 || r.default_max_age < r.min_max_age || r.max_max_age < r.default_max_age)
+    return fail(Errc::invalid_argument, "key set rules: need 1 <= min_max_age <= default_max_age <= max_max_age");
+  if (r.min_refetch_interval < 0 || r.max_stale < 0)
+    return fail(Errc::invalid_argument, "key set rules: min_refetch_interval and max_stale must be >= 0");
+  return {};
+}
 
 RemoteKeySets::RemoteKeySets(KeySetFetcher& fetcher, const Clock& clock, RemoteKeySetRules rules)
     : fetcher_(fetcher), clock_(clock), rules_(rules) {}
@@ -55,7 +73,7 @@ Result<KeySet> RemoteKeySets::keys_for(std::string_view url, std::string_view ki
   if ((!fresh || !kid_known) && may_fetch) refresh(e, url, now);
 
   const auto bad = [&](std::string why) {
-    return fail(Errc::invalid_client, "jwks_uri " + std::string(url) + ": " + why);
+    return fail(Errc::store_unavailable, "jwks_uri " + std::string(url) + ": " + why);
   };
   if (!e.keys) return bad(e.last_error.empty() ? "no keys yet" : e.last_error);
   if (now >= e.fresh_until + rules_.max_stale)
@@ -64,4 +82,4 @@ Result<KeySet> RemoteKeySets::keys_for(std::string_view url, std::string_view ki
   return *e.keys;
 }
 
-}  // namespace tessera::oauth
+}  // namespace tessera::keys

@@ -1,7 +1,8 @@
-// The HTTPS fetcher of clients' JWKS (server/jwks_fetcher.hpp) against a real TLS server on
+// The HTTPS KeySetFetcher (tessera/https_key_set_fetcher.hpp) against a real TLS server on
 // loopback: an in-process Asio SSL server whose CA and certificate (for DNS:localhost) the
 // openssl CLI makes in a temporary directory, plus a second, untrusted CA.
-#include "server/jwks_fetcher.hpp"
+#include "tessera/https_key_set_fetcher.hpp"
+#include "tessera/remote_key_set.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -58,7 +59,7 @@ http::response<http::string_body> answer(const std::string& target) {
   return res;
 }
 
-class ServerJwksFetcher : public ::testing::Test {
+class NetKeySetFetcher : public ::testing::Test {
  protected:
   static inline std::string dir_;
 
@@ -118,11 +119,8 @@ class ServerJwksFetcher : public ::testing::Test {
     }
   }
 
-  std::unique_ptr<server::JwksFetcher> fetcher(std::string ca = "ca.pem") {
-    server::JwksFetcherOptions o;
-    o.ca_file = dir_ + "/" + ca;
-    o.timeout = std::chrono::milliseconds(1000);
-    auto f = server::JwksFetcher::create(o);
+  std::unique_ptr<HttpsKeySetFetcher> fetcher(std::string ca = "ca.pem") {
+    auto f = HttpsKeySetFetcher::create(dir_ + "/" + ca, std::chrono::milliseconds(1000));
     EXPECT_TRUE(f) << (f ? "" : f.error().message);
     return f ? std::move(*f) : nullptr;
   }
@@ -143,7 +141,7 @@ class ServerJwksFetcher : public ::testing::Test {
 };
 
 
-TEST_F(ServerJwksFetcher, FetchesFromATrustedServerAndReadsMaxAge) {
+TEST_F(NetKeySetFetcher, FetchesFromATrustedServerAndReadsMaxAge) {
   auto f = fetcher();
   auto r = f->fetch(url("/jwks"));
   ASSERT_TRUE(r) << r.error().message;
@@ -154,44 +152,60 @@ TEST_F(ServerJwksFetcher, FetchesFromATrustedServerAndReadsMaxAge) {
   EXPECT_EQ(other->max_age, std::nullopt);
 }
 
-TEST_F(ServerJwksFetcher, AnUntrustedCaIsRefused) {
+TEST_F(NetKeySetFetcher, AnUntrustedCaIsRefused) {
   expect_refused(fetcher("ca2.pem")->fetch(url("/jwks")), "TLS handshake");
 }
 
-TEST_F(ServerJwksFetcher, AWrongHostNameIsRefused) {
+TEST_F(NetKeySetFetcher, AWrongHostNameIsRefused) {
   // The certificate names localhost only.
   expect_refused(fetcher()->fetch(url("/jwks", "127.0.0.1")), "TLS handshake");
 }
 
-TEST_F(ServerJwksFetcher, OnlyHttpsUrlsAreFetched) {
+TEST_F(NetKeySetFetcher, OnlyHttpsUrlsAreFetched) {
   auto f = fetcher();
   expect_refused(f->fetch("http://localhost:" + port_ + "/jwks"), "not https", Errc::invalid_argument);
   expect_refused(f->fetch("https://user:pw@localhost:" + port_ + "/jwks"), "userinfo", Errc::invalid_argument);
   expect_refused(f->fetch("not a url"), "absolute", Errc::invalid_argument);
 }
 
-TEST_F(ServerJwksFetcher, OnlyStatus200IsAcceptedAndRedirectsAreNotFollowed) {
+TEST_F(NetKeySetFetcher, OnlyStatus200IsAcceptedAndRedirectsAreNotFollowed) {
   auto f = fetcher();
   expect_refused(f->fetch(url("/missing")), "status 404");
   expect_refused(f->fetch(url("/moved")), "status 302");
 }
 
-TEST_F(ServerJwksFetcher, AnOversizedBodyIsRefused) { expect_refused(fetcher()->fetch(url("/big")), "body over"); }
+TEST_F(NetKeySetFetcher, AnOversizedBodyIsRefused) { expect_refused(fetcher()->fetch(url("/big")), "body over"); }
 
-TEST_F(ServerJwksFetcher, ABodyThatIsNotJsonIsRefused) { expect_refused(fetcher()->fetch(url("/html")), "Content-Type"); }
+TEST_F(NetKeySetFetcher, ABodyThatIsNotJsonIsRefused) { expect_refused(fetcher()->fetch(url("/html")), "Content-Type"); }
 
-TEST_F(ServerJwksFetcher, AServerThatNeverAnswersTimesOut) {
+TEST_F(NetKeySetFetcher, AServerThatNeverAnswersTimesOut) {
   auto r = fetcher()->fetch("https://localhost:" + silent_port_ + "/jwks");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::io_error) << r.error().message;
 }
 
-TEST_F(ServerJwksFetcher, AnUnreadableCaFileIsAnError) {
-  server::JwksFetcherOptions o;
-  o.ca_file = dir_ + "/no-such.pem";
-  auto f = server::JwksFetcher::create(o);
+TEST_F(NetKeySetFetcher, AnUnreadableCaFileIsAnError) {
+  auto f = HttpsKeySetFetcher::create(dir_ + "/no-such.pem");
   ASSERT_FALSE(f);
   EXPECT_EQ(f.error().code, Errc::invalid_argument);
+}
+
+// A resource server's RemoteKeySet (tessera/remote_key_set.hpp) over this HTTPS server: keys
+// with the trusted CA, store_unavailable when the certificate is not trusted.
+TEST_F(NetKeySetFetcher, ARemoteKeySetTrustsOnlyItsCas) {
+  auto trusted = RemoteKeySet::create({.jwks_uri = url("/jwks"), .ca_file = dir_ + "/ca.pem"});
+  ASSERT_TRUE(trusted) << trusted.error().message;
+  auto keys = (*trusted)->keys_for("k");
+  ASSERT_TRUE(keys) << keys.error().message;
+  EXPECT_NE(keys->find("k"), nullptr);
+  for (const char* ca : {"/ca2.pem", ""}) {  // another CA; the system's only
+    auto untrusted = RemoteKeySet::create({.jwks_uri = url("/jwks"), .ca_file = ca[0] ? dir_ + ca : ""});
+    ASSERT_TRUE(untrusted) << untrusted.error().message;
+    auto none = (*untrusted)->keys_for("k");
+    ASSERT_FALSE(none) << ca;
+    EXPECT_EQ(none.error().code, Errc::store_unavailable);
+    EXPECT_NE(none.error().message.find("TLS handshake"), std::string::npos) << none.error().message;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,20 @@
+// ClientCredentials: a resource server's own OAuth client at its issuer (registered as a
+// confidential client with a --resource), as the HttpIntrospector
+// (tessera/introspection_client.hpp) and the RevocationFeedSubscriber
+// (tessera/revocation_subscriber.hpp) present it: client_secret_basic (RFC 6749 §2.3.1), the
+// id and secret form-urlencoded, then base64 in `Authorization: Basic`.
+// Thread safety: immutable after construction; safe to share const.
+#pragma once
+
+#include <string>
+
+#include "tessera/secret.hpp"
+
+namespace tessera {
+
+struct ClientCredentials {
+  std::string client_id = {};
+  SecretBytes client_secret = {};  // never logged
+};
+
+}  // namespace tessera
