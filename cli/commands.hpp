@@ -1,6 +1,6 @@
 // Registration of the `tessera` CLI subcommands on the CLI11 app (implemented in
 // keys_cmd.cpp, jwt_cmd.cpp, paseto_cmd.cpp, sessions_cmd.cpp, users_cmd.cpp, clients_cmd.cpp,
-// store_cmd.cpp, serve_cmd.cpp and gateway_cmd.cpp).
+// store_cmd.cpp, serve_cmd.cpp, gateway_cmd.cpp, advise_cmd.cpp and doctor_cmd.cpp).
 // Handlers run as CLI11 callbacks and report failures by throwing cli::Failure (common.hpp),
 // caught in main.cpp.
 #pragma once
@@ -30,5 +30,10 @@ void add_store_commands(CLI::App& app);
 void add_serve_command(CLI::App& app, int& exit_code);
 // `tessera gateway`: its callback runs the gateway and stores its exit code in exit_code.
 void add_gateway_command(CLI::App& app, int& exit_code);
+// `tessera advise`: the decision runbook (advise_cmd.cpp, logic in advise/).
+void add_advise_command(CLI::App& app);
+// `tessera doctor`: checks a configuration and a running server (doctor_cmd.cpp, rules in
+// doctor/); its callback stores 1 in exit_code when a finding is an error.
+void add_doctor_command(CLI::App& app, int& exit_code);
 
 }  // namespace tessera::cli

@@ -43,13 +43,15 @@ int main(int argc, char** argv) {
   cli::add_users_commands(app);
   cli::add_clients_commands(app);
   cli::add_store_commands(app);
-  int serve_exit_code = cli::kExitOk;
-  cli::add_serve_command(app, serve_exit_code);
-  cli::add_gateway_command(app, serve_exit_code);
+  int exit_code = cli::kExitOk;  // set by serve, gateway and doctor
+  cli::add_serve_command(app, exit_code);
+  cli::add_gateway_command(app, exit_code);
+  cli::add_advise_command(app);
+  cli::add_doctor_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
-    return serve_exit_code;
+    return exit_code;
   } catch (const cli::Failure& failure) {
     print_error_line(cli::failure_line(failure));
     return failure.exit_code();

@@ -7,7 +7,8 @@
     exception: src/net/ includes OpenSSL's TLS headers (<openssl/ssl.h>, <openssl/err.h>) for
     the transport it drives through Asio SSL (docs/design.md, "Layers");
   - a public header (include/tessera/) includes only other public headers;
-  - a front end (server/, cli/, gateway/) includes only public headers, its own folder and the
+  - a front end (server/, cli/, gateway/) includes only public headers, its own folder (and its
+    subfolders, as "advise/runbook.hpp" from cli/) and the
     header-only src/common/ (cli may also use server/, where the composition root and the
     configuration live, and gateway/, the command it runs; gateway/ may use server/, whose
     transport, logs, metrics and lanes it shares).
@@ -102,6 +103,8 @@ def check(root):
                     continue
                 if top is None and os.path.exists(os.path.join(os.path.dirname(path), inc)):
                     continue  # a header beside it, in its own folder
+                if top is not None and os.path.exists(os.path.join(root, front, inc)):
+                    continue  # a header of its own subfolder, named from the front end's root (cli/advise/...)
                 bad.append((path, inc, f"front end {front}/ includes only tessera/ and its own folder"))
     for path, inc, why in bad:
         print(f"{os.path.relpath(path, root)}: #include \"{inc}\": {why}")

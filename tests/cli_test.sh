@@ -678,6 +678,24 @@ expect_ok "keys list --config" "$T" keys list --json --config "$TMP/k.toml" "${K
 check "keys list --config: publish_ahead from the file" python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))
 assert all(x["activates_at"] == x["created_at"] + 11 for x in r if x["created_at"] != x["activates_at"]), r' "$TMP/out"
 
+# ---- advise and doctor ---------------------------------------------------------------------
+expect_err "advise: no --client without a terminal" 2 invalid_argument "$T" advise </dev/null
+expect_err "advise: unknown answer" 2 invalid_argument "$T" advise --client desktop </dev/null
+expect_ok "advise --json" "$T" advise --client spa --browser-holds-token yes --immediate-revocation yes --json </dev/null
+check "advise --json: the model, the tension and command lines" python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))
+assert r["model"] == "opaque_introspection" and r["tensions"] and r["commands"], r
+assert all(c["argv"][0] == "tessera" and c["line"].startswith("tessera ") for c in r["commands"]), r' "$TMP/out"
+expect_ok "advise text" "$T" advise --client browser-app </dev/null
+check "advise text names the model and the serve line" grep -q "^Recommended: Server-side session cookie" "$TMP/out"
+check "advise text lists what it assumed" grep -q "^Assumed (not answered):" "$TMP/out"
+printf 'public_origin = "http://auth.example.com"\n' >"$TMP/doctor.toml"
+expect_rc "doctor: an error finding is exit 1" 1 "$T" doctor --config "$TMP/doctor.toml" --data "$TMP/no-data" --json
+check "doctor --json names the rule" python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))
+assert r["errors"] >= 1 and any(f["rule"] == "public_origin" and f["severity"] == "error" and f["fix"] for f in r["findings"]), r' "$TMP/out"
+expect_ok "doctor: defaults have no error" "$T" doctor --data "$TMP/no-data"
+check "doctor summary line" grep -q "^0 error(s)" "$TMP/out"
+expect_err "doctor: a setting serve refuses is exit 2" 2 invalid_argument "$T" doctor --publish-ahead 10 --jwks-max-age 300
+
 # ---- secrets are not printed where they should not be ---------------------------------------
 expect_ok "sign prints only the token" "$T" jwt sign --key "$HS" --claims '{}'
 k_b64=$(grep -o '"k":"[^"]*"' "$HS" | cut -d'"' -f4) || true

@@ -21,7 +21,7 @@ check() {
   if [ -n "$hit" ]; then echo "ok: installed ${hit#./}"; else echo "FAIL: $1 not installed" >&2; fail=1; fi
 }
 check bin/tessera
-for layer in base codec crypto keys token jose paseto session store service net; do check "lib*/libtessera_$layer.a"; done
+for layer in base codec crypto keys token jose paseto session store service resource bff net; do check "lib*/libtessera_$layer.a"; done
 check include/tessera/jwt.hpp
 check include/tessera/keys.hpp
 check "lib*/cmake/tessera/tesseraConfig.cmake"
