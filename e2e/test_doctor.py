@@ -54,15 +54,20 @@ class Doctor(E2ETest):
     def test_config_of_this_run(self):
         args = ["--data", self.env.data, "--store", self.env.store_arg()]
         code, report, err = doctor(*args)
-        if harness.STORE == "redis":
-            # The harness's redis-server runs without persistence: that is an error.
+        if harness.STORE in harness.REDIS_STORES:
+            # The harness's redis-servers run without persistence: that is an error, one finding
+            # per node read (the cluster's seed nodes).
+            ports = self.env.cluster.ports if self.env.cluster else [self.env.redis.port]
             self.assertEqual(code, 1, (report, err))
             self.assertEqual(rules(report, "error"), ["redis_persistence"], report)
-            harness.redis_command(self.env.redis.port, "CONFIG", "SET", "appendonly", "yes")
+            self.assertEqual(report["errors"], len(ports), report)
+            for port in ports:
+                harness.redis_command(port, "CONFIG", "SET", "appendonly", "yes")
             try:
                 code, report, err = doctor(*args)
             finally:
-                harness.redis_command(self.env.redis.port, "CONFIG", "SET", "appendonly", "no")
+                for port in ports:
+                    harness.redis_command(port, "CONFIG", "SET", "appendonly", "no")
         self.assertEqual(code, 0, (report, err))
         self.assertEqual(rules(report, "error"), [], report)
         self.assertIn("public_origin", rules(report, "warning"))

@@ -2,6 +2,9 @@
 // gateway/config.hpp's file loading): what is stripped from and added to a forwarded request,
 // what is dropped from the response, which upstream URLs are refused, which config files.
 #include <fstream>
+#include <string>
+
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -112,7 +115,8 @@ TEST(GatewayUpstream, ParsesHttpUrlsAndRefusesTheRest) {
 }
 
 Result<void> load(const std::vector<std::string>& args, const std::string& toml, GatewayConfig& cfg) {
-  const std::string path = ::testing::TempDir() + "/gateway_test.toml";
+  // One file per process: ctest runs each test as its own process, side by side.
+  const std::string path = ::testing::TempDir() + "/gateway_test_" + std::to_string(::getpid()) + ".toml";
   std::ofstream(path) << toml;
   CLI::App app;
   add_gateway_options(app, cfg);
