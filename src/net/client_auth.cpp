@@ -1,11 +1,10 @@
 // client_secret_basic and form bodies (client_auth.hpp).
 #include "net/client_auth.hpp"
 
-#include <cctype>
-
 #include "tessera/wiped.hpp"
 
 #include "codec/base64url.hpp"
+#include "codec/form.hpp"
 
 namespace tessera::net {
 
@@ -24,29 +23,13 @@ std::string base64(std::string_view in) {
 
 }  // namespace
 
-std::string form_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string form_body(std::initializer_list<std::pair<std::string_view, std::string_view>> params) {
   std::string out;
   for (const auto& [k, v] : params) {
     if (!out.empty()) out += '&';
-    out += form_encode(k);
+    out += codec::form_encode(k);
     out += '=';
-    out += form_encode(v);
+    out += codec::form_encode(v);
   }
   return out;
 }
@@ -54,7 +37,7 @@ std::string form_body(std::initializer_list<std::pair<std::string_view, std::str
 std::string basic_authorization(const ClientCredentials& c) {
   const auto secret = c.client_secret.reveal(SecretAccess{});
   const std::string_view secret_text(reinterpret_cast<const char*>(secret.data()), secret.size());
-  const Wiped<std::string> pair(form_encode(c.client_id) + ":" + form_encode(secret_text));
+  const Wiped<std::string> pair(codec::form_encode(c.client_id) + ":" + codec::form_encode(secret_text));
   return "Basic " + base64(pair);
 }
 

@@ -14,8 +14,6 @@ namespace tessera::net {
 
 // "Basic " + base64(form_encode(id) ":" form_encode(secret)).
 std::string basic_authorization(const ClientCredentials& c);
-// Each byte but the unreserved (RFC 3986 §2.3) as %XX.
-std::string form_encode(std::string_view s);
 // name=value&... with both sides form_encoded.
 std::string form_body(std::initializer_list<std::pair<std::string_view, std::string_view>> params);
 

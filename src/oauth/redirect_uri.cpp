@@ -3,6 +3,8 @@
 
 #include <cctype>
 
+#include "codec/form.hpp"
+
 namespace tessera::oauth {
 
 namespace {
@@ -94,31 +96,15 @@ bool redirect_uri_matches(std::string_view registered, std::string_view presente
   return loopback_literal(r.host) && r.host == p.host && r.rest == p.rest;
 }
 
-std::string form_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string append_query(std::string_view uri, const std::vector<std::pair<std::string, std::string>>& params) {
   std::string out(uri);
   bool first = uri.find('?') == std::string_view::npos;
   for (const auto& [k, v] : params) {
     out += first ? '?' : '&';
     first = false;
-    out += form_encode(k);
+    out += codec::form_encode(k);
     out += '=';
-    out += form_encode(v);
+    out += codec::form_encode(v);
   }
   return out;
 }

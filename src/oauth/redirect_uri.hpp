@@ -26,7 +26,5 @@ bool redirect_uri_matches(std::string_view registered, std::string_view presente
 // uri with the parameters appended to its query (application/x-www-form-urlencoded, '&' when
 // it has a query already).
 std::string append_query(std::string_view uri, const std::vector<std::pair<std::string, std::string>>& params);
-// Percent-encodes everything but the unreserved characters.
-std::string form_encode(std::string_view s);
 
 }  // namespace tessera::oauth
