@@ -1,7 +1,8 @@
 // `tessera advise` (cli/advise/): one test per scenario of the runbook (each client kind, the
-// defaults, the conflicts), asserting the model and the key configuration; every printed
-// command line is parsed by the real CLI parser, and every `clients add` it prints is run
-// against a scratch SQLite store, so the advice only names flags and values Tessera accepts.
+// defaults, the conflicts), asserting the model and the key configuration (the gateway line
+// wherever an API verifies tokens); every printed command line is parsed by the real CLI parser
+// (a gateway line also passes the gateway's config check), and every `clients add` it prints is
+// run against a scratch SQLite store, so the advice only names flags and values Tessera accepts.
 #include <stdlib.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include "advise/runbook.hpp"
 #include "commands.hpp"
 #include "common.hpp"
+#include "gateway/config.hpp"
 
 namespace tessera::cli::advise {
 namespace {
@@ -62,6 +64,7 @@ void build_app(CLI::App& app, int& exit_code) {
   add_clients_commands(app);
   add_store_commands(app);
   add_serve_command(app, exit_code);
+  add_gateway_command(app, exit_code);
   add_advise_command(app);
   add_doctor_command(app, exit_code);
 }
@@ -70,6 +73,16 @@ void parse(CLI::App& app, const std::vector<std::string>& argv) {
   std::vector<const char*> args{"tessera"};
   for (const auto& a : argv) args.push_back(a.c_str());
   app.parse(static_cast<int>(args.size()), args.data());
+}
+
+// A `tessera gateway` line also passes the checks its command makes after parsing (required
+// settings, flags that go in pairs), as `tessera gateway` would before starting.
+void expect_gateway_config_valid(const Command& c) {
+  CLI::App app{"gateway"};
+  gateway::GatewayConfig cfg;
+  gateway::add_gateway_options(app, cfg);
+  parse(app, std::vector<std::string>(c.argv.begin() + 1, c.argv.end()));
+  if (auto ok = gateway::load_gateway_config(app, cfg); !ok) ADD_FAILURE() << shell_line(c) << ": " << ok.error().message;
 }
 
 // Every command line of r parses with the real parser (nothing runs).
@@ -83,7 +96,7 @@ void expect_commands_parse(const Recommendation& r) {
       parse(app, c.argv);
       ADD_FAILURE() << shell_line(c) << ": parsing did not finish";
     } catch (const Parsed&) {
-      // the whole line parsed
+      if (c.argv[0] == "gateway") expect_gateway_config_valid(c);
     } catch (const CLI::ParseError& e) {
       ADD_FAILURE() << shell_line(c) << ": " << e.what();
     }
@@ -112,6 +125,29 @@ void expect_clients_accepted(const Recommendation& r) {
   std::filesystem::remove_all(dir);
 }
 
+// The gateway line in front of the API: the issuer and audience it checks, and the C++
+// alternative named in the notes.
+const Command* expect_gateway(const Recommendation& r, std::string_view issuer) {
+  const Command* g = find(r, {"gateway"});
+  EXPECT_NE(g, nullptr);
+  if (g == nullptr) return nullptr;
+  EXPECT_EQ(value_of(*g, "--issuer"), issuer);
+  EXPECT_EQ(value_of(*g, "--audience"), "https://api.example.com");
+  EXPECT_EQ(value_of(*g, "--upstream"), "http://127.0.0.1:9000");
+  EXPECT_TRUE(has(r.notes, "Authenticator"));
+  return g;
+}
+
+// The gateway introspects and follows the revocation feed as the `api-gateway` client printed.
+void expect_gateway_client(const Recommendation& r, const Command& g) {
+  EXPECT_EQ(value_of(g, "--client-id"), "$API_GATEWAY_CLIENT_ID");
+  EXPECT_NE(value_of(g, "--client-secret-file"), "");
+  const Command* api = find(r, {"clients", "add", "api-gateway"});
+  ASSERT_NE(api, nullptr);
+  EXPECT_EQ(value_of(*api, "--grant"), "client_credentials");
+  EXPECT_EQ(value_of(*api, "--resource"), "https://api.example.com");
+}
+
 void expect_valid(const Recommendation& r) {
   expect_commands_parse(r);
   expect_clients_accepted(r);
@@ -128,6 +164,7 @@ TEST(Advise, BrowserAppGetsSessionCookie) {
   EXPECT_EQ(value_of(*serve, "--session-absolute-timeout"), "43200");
   EXPECT_NE(value_of(*serve, "--tls-cert"), "");
   EXPECT_TRUE(has(r.pitfalls, "CSRF"));
+  EXPECT_EQ(find(r, {"gateway"}), nullptr);  // no token: nothing for a gateway to check
   expect_valid(r);
 }
 
@@ -141,6 +178,9 @@ TEST(Advise, BrowserAppWithExternalIdpGetsBffAtThatIssuer) {
   EXPECT_EQ(value_of(*serve, "--bff-issuer"), "https://idp.example.com");
   EXPECT_EQ(find(r, {"clients", "add"}), nullptr);  // the client is registered at the IdP
   EXPECT_TRUE(has(r.notes, "/bff/callback"));
+  const Command* g = expect_gateway(r, "https://idp.example.com");
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(value_of(*g, "--client-id"), "");  // the IdP has no Tessera client for it, nor a revocation feed
   expect_valid(r);
 }
 
@@ -159,6 +199,11 @@ TEST(Advise, SpaGetsBffByDefault) {
   EXPECT_NE(value_of(*serve, "--bff-client-secret-file"), "");
   EXPECT_NE(value_of(*serve, "--bff-upstream"), "");
   EXPECT_TRUE(has(r.pitfalls, "X-CSRF"));
+  const Command* g = expect_gateway(r, "https://auth.example.com");
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ("api=" + value_of(*g, "--public-url"), value_of(*serve, "--bff-upstream"));  // the BFF calls the gateway
+  EXPECT_EQ(value_of(*g, "--client-id"), "");  // signed tokens, revocation by expiry: no client needed
+  EXPECT_EQ(value_of(*g, "--require-dpop"), "");
   expect_valid(r);
 }
 
@@ -172,9 +217,9 @@ TEST(Advise, SpaBffWithImmediateRevocationGetsOpaqueTokensAndAnIntrospectingApi)
   const Command* client = find(r, {"clients", "add", "app-bff"});
   ASSERT_NE(client, nullptr);
   EXPECT_EQ(value_of(*client, "--token-format"), "opaque");
-  const Command* api = find(r, {"clients", "add", "api"});
-  ASSERT_NE(api, nullptr);
-  EXPECT_EQ(value_of(*api, "--resource"), "https://api.example.com");
+  const Command* g = expect_gateway(r, "https://auth.example.com");
+  ASSERT_NE(g, nullptr);
+  expect_gateway_client(r, *g);  // opaque tokens: the gateway must introspect
   expect_valid(r);
 }
 
@@ -190,6 +235,10 @@ TEST(Advise, SpaHoldingTheTokenGetsDpopBoundPublicClient) {
   EXPECT_EQ(value_of(*client, "--require-dpop"), "present");
   EXPECT_EQ(value_of(*client, "--access-ttl"), "300");
   EXPECT_TRUE(has(r.pitfalls, "localStorage"));
+  const Command* g = expect_gateway(r, "https://auth.example.com");
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(value_of(*g, "--require-dpop"), "present");
+  expect_gateway_client(r, *g);  // the revocation feed
   expect_valid(r);
 }
 
@@ -205,9 +254,10 @@ TEST(Advise, SpaHoldingTheTokenWithImmediateRevocationExplainsTheTension) {
   const Command* client = find(r, {"clients", "add", "spa"});
   ASSERT_NE(client, nullptr);
   EXPECT_EQ(value_of(*client, "--token-format"), "opaque");
-  const Command* api = find(r, {"clients", "add", "api"});
-  ASSERT_NE(api, nullptr);
-  EXPECT_EQ(value_of(*api, "--resource"), "https://api.example.com");
+  const Command* g = expect_gateway(r, "https://auth.example.com");
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(value_of(*g, "--require-dpop"), "present");
+  expect_gateway_client(r, *g);
   expect_valid(r);
 }
 
@@ -227,6 +277,10 @@ TEST(Advise, NativeAppGetsPkceDpopAndRotatingRefresh) {
   ASSERT_NE(serve, nullptr);
   EXPECT_EQ(value_of(*serve, "--issuer"), "https://auth.example.com");
   EXPECT_EQ(value_of(*serve, "--max-token-ttl"), "3600");
+  const Command* g = expect_gateway(r, "https://auth.example.com");
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(value_of(*g, "--require-dpop"), "present");
+  expect_gateway_client(r, *g);
   expect_valid(r);
 }
 
@@ -246,6 +300,11 @@ TEST(Advise, ServiceToServiceGetsClientCredentials) {
   ASSERT_NE(client, nullptr);
   EXPECT_EQ(value_of(*client, "--grant"), "client_credentials");
   EXPECT_EQ(value_of(*client, "--public"), "");
+  const Command* g = expect_gateway(r, "https://auth.example.com");
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(value_of(*g, "--scope"), value_of(*client, "--scope"));  // the API requires what the caller asks for
+  EXPECT_EQ(value_of(*g, "--require-dpop"), "");
+  expect_gateway_client(r, *g);
   expect_valid(r);
 }
 
@@ -268,6 +327,7 @@ TEST(Advise, OneSelfMintingServiceGetsPasetoLocal) {
   EXPECT_EQ(value_of(*key, "--type"), "v4.local");
   ASSERT_NE(find(r, {"paseto", "encrypt"}), nullptr);
   EXPECT_TRUE(has(r.pitfalls, "symmetric"));
+  EXPECT_EQ(find(r, {"gateway"}), nullptr);
   expect_valid(r);
 }
 
@@ -281,6 +341,8 @@ TEST(Advise, SelfMintingServiceWithSeveralVerifiersSignsWithV4Public) {
   ASSERT_NE(key, nullptr);
   EXPECT_EQ(value_of(*key, "--type"), "v4.public");
   ASSERT_NE(find(r, {"paseto", "sign"}), nullptr);
+  EXPECT_EQ(find(r, {"gateway"}), nullptr);  // no issuer metadata for the gateway to read
+  EXPECT_TRUE(has(r.notes, "Authenticator"));
   expect_valid(r);
 }
 
@@ -312,6 +374,10 @@ TEST(Advise, PartnerWithImmediateRevocationGetsOpaqueAndTheManyVerifiersTension)
   EXPECT_EQ(r.model, Model::opaque_introspection);
   EXPECT_TRUE(has(r.tensions, "many verifiers"));
   EXPECT_EQ(value_of(*find(r, {"clients", "add", "partner-co"}), "--token-format"), "opaque");
+  const Command* g = expect_gateway(r, "https://auth.example.com");
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(value_of(*g, "--scope"), "orders:read");
+  expect_gateway_client(r, *g);
   expect_valid(r);
 }
 

@@ -684,10 +684,13 @@ expect_err "advise: unknown answer" 2 invalid_argument "$T" advise --client desk
 expect_ok "advise --json" "$T" advise --client spa --browser-holds-token yes --immediate-revocation yes --json </dev/null
 check "advise --json: the model, the tension and command lines" python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))
 assert r["model"] == "opaque_introspection" and r["tensions"] and r["commands"], r
-assert all(c["argv"][0] == "tessera" and c["line"].startswith("tessera ") for c in r["commands"]), r' "$TMP/out"
+assert all(c["argv"][0] == "tessera" and c["line"].startswith("tessera ") for c in r["commands"]), r
+g = [c["argv"] for c in r["commands"] if c["argv"][1] == "gateway"]
+assert len(g) == 1 and "--require-dpop" in g[0] and "--client-id" in g[0], r' "$TMP/out"
 expect_ok "advise text" "$T" advise --client browser-app </dev/null
 check "advise text names the model and the serve line" grep -q "^Recommended: Server-side session cookie" "$TMP/out"
 check "advise text lists what it assumed" grep -q "^Assumed (not answered):" "$TMP/out"
+check "advise: no gateway for the session cookie" bash -c '! grep -q "tessera gateway" "$1"' _ "$TMP/out"
 printf 'public_origin = "http://auth.example.com"\n' >"$TMP/doctor.toml"
 expect_rc "doctor: an error finding is exit 1" 1 "$T" doctor --config "$TMP/doctor.toml" --data "$TMP/no-data" --json
 check "doctor --json names the rule" python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))

@@ -11,6 +11,9 @@ namespace {
 
 using Args = std::vector<std::string>;
 
+inline constexpr const char* kExternalIdp = "https://idp.example.com";
+inline constexpr const char* kBffUpstream = "https://api.internal.example.com:8443";  // the BFF's API, its gateway
+
 void add(Recommendation& r, std::string comment, Args argv) { r.commands.push_back({std::move(comment), std::move(argv)}); }
 
 // `tessera serve` with TLS and the public names; extra flags appended.
@@ -21,10 +24,47 @@ Args serve(std::string_view origin_flag, std::string_view origin, Args extra = {
   return a;
 }
 
-// The resource server's own client: introspection and the revocation feed (docs/revocation-feed.md).
+// The resource server's own client: introspection and the revocation feed (docs/revocation-feed.md),
+// used by the gateway below (or by a C++ service's Authenticator).
 void add_resource_client(Recommendation& r) {
-  add(r, "the API's own client: may introspect tokens for its audience and read the revocation feed",
-      {"clients", "add", "api", "--grant", "client_credentials", "--scope", "introspect", "--resource", kApi});
+  add(r, "the API gateway's own client: may introspect tokens for its audience and read the revocation feed "
+         "(prints its client_id and secret: put the secret in the file the gateway reads)",
+      {"clients", "add", "api-gateway", "--grant", "client_credentials", "--scope", "introspect", "--resource", kApi});
+}
+
+// How the gateway in front of an API checks tokens (docs/gateway.md).
+struct GatewayAuth {
+  std::string issuer = kIssuer;
+  std::string public_url = kApi;  // the origin its clients use
+  std::string scope;              // required of every request's token; empty: none
+  bool client = false;            // introspects and follows the revocation feed with add_resource_client's client
+  bool dpop = false;              // refuses tokens that are not DPoP-bound
+};
+
+// `tessera gateway` in front of a service written in any language, plus the one-line C++
+// alternative (the same checks in-process).
+void add_gateway(Recommendation& r, const GatewayAuth& g) {
+  Args a{"gateway", "--listen", "0.0.0.0:8443", "--tls-cert", "/etc/tessera/api-cert.pem", "--tls-key",
+         "/etc/tessera/api-key.pem", "--public-url", g.public_url, "--upstream", "http://127.0.0.1:9000",
+         "--issuer", g.issuer, "--audience", kApi};
+  if (!g.scope.empty()) a.insert(a.end(), {"--scope", g.scope});
+  if (g.dpop) a.push_back("--require-dpop");
+  if (g.client)
+    a.insert(a.end(), {"--client-id", "$API_GATEWAY_CLIENT_ID", "--client-secret-file", "/etc/tessera/api-gateway.secret"});
+  std::string comment = "in front of each API (any language, listening on loopback :9000): checks every token";
+  if (g.client) comment += ", introspects opaque ones and follows the revocation feed";
+  comment += ", forwards the caller as X-Tessera-Subject / -Client / -Scope";
+  add(r, std::move(comment), std::move(a));
+  r.notes.push_back(std::string("A C++ API can instead check tokens in-process with libtessera's Authenticator: the "
+                                "same ") +
+                    (g.client ? "issuer, audience and client" : "issuer and audience") + " (docs/resource-server.md).");
+}
+
+// The API scope the example client asks for, which its gateway then requires ("" when none).
+std::string api_scope(ClientKind k) {
+  if (k == ClientKind::service) return "invoices:write";
+  if (k == ClientKind::partner) return "orders:read";
+  return "";
 }
 
 void session_cookie(Recommendation& r) {
@@ -88,15 +128,17 @@ void bff_cookie(const Answers& a, Recommendation& r) {
     if (immediate) add_resource_client(r);
   }
   Args extra{"--bff-client", "$BFF_CLIENT_ID", "--bff-client-secret-file", "/etc/tessera/bff-secret", "--bff-upstream",
-             "api=https://api.internal.example.com"};
+             std::string("api=") + kBffUpstream};
   if (external) {
     extra.push_back("--bff-issuer");
-    extra.push_back("https://idp.example.com");
+    extra.push_back(kExternalIdp);
     r.notes.push_back("Register the BFF at your IdP as a confidential client with the redirect URI " +
                       std::string(kAppOrigin) + "/bff/callback, code flow and refresh tokens.");
   }
   add(r, "the server with its BFF on the app's origin: /bff/login, /bff/api/api/... and the session cookie",
       serve("--public-origin", kAppOrigin, std::move(extra)));
+  add_gateway(r, {.issuer = external ? kExternalIdp : kIssuer, .public_url = kBffUpstream, .scope = "",
+                  .client = immediate && !external, .dpop = false});
 }
 
 void signed_tokens_pitfalls(Recommendation& r) {
@@ -104,7 +146,7 @@ void signed_tokens_pitfalls(Recommendation& r) {
       "Verifiers must check the signature with a key chosen by kid (JWT header or PASETO footer) from the "
       "JWKS (never the token's alg or a jku/jwk header), for JWT typ at+jwt, iss exactly, aud containing their "
       "own identifier, exp with seconds of leeway (docs/oauth.md, 'What a resource server must check'; "
-      "libtessera's Authenticator does all of it, docs/resource-server.md).");
+      "`tessera gateway` and libtessera's Authenticator do all of it, docs/gateway.md, docs/resource-server.md).");
   r.pitfalls.push_back(
       "A signed token cannot be recalled: keep access_ttl short (5-10 min) and let verifiers subscribe to the "
       "revocation feed (docs/revocation-feed.md).");
@@ -126,9 +168,11 @@ void access_refresh(const Answers& a, Recommendation& r) {
     r.reasons.push_back("PASETO v4.public because every verifier is yours: one algorithm (Ed25519), no alg header "
                         "to get wrong; the same key set serves both formats.");
   signed_tokens_pitfalls(r);
+  const bool dpop = k == ClientKind::spa || k == ClientKind::native;
   if (*a.minter == Minter::external) {
-    r.notes.push_back("Register the client at your IdP; verify its tokens with libtessera's Authenticator "
-                      "against the IdP's JWKS (issuer, audience and leeway as below).");
+    r.notes.push_back("Register the client at your IdP; the gateway below verifies its tokens against the IdP's "
+                      "metadata and JWKS (revocation by expiry only: the IdP has no Tessera revocation feed).");
+    add_gateway(r, {.issuer = kExternalIdp, .public_url = kApi, .scope = "", .client = false, .dpop = dpop});
     return;
   }
   if (k == ClientKind::service && *a.minter == Minter::self) {
@@ -139,6 +183,9 @@ void access_refresh(const Answers& a, Recommendation& r) {
     add(r, "a token that lives 5 minutes",
         {"paseto", "sign", "--key", "signer.paserk", "--expires-in", "5m", "--claims",
          R"({"iss":"billing","aud":"ledger","sub":"job-42"})"});
+    r.notes.push_back("Each verifier checks these tokens with libtessera's Authenticator and the static public key "
+                      "(docs/resource-server.md); `tessera gateway` needs an issuer's metadata, so it does not fit "
+                      "self-minted tokens.");
     return;
   }
   if (k == ClientKind::service) {
@@ -180,6 +227,7 @@ void access_refresh(const Answers& a, Recommendation& r) {
   add(r, "the issuer over TLS; no signed token lives longer than an hour",
       serve("--issuer", kIssuer, {"--max-token-ttl", "3600", "--jwks-max-age", "300", "--key-rotation-interval",
                                   "2592000"}));
+  add_gateway(r, {.issuer = kIssuer, .public_url = kApi, .scope = api_scope(k), .client = true, .dpop = dpop});
 }
 
 void opaque_introspection(const Answers& a, Recommendation& r) {
@@ -190,7 +238,8 @@ void opaque_introspection(const Answers& a, Recommendation& r) {
   r.pitfalls = {
       "Tessera is in every request's path: its latency and availability are the APIs'; run several instances "
       "on a shared store.",
-      "Cache introspection answers at most a few seconds (the Authenticator bounds it, never past exp): "
+      "Cache introspection answers at most a few seconds (the gateway's --introspection-cache, default 5, and the "
+      "Authenticator bound it, never past exp): "
       "longer defeats immediate revocation.",
       "Each API needs its own client registered as resource server for its audience (--resource); never "
       "share one client between APIs."};
@@ -212,7 +261,9 @@ void opaque_introspection(const Answers& a, Recommendation& r) {
          "600"});
   add_resource_client(r);
   add(r, "the issuer over TLS", serve("--issuer", kIssuer));
-  r.notes.push_back("The API introspects with POST /oauth2/introspect, authenticated as its client (`api`).");
+  add_gateway(r, {.issuer = kIssuer, .public_url = kApi, .scope = api_scope(k), .client = true,
+                  .dpop = k == ClientKind::native || k == ClientKind::spa});
+  r.notes.push_back("The gateway introspects with POST /oauth2/introspect, authenticated as its client (`api-gateway`).");
 }
 
 void paseto_local(Recommendation& r) {

@@ -1,5 +1,6 @@
 // What each model of the runbook means in practice (runbook.hpp): the reasons for it, its
-// pitfalls, and the `tessera` commands and settings that implement it. Used by advise() only.
+// pitfalls, and the `tessera` commands and settings that implement it (the issuer, the clients, and
+// `tessera gateway` in front of each API that verifies tokens). Used by advise() only.
 // Thread safety: a pure function.
 #pragma once
 
