@@ -28,7 +28,7 @@ IssuerEndpoints endpoints(const OneShotServer& srv) {
 
 TEST(BffIssuerClient, BasicAuthorizationIsWhatTheServerParses) {
   for (auto [id, secret] : {std::pair{"spa", "s3cret"}, std::pair{"a:b c", "p@ss/w+rd=="}, std::pair{"x", ""}}) {
-    const auto creds = parse_basic_credentials(basic_authorization(id, secret));
+    const auto creds = parse_basic_credentials(tessera::basic_authorization({id, SecretBytes(std::string_view(secret))}));
     EXPECT_TRUE(creds.present);
     EXPECT_FALSE(creds.malformed) << id;
     EXPECT_EQ(creds.id, id);

@@ -14,30 +14,6 @@ namespace {
 namespace json = boost::json;
 using tessera::bff::BffTokens;
 
-std::string base64(std::string_view in) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                       static_cast<unsigned char>(in[i + 2]);
-    for (int s : {18, 12, 6, 0}) out += kAlphabet[(v >> s) & 63];
-  }
-  if (i + 1 == in.size()) {
-    const unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
 std::string form(std::initializer_list<std::pair<std::string_view, std::string_view>> params) {
   std::string out;
   for (const auto& [k, v] : params) {
@@ -78,12 +54,8 @@ Result<json::value> parse(std::string_view body) {
 
 }  // namespace
 
-std::string basic_authorization(std::string_view client_id, std::string_view client_secret) {
-  return "Basic " + base64(percent_encode(client_id) + ":" + percent_encode(client_secret));
-}
-
 IssuerClient::IssuerClient(HttpClient& http, std::string issuer, std::string client_id, std::string client_secret)
-    : http_(http), issuer_(std::move(issuer)), client_id_(std::move(client_id)), client_secret_(std::move(client_secret)) {}
+    : http_(http), issuer_(std::move(issuer)), client_{std::move(client_id), SecretBytes(client_secret)} {}
 
 Result<IssuerEndpoints> IssuerClient::discover() const {
   auto r = http_.send({.method = "GET", .url = issuer_ + "/.well-known/openid-configuration",
@@ -107,7 +79,7 @@ Result<BffTokens> IssuerClient::token_call(const IssuerEndpoints& ep, std::strin
                                            std::int64_t now) const {
   auto r = http_.send({.method = "POST",
                        .url = ep.token_endpoint,
-                       .headers = {{"Authorization", basic_authorization(client_id_, client_secret_)},
+                       .headers = {{"Authorization", tessera::basic_authorization(client_)},
                                    {"Content-Type", "application/x-www-form-urlencoded"},
                                    {"Accept", "application/json"}},
                        .body = std::move(body)});
@@ -150,7 +122,7 @@ Result<void> IssuerClient::revoke(const IssuerEndpoints& ep, std::string_view re
   if (ep.revocation_endpoint.empty() || refresh_token.empty()) return {};
   auto r = http_.send({.method = "POST",
                        .url = ep.revocation_endpoint,
-                       .headers = {{"Authorization", basic_authorization(client_id_, client_secret_)},
+                       .headers = {{"Authorization", tessera::basic_authorization(client_)},
                                    {"Content-Type", "application/x-www-form-urlencoded"}},
                        .body = form({{"token", refresh_token}, {"token_type_hint", "refresh_token"}})});
   if (!r) return std::unexpected(r.error());

@@ -19,6 +19,7 @@
 
 #include "tessera/http_client.hpp"
 #include "tessera/bff_token_vault.hpp"
+#include "tessera/client_credentials.hpp"
 #include "tessera/error.hpp"
 
 namespace tessera::server::bff {
@@ -29,9 +30,6 @@ struct IssuerEndpoints {
   std::string jwks_uri;
   std::string revocation_endpoint;  // empty: the issuer has none
 };
-
-// "Basic " + base64(form-urlencoded id ":" form-urlencoded secret).
-std::string basic_authorization(std::string_view client_id, std::string_view client_secret);
 
 class IssuerClient {
  public:
@@ -50,8 +48,7 @@ class IssuerClient {
                                              const tessera::bff::BffTokens* current, std::int64_t now) const;
   HttpClient& http_;
   std::string issuer_;
-  std::string client_id_;
-  std::string client_secret_;
+  ClientCredentials client_;  // presented as client_secret_basic (tessera/client_credentials.hpp)
 };
 
 }  // namespace tessera::server::bff

@@ -34,11 +34,15 @@ std::string form_body(std::initializer_list<std::pair<std::string_view, std::str
   return out;
 }
 
+}  // namespace tessera::net
+
+namespace tessera {
+
 std::string basic_authorization(const ClientCredentials& c) {
   const auto secret = c.client_secret.reveal(SecretAccess{});
   const std::string_view secret_text(reinterpret_cast<const char*>(secret.data()), secret.size());
   const Wiped<std::string> pair(codec::form_encode(c.client_id) + ":" + codec::form_encode(secret_text));
-  return "Basic " + base64(pair);
+  return "Basic " + net::base64(pair);
 }
 
-}  // namespace tessera::net
+}  // namespace tessera

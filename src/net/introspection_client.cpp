@@ -88,7 +88,7 @@ HttpIntrospector::HttpIntrospector(HttpIntrospectorOptions options, std::shared_
 Result<IntrospectionAnswer> HttpIntrospector::introspect(std::string_view token) {
   auto res = http_->send({.method = "POST",
                           .url = options_.endpoint,
-                          .headers = {{"Authorization", net::basic_authorization(options_.client)},
+                          .headers = {{"Authorization", tessera::basic_authorization(options_.client)},
                                       {"Content-Type", "application/x-www-form-urlencoded"},
                                       {"Accept", "application/json"}},
                           .body = net::form_body({{"token", token}})},

@@ -78,7 +78,7 @@ struct RevocationFeedSubscriber::State {
     const std::string w_text = std::to_string(w);
     auto res = http->send({.method = "POST",
                            .url = options.feed_url,
-                           .headers = {{"Authorization", net::basic_authorization(options.client)},
+                           .headers = {{"Authorization", tessera::basic_authorization(options.client)},
                                        {"Content-Type", "application/x-www-form-urlencoded"},
                                        {"Accept", "application/json"}},
                            .body = net::form_body({{"since", since}, {"wait", w_text}})},

@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
   // A JWT access token for the batch client, for our audience.
   const std::string form = "application/x-www-form-urlencoded";
   auto tok = http->send({.method = "POST", .url = issuer + "/oauth2/token",
-                         .headers = {{"Authorization", net::basic_authorization(batch)}, {"Content-Type", form}},
+                         .headers = {{"Authorization", tessera::basic_authorization(batch)}, {"Content-Type", form}},
                          .body = net::form_body({{"grant_type", "client_credentials"}, {"scope", "reports"}})});
   if (!tok || tok->status != 200) return std::printf("FAIL: token: %s\n", tok ? tok->body.c_str() : tok.error().message.c_str()), 1;
   auto body = *codec::parse_json_object(tok->body);
@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
 
   const auto sent = std::chrono::steady_clock::now();
   auto revoked = http->send({.method = "POST", .url = issuer + "/oauth2/revoke",
-                             .headers = {{"Authorization", net::basic_authorization(batch)}, {"Content-Type", form}},
+                             .headers = {{"Authorization", tessera::basic_authorization(batch)}, {"Content-Type", form}},
                              .body = net::form_body({{"token", at}})});
   check(revoked && revoked->status == 200, "revoke: 200");
   const bool applied = eventually([&] { return deny->is_revoked(jti, "", "", 0, now()); });
